@@ -1,0 +1,353 @@
+/**
+ * Real servers for tests, benchmarks and the demo: each is started on a free loopback port in a
+ * temp folder and stopped (with its folder removed) by `stop()`. A missing binary gives an error
+ * that names the Debian package to install, never a silent skip.
+ */
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createServer, Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export interface RunningServer {
+  host: string;
+  port: number;
+  dir: string;
+  process: ChildProcess;
+  /** Stops the process (SIGTERM, then SIGKILL) and removes its temp folder. */
+  stop(): Promise<void>;
+  /** SIGKILL without cleanup of the folder, to simulate a crash; `stop()` still tidies up. */
+  kill(): Promise<void>;
+}
+
+/** Asks the OS for a free TCP port on loopback. */
+export async function freePort(host = '127.0.0.1'): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.unref();
+    srv.on('error', reject);
+    srv.listen(0, host, () => {
+      const address = srv.address();
+      srv.close(() =>
+        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
+      );
+    });
+  });
+}
+
+export function requireBinary(bin: string, debianPackage: string): string {
+  const found = spawnSync('sh', ['-c', `command -v ${bin}`], { encoding: 'utf8' }).stdout.trim();
+  if (!found) {
+    throw new Error(
+      `${bin} not found: install it with \`apt-get install -y ${debianPackage}\` (or npm run setup:system)`,
+    );
+  }
+  return found;
+}
+
+/** Resolves once a TCP connect to host:port succeeds, or rejects after `timeoutMs`. */
+export async function waitForPort(port: number, host = '127.0.0.1', timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const connected = await new Promise<boolean>((resolve) => {
+      const s = new Socket();
+      s.once('connect', () => {
+        s.destroy();
+        resolve(true);
+      });
+      s.once('error', () => resolve(false));
+      s.connect(port, host);
+    });
+    if (connected) return;
+    if (Date.now() > deadline) throw new Error(`nothing listening on ${host}:${port} after ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+export async function waitFor(
+  check: () => boolean | Promise<boolean>,
+  timeoutMs = 10_000,
+  what = 'condition',
+) {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+interface Launch {
+  bin: string;
+  pkg: string;
+  args: (dir: string, port: number) => string[];
+  prepare?: (dir: string, port: number) => Promise<void>;
+  ready: (port: number) => Promise<void>;
+  port?: number;
+  dir?: string;
+}
+
+async function launch(name: string, opts: Launch): Promise<RunningServer> {
+  const bin = requireBinary(opts.bin, opts.pkg);
+  const dir = opts.dir ?? (await mkdtemp(join(tmpdir(), `cityedge-${name}-`)));
+  const port = opts.port ?? (await freePort());
+  await opts.prepare?.(dir, port);
+  const child = spawn(bin, opts.args(dir, port), { stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr?.on('data', (d: Buffer) => {
+    stderr = (stderr + d.toString()).slice(-4000);
+  });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const stopProcess = async (signal: NodeJS.Signals) => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    child.kill(signal);
+    const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+    await exited;
+    clearTimeout(timer);
+  };
+  try {
+    await Promise.race([
+      opts.ready(port),
+      exited.then(() => {
+        throw new Error(`${name} exited during start-up: ${stderr.trim()}`);
+      }),
+    ]);
+  } catch (e) {
+    await stopProcess('SIGKILL');
+    await rm(dir, { recursive: true, force: true });
+    throw e;
+  }
+  return {
+    host: '127.0.0.1',
+    port,
+    dir,
+    process: child,
+    kill: () => stopProcess('SIGKILL'),
+    stop: async () => {
+      await stopProcess('SIGTERM');
+      if (!opts.dir) await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** InfluxDB 1.x (Debian `influxdb`) with meta/data/wal in a temp folder; HTTP on `port`. */
+export async function startInfluxd(opts: { port?: number; dir?: string } = {}): Promise<RunningServer> {
+  return launch('influxd', {
+    bin: 'influxd',
+    pkg: 'influxdb',
+    ...opts,
+    prepare: async (dir, port) => {
+      const rpc = await freePort();
+      await writeFile(join(dir, 'influxdb.conf'), influxConfig(dir, port, rpc));
+    },
+    args: (dir) => ['run', '-config', join(dir, 'influxdb.conf')],
+    ready: async (port) => {
+      const deadline = Date.now() + 30_000;
+      for (;;) {
+        const res = await fetch(`http://127.0.0.1:${port}/ping`).catch(() => null);
+        if (res?.status === 204) return;
+        if (Date.now() > deadline) throw new Error('influxd did not answer /ping in 30 s');
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    },
+  });
+}
+
+function influxConfig(dir: string, httpPort: number, rpcPort: number): string {
+  return `reporting-disabled = true
+bind-address = "127.0.0.1:${rpcPort}"
+[meta]
+  dir = "${dir}/meta"
+[data]
+  dir = "${dir}/data"
+  wal-dir = "${dir}/wal"
+  query-log-enabled = false
+  wal-fsync-delay = "0s"
+[monitor]
+  store-enabled = false
+[http]
+  bind-address = "127.0.0.1:${httpPort}"
+  log-enabled = false
+[logging]
+  level = "warn"
+[continuous_queries]
+  run-interval = "1s"
+`;
+}
+
+export interface MosquittoOptions {
+  port?: number;
+  /** username → password; when given, anonymous clients are refused. */
+  users?: Record<string, string>;
+  tls?: { certFile: string; keyFile: string; caFile?: string; port?: number };
+  websocketPort?: number;
+}
+
+/** Debian `mosquitto` broker on loopback, optionally with password file and a TLS listener. */
+export async function startMosquitto(
+  opts: MosquittoOptions = {},
+): Promise<RunningServer & { tlsPort?: number }> {
+  const tlsPort = opts.tls ? (opts.tls.port ?? (await freePort())) : undefined;
+  const server = await launch('mosquitto', {
+    bin: 'mosquitto',
+    pkg: 'mosquitto',
+    ...(opts.port === undefined ? {} : { port: opts.port }),
+    prepare: async (dir, port) => {
+      // Started as root, mosquitto drops to the `mosquitto` user, which must still read this folder.
+      await chmod(dir, 0o755);
+      const lines = ['per_listener_settings false', `persistence false`, `log_dest none`];
+      lines.push(`listener ${port} 127.0.0.1`);
+      if (tlsPort && opts.tls) {
+        lines.push(
+          `listener ${tlsPort} 127.0.0.1`,
+          `certfile ${opts.tls.certFile}`,
+          `keyfile ${opts.tls.keyFile}`,
+        );
+        if (opts.tls.caFile) lines.push(`cafile ${opts.tls.caFile}`);
+      }
+      if (opts.websocketPort) lines.push(`listener ${opts.websocketPort} 127.0.0.1`, 'protocol websockets');
+      if (opts.users) {
+        const pw = join(dir, 'passwd');
+        await writeFile(pw, '');
+        for (const [user, pass] of Object.entries(opts.users)) {
+          spawnSync('mosquitto_passwd', ['-b', pw, user, pass]);
+        }
+        lines.push('allow_anonymous false', `password_file ${pw}`);
+      } else {
+        lines.push('allow_anonymous true');
+      }
+      lines.push('max_inflight_messages 0', 'max_queued_messages 100000');
+      await writeFile(join(dir, 'mosquitto.conf'), `${lines.join('\n')}\n`);
+    },
+    args: (dir) => ['-c', join(dir, 'mosquitto.conf')],
+    ready: (port) => waitForPort(port),
+  });
+  return tlsPort ? { ...server, tlsPort } : server;
+}
+
+/** Debian `redis-server` on loopback without persistence to disk beyond its temp folder. */
+export async function startRedis(opts: { port?: number } = {}): Promise<RunningServer> {
+  return launch('redis', {
+    bin: 'redis-server',
+    pkg: 'redis-server',
+    ...opts,
+    args: (dir, port) => [
+      '--port',
+      String(port),
+      '--bind',
+      '127.0.0.1',
+      '--dir',
+      dir,
+      '--save',
+      '',
+      '--appendonly',
+      'no',
+    ],
+    ready: (port) => waitForPort(port),
+  });
+}
+
+export interface PtyPair extends RunningServer {
+  /** The device path the agent opens (like /dev/ttyUSB0). */
+  devicePath: string;
+  /** The other end, where a simulated sensor gateway writes. */
+  peerPath: string;
+}
+
+/** A `socat` pty pair: two linked virtual serial lines in a temp folder. */
+export async function socatPair(
+  opts: { dir?: string; devicePath?: string; peerPath?: string } = {},
+): Promise<PtyPair> {
+  const dir = opts.dir ?? (await mkdtemp(join(tmpdir(), 'cityedge-pty-')));
+  const devicePath = opts.devicePath ?? join(dir, 'ttyAgent');
+  const peerPath = opts.peerPath ?? join(dir, 'ttySensors');
+  const server = await launch('socat', {
+    bin: 'socat',
+    pkg: 'socat',
+    dir,
+    port: 0,
+    args: () => [`pty,raw,echo=0,link=${devicePath}`, `pty,raw,echo=0,link=${peerPath}`],
+    ready: () => waitFor(() => existsSync(devicePath) && existsSync(peerPath), 5000, 'socat pty links'),
+  });
+  const stop = async () => {
+    await server.stop();
+    if (!opts.dir) await rm(dir, { recursive: true, force: true });
+  };
+  return { ...server, stop, devicePath, peerPath };
+}
+
+/** A throwaway CA + server certificate (and a client certificate) for TLS tests, via openssl. */
+export async function makeTestCertificates(cn = 'localhost'): Promise<{
+  dir: string;
+  caFile: string;
+  certFile: string;
+  keyFile: string;
+  clientCertFile: string;
+  clientKeyFile: string;
+  cleanup: () => Promise<void>;
+}> {
+  requireBinary('openssl', 'openssl');
+  const dir = await mkdtemp(join(tmpdir(), 'cityedge-tls-'));
+  const f = (n: string) => join(dir, n);
+  const run = (args: string[]) => {
+    const r = spawnSync('openssl', args, { encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`openssl ${args[0]} failed: ${r.stderr}`);
+  };
+  await writeFile(f('san.cnf'), `subjectAltName=DNS:${cn},IP:127.0.0.1\n`);
+  run([
+    'req',
+    '-x509',
+    '-newkey',
+    'rsa:2048',
+    '-nodes',
+    '-days',
+    '2',
+    '-subj',
+    '/CN=cityedge-test-ca',
+    '-keyout',
+    f('ca.key'),
+    '-out',
+    f('ca.crt'),
+  ]);
+  const issue = (name: string, subject: string, ext?: string) => {
+    run([
+      'req',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-subj',
+      subject,
+      '-keyout',
+      f(`${name}.key`),
+      '-out',
+      f(`${name}.csr`),
+    ]);
+    run([
+      'x509',
+      '-req',
+      '-in',
+      f(`${name}.csr`),
+      '-CA',
+      f('ca.crt'),
+      '-CAkey',
+      f('ca.key'),
+      '-CAcreateserial',
+      '-days',
+      '2',
+      '-out',
+      f(`${name}.crt`),
+      ...(ext ? ['-extfile', ext] : []),
+    ]);
+  };
+  issue('server', `/CN=${cn}`, f('san.cnf'));
+  issue('client', '/CN=campus.gw-1');
+  return {
+    dir,
+    caFile: f('ca.crt'),
+    certFile: f('server.crt'),
+    keyFile: f('server.key'),
+    clientCertFile: f('client.crt'),
+    clientKeyFile: f('client.key'),
+    cleanup: () => rm(dir, { recursive: true, force: true }),
+  };
+}
