@@ -4,11 +4,10 @@
  */
 import { Command } from 'commander';
 
-type Loader = () => Promise<{ register: (program: Command) => void }>;
+type Loader = () => Promise<{ register: (program: Command) => void | Promise<void> }>;
 
 const subcommands: Record<string, Loader> = {
   signals: () => import('../controllers/signals/cli.ts'),
-  parking: () => import('../controllers/parking/cli.ts'),
   lpr: () => import('../edge/lpr/cli.ts'),
   edge: () => import('../edge/cli.ts'),
   broker: () => import('../broker/cli.ts'),
@@ -24,11 +23,8 @@ export async function main(argv: string[]): Promise<void> {
   // Register only the requested subcommand when known; all of them for --help and unknown words.
   const names = wanted && wanted in subcommands ? [wanted] : Object.keys(subcommands);
   for (const name of names) {
-    const mod = await subcommands[name]!().catch((err: unknown) => {
-      if (wanted === name) throw err;
-      return undefined; // a feature still being built must not break `cityedge --help`
-    });
-    mod?.register(program);
+    const mod = await subcommands[name]!();
+    await mod.register(program);
   }
   await program.parseAsync(argv);
 }
