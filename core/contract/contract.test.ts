@@ -81,3 +81,12 @@ describe('payload validation', () => {
     expect(!unknownCmd.ok && unknownCmd.error.code).toBe('CONTRACT_UNKNOWN_COMMAND');
   });
 });
+
+describe('README', () => {
+  it('documents exactly the current topic tree', async () => {
+    const { readFileSync } = await import('node:fs');
+    const { renderTopicTable } = await import('./doc.ts');
+    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+    expect(readme).toContain(renderTopicTable());
+  });
+});
