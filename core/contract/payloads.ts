@@ -115,6 +115,8 @@ export const parkingEvent = z.strictObject({
   reason: z.string().max(200).optional(),
   stayS: z.number().min(0).optional(),
   frameRef: z.string().max(200).optional(),
+  /** Set on `review` and `reviewDecided`: the id an operator answers with `review.decide`. */
+  reviewId: z.string().min(1).max(64).optional(),
   by: z.string().max(64).optional(),
 });
 
