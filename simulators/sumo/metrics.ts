@@ -1,0 +1,78 @@
+/**
+ * Trip metrics from SUMO's tripinfo output: delay is `timeLoss` (time lost against driving at
+ * the desired speed), halts are `waitingCount` (times a vehicle came to a stop).
+ */
+import { readFile } from 'node:fs/promises';
+
+export interface Trip {
+  readonly id: string;
+  readonly vType: string;
+  readonly departS: number;
+  readonly durationS: number;
+  readonly timeLossS: number;
+  readonly halts: number;
+  readonly route: readonly string[];
+}
+
+function attr(tag: string, name: string): string | undefined {
+  return new RegExp(`\\s${name}="([^"]*)"`).exec(tag)?.[1];
+}
+
+export function parseTripinfo(xml: string): Trip[] {
+  const trips: Trip[] = [];
+  for (const m of xml.matchAll(/<tripinfo\s[^>]*>/g)) {
+    const tag = m[0];
+    trips.push({
+      id: attr(tag, 'id') ?? '',
+      vType: attr(tag, 'vType') ?? '',
+      departS: Number(attr(tag, 'depart')),
+      durationS: Number(attr(tag, 'duration')),
+      timeLossS: Number(attr(tag, 'timeLoss')),
+      halts: Number(attr(tag, 'waitingCount')),
+      route: [],
+    });
+  }
+  return trips;
+}
+
+export async function readTripinfo(path: string): Promise<Trip[]> {
+  return parseTripinfo(await readFile(path, 'utf8'));
+}
+
+/** Nearest-rank percentile (p in 0..100) of a non-empty list. */
+export function percentile(values: readonly number[], p: number): number {
+  if (values.length === 0) return Number.NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  const rank = Math.max(1, Math.ceil((p / 100) * sorted.length));
+  return sorted[rank - 1] ?? Number.NaN;
+}
+
+export function mean(values: readonly number[]): number {
+  return values.length ? values.reduce((a, b) => a + b, 0) / values.length : Number.NaN;
+}
+
+export interface TripSummary {
+  readonly vehicles: number;
+  readonly meanDelayS: number;
+  readonly p95DelayS: number;
+  readonly haltsPerVehicle: number;
+  readonly evCount: number;
+  readonly evMeanTravelS: number;
+  readonly evMeanDelayS: number;
+}
+
+/** Summary over general traffic; EVs (vType `ev`) are reported separately. */
+export function summarize(trips: readonly Trip[], isEv = (t: Trip) => t.vType === 'ev'): TripSummary {
+  const cars = trips.filter((t) => !isEv(t));
+  const evs = trips.filter(isEv);
+  const delays = cars.map((t) => t.timeLossS);
+  return {
+    vehicles: cars.length,
+    meanDelayS: mean(delays),
+    p95DelayS: percentile(delays, 95),
+    haltsPerVehicle: mean(cars.map((t) => t.halts)),
+    evCount: evs.length,
+    evMeanTravelS: mean(evs.map((t) => t.durationS)),
+    evMeanDelayS: mean(evs.map((t) => t.timeLossS)),
+  };
+}

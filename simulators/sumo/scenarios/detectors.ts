@@ -1,0 +1,50 @@
+/**
+ * Stop-bar presence detectors (SUMO lane-area / E2) on every lane that a traffic light
+ * controls, written as an additional file. Ids are `e2_<laneId>`.
+ */
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+
+/** Detection zone length: a 30 m stop-bar zone, typical of presence loops/video zones. */
+export const STOP_BAR_ZONE_M = 30;
+
+export interface ControlledLane {
+  readonly tls: string;
+  readonly laneId: string;
+  readonly lengthM: number;
+}
+
+/** Incoming lanes of each traffic light, read from a generated .net.xml. */
+export function controlledLanes(netXml: string): ControlledLane[] {
+  const lengths = new Map<string, number>();
+  for (const m of netXml.matchAll(/<lane id="([^"]+)"[^>]*?length="([\d.]+)"/g)) {
+    lengths.set(m[1] ?? '', Number(m[2]));
+  }
+  const seen = new Set<string>();
+  const out: ControlledLane[] = [];
+  for (const m of netXml.matchAll(/<connection from="([^"]+)"[^>]*?fromLane="(\d+)"[^>]*?tl="([^"]+)"/g)) {
+    const laneId = `${m[1]}_${m[2]}`;
+    const key = `${m[3]}/${laneId}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push({ tls: m[3] ?? '', laneId, lengthM: lengths.get(laneId) ?? 0 });
+  }
+  return out;
+}
+
+export function detectorsXml(lanes: readonly ControlledLane[]): string {
+  const rows = lanes.map((l) => {
+    const zone = Math.min(STOP_BAR_ZONE_M, l.lengthM - 0.5);
+    const endPos = l.lengthM - 0.1;
+    return `  <laneAreaDetector id="e2_${l.laneId}" lane="${l.laneId}" pos="${(endPos - zone).toFixed(2)}" endPos="${endPos.toFixed(2)}" freq="3600" file="/dev/null"/>`;
+  });
+  return `<?xml version="1.0" encoding="UTF-8"?>\n<additional>\n${rows.join('\n')}\n</additional>\n`;
+}
+
+/** Writes `<name>.det.xml` beside the net and returns its path. */
+export async function writeDetectors(netPath: string, dir: string, name: string): Promise<string> {
+  const lanes = controlledLanes(await readFile(netPath, 'utf8'));
+  const path = join(dir, `${name}.det.xml`);
+  await writeFile(path, detectorsXml(lanes));
+  return path;
+}
