@@ -2,6 +2,8 @@
  * Error values for the hardware bindings. Codes are grouped by subsystem (zwave-js style) so that
  * health telemetry and logs can count them without parsing messages.
  */
+import { CityEdgeError, type Result as CoreResult, err, ok } from '../../core/errors.ts';
+
 export type SerialErrorCode =
   | 'SERIAL_BAD_CRC'
   | 'SERIAL_BAD_LENGTH'
@@ -32,28 +34,21 @@ export type CameraErrorCode =
 
 export type BindingErrorCode = SerialErrorCode | GpioErrorCode | CameraErrorCode;
 
-/** An Error with a stable code; usable as a thrown rejection or as a plain value in a Result. */
-export class BindingError extends Error {
-  readonly code: BindingErrorCode;
-  override readonly cause: unknown;
+/**
+ * A CityEdgeError narrowed to binding codes; usable as a thrown rejection or as a plain value in a
+ * Result. `details` keeps the underlying cause (errno error, fetch error…).
+ */
+export class BindingError extends CityEdgeError {
+  declare readonly code: BindingErrorCode;
 
-  constructor(code: BindingErrorCode, message: string, cause?: unknown) {
-    super(message);
+  constructor(code: BindingErrorCode, message: string, details?: unknown) {
+    super(code, message, details);
     this.name = 'BindingError';
-    this.code = code;
-    this.cause = cause;
   }
 }
 
-export type Result<T, E = BindingError> = { ok: true; value: T } | { ok: false; error: E };
-
-export function ok<T>(value: T): { ok: true; value: T } {
-  return { ok: true, value };
-}
-
-export function err<E>(error: E): { ok: false; error: E } {
-  return { ok: false, error };
-}
+export type Result<T, E = BindingError> = CoreResult<T, E>;
+export { err, ok };
 
 export function isBindingError(e: unknown): e is BindingError {
   return e instanceof BindingError;

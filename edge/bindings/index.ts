@@ -8,3 +8,6 @@ export * from './gpio/simulated.ts';
 export * from './gpio/types.ts';
 export * from './serial/crc16.ts';
 export * from './serial/protocol.ts';
+export * from './serial/bus.ts';
+export * from './serial/link.ts';
+export * from './serial/mock-gateway.ts';

@@ -1,0 +1,260 @@
+/**
+ * Serial bay-sensor bus: decodes gateway frames and keeps the link alive across unplug/replug of the
+ * USB RS-485 adapter (exponential backoff on open failures; quick reopen once the device path is back).
+ */
+import type { Clock } from '../clock.ts';
+import { systemClock } from '../clock.ts';
+import { type BindingError, ok, type Result, toBindingError } from '../errors.ts';
+import { type SerialLink, type SerialLinkFactory, serialPortLinkFactory } from './link.ts';
+import {
+  encodeFrame,
+  type FrameError,
+  FrameParser,
+  type ParserCounters,
+  type SensorMessage,
+} from './protocol.ts';
+
+export type LinkState = 'connecting' | 'up' | 'down' | 'closed';
+
+export interface LinkStatus {
+  path: string;
+  state: LinkState;
+  /** Successful opens after the first one. */
+  reconnects: number;
+  openFailures: number;
+  lastError: { code: string; message: string } | null;
+  /** Monotonic ms of the last state change. */
+  sinceMs: number;
+  counters: ParserCounters;
+}
+
+export interface SerialSensorBusOptions {
+  path: string;
+  /** Default 19200 baud, a common RS-485 sensor-gateway rate. */
+  baudRate?: number;
+  /** Defaults to a real serialport link on `path`. */
+  link?: SerialLinkFactory;
+  /** Open-failure backoff: initialMs doubles up to maxMs. Defaults 250 ms → 10 s. */
+  backoff?: { initialMs?: number; maxMs?: number };
+  /** How often to look for the device path while it is missing. Default 250 ms. */
+  presencePollMs?: number;
+  clock?: Clock;
+}
+
+export interface SerialSensorBus {
+  status(): LinkStatus;
+  /** Decoded messages with the monotonic ms they were received. */
+  onMessage(listener: (msg: SensorMessage, atMs: number) => void): () => void;
+  onStatus(listener: (status: LinkStatus) => void): () => void;
+  onFrameError(listener: (error: FrameError) => void): () => void;
+  /** Sends a frame to the gateway (configuration, tests). */
+  send(msg: SensorMessage): Promise<Result<void>>;
+  close(): Promise<void>;
+}
+
+function listeners<A extends unknown[]>() {
+  const set = new Set<(...args: A) => void>();
+  return {
+    add(fn: (...args: A) => void): () => void {
+      set.add(fn);
+      return () => set.delete(fn);
+    },
+    emit(...args: A): void {
+      for (const fn of [...set]) fn(...args);
+    },
+  };
+}
+
+class Bus implements SerialSensorBus {
+  private readonly parser = new FrameParser();
+  private readonly messages = listeners<[SensorMessage, number]>();
+  private readonly statuses = listeners<[LinkStatus]>();
+  private readonly frameErrors = listeners<[FrameError]>();
+  private link: SerialLink | null = null;
+  private state: LinkState = 'connecting';
+  private sinceMs: number;
+  private everUp = false;
+  private reconnects = 0;
+  private openFailures = 0;
+  private lastError: BindingError | null = null;
+  private wakeTimer: unknown = null;
+  private wake: (() => void) | null = null;
+  private loop: Promise<void> | null = null;
+
+  constructor(
+    private readonly factory: SerialLinkFactory,
+    private readonly clock: Clock,
+    private readonly backoff: { initialMs: number; maxMs: number },
+    private readonly presencePollMs: number,
+  ) {
+    this.sinceMs = clock.now();
+  }
+
+  status(): LinkStatus {
+    const e = this.lastError;
+    return {
+      path: this.factory.path,
+      state: this.state,
+      reconnects: this.reconnects,
+      openFailures: this.openFailures,
+      lastError: e ? { code: e.code, message: e.message } : null,
+      sinceMs: this.sinceMs,
+      counters: this.parser.counters,
+    };
+  }
+
+  onMessage = (fn: (msg: SensorMessage, atMs: number) => void) => this.messages.add(fn);
+  onStatus = (fn: (s: LinkStatus) => void) => this.statuses.add(fn);
+  onFrameError = (fn: (e: FrameError) => void) => this.frameErrors.add(fn);
+
+  async send(msg: SensorMessage): Promise<Result<void>> {
+    if (!this.link) return { ok: false, error: this.notConnected() };
+    try {
+      await this.link.write(encodeFrame(msg));
+      return ok(undefined);
+    } catch (e) {
+      return { ok: false, error: toBindingError(e, 'SERIAL_WRITE_FAILED', this.factory.path) };
+    }
+  }
+
+  async close(): Promise<void> {
+    this.setState('closed');
+    this.interruptWait();
+    const link = this.link;
+    this.link = null;
+    await link?.close();
+    await this.loop;
+  }
+
+  /** Starts (or restarts) the connect loop; resolves when it ends (up, or closed). */
+  connect(): Promise<void> {
+    this.loop ??= this.connectLoop().finally(() => {
+      this.loop = null;
+    });
+    return this.loop;
+  }
+
+  /** Resolves after the first open attempt, whatever its outcome. */
+  async firstAttempt(): Promise<void> {
+    let settle: () => void = () => {};
+    const done = new Promise<void>((r) => {
+      settle = r;
+    });
+    const off = this.statuses.add((s) => {
+      if (s.state !== 'connecting') settle();
+    });
+    void this.connect().then(settle);
+    await done;
+    off();
+  }
+
+  private async connectLoop(): Promise<void> {
+    let delay = this.backoff.initialMs;
+    while (!this.isClosed() && !this.link) {
+      if (!(await this.factory.isPresent())) {
+        this.down(this.missing());
+        await this.wait(this.presencePollMs);
+        continue;
+      }
+      const opened = await this.factory.open({
+        onData: (chunk) => this.onData(chunk),
+        onClose: (error) => this.onLinkClosed(error),
+      });
+      if (opened.ok) {
+        if (this.isClosed()) {
+          await opened.value.close();
+          return;
+        }
+        this.up(opened.value);
+        return;
+      }
+      this.openFailures++;
+      this.down(opened.error);
+      await this.wait(delay);
+      delay = Math.min(delay * 2, this.backoff.maxMs);
+    }
+  }
+
+  private up(link: SerialLink): void {
+    this.link = link;
+    this.parser.reset();
+    if (this.everUp) this.reconnects++;
+    this.everUp = true;
+    this.setState('up');
+  }
+
+  private down(error: BindingError): void {
+    // Re-announce only when something changed, not on every presence poll.
+    const news = this.lastError?.code !== error.code || this.state !== 'down';
+    this.lastError = error;
+    if (!this.isClosed() && news) this.setState('down', true);
+  }
+
+  private isClosed(): boolean {
+    return this.state === 'closed';
+  }
+
+  private onData(chunk: Buffer): void {
+    const at = this.clock.now();
+    const res = this.parser.push(chunk);
+    for (const e of res.errors) this.frameErrors.emit(e);
+    for (const m of res.messages) this.messages.emit(m, at);
+  }
+
+  private onLinkClosed(error: BindingError | null): void {
+    this.link = null;
+    if (this.state === 'closed') return;
+    this.down(error ?? toBindingError('link closed', 'SERIAL_DISCONNECTED', this.factory.path));
+    void this.connect();
+  }
+
+  private setState(state: LinkState, force = false): void {
+    if (this.state === state && !force) return;
+    const changed = this.state !== state;
+    this.state = state;
+    if (changed) this.sinceMs = this.clock.now();
+    this.statuses.emit(this.status());
+  }
+
+  private wait(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      this.wake = resolve;
+      this.wakeTimer = this.clock.setTimeout(() => {
+        this.wakeTimer = null;
+        this.wake = null;
+        resolve();
+      }, ms);
+    });
+  }
+
+  private interruptWait(): void {
+    if (this.wakeTimer !== null) this.clock.clearTimeout(this.wakeTimer);
+    this.wakeTimer = null;
+    this.wake?.();
+    this.wake = null;
+  }
+
+  private missing(): BindingError {
+    return toBindingError('device path not present', 'SERIAL_OPEN_FAILED', this.factory.path);
+  }
+
+  private notConnected(): BindingError {
+    return toBindingError('link is down', 'SERIAL_NOT_CONNECTED', this.factory.path);
+  }
+}
+
+/**
+ * Opens the bus and resolves after the first open attempt. A missing or failing device never rejects:
+ * the status says `down` with the error code, and the bus keeps trying in the background.
+ */
+export async function openSerialSensorBus(opts: SerialSensorBusOptions): Promise<SerialSensorBus> {
+  const factory = opts.link ?? serialPortLinkFactory({ path: opts.path, baudRate: opts.baudRate ?? 19200 });
+  const bus = new Bus(
+    factory,
+    opts.clock ?? systemClock,
+    { initialMs: opts.backoff?.initialMs ?? 250, maxMs: opts.backoff?.maxMs ?? 10_000 },
+    opts.presencePollMs ?? 250,
+  );
+  await bus.firstAttempt();
+  return bus;
+}
