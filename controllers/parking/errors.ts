@@ -12,6 +12,7 @@ export type ParkingErrorCode =
   | 'LANE_UNKNOWN'
   | 'BAY_UNKNOWN'
   | 'PLATE_MALFORMED'
+  | 'PLATE_UNEXPECTED'
   | 'COMMAND_INVALID'
   | 'REVIEW_UNKNOWN';
 

@@ -1,0 +1,33 @@
+/** `cityedge parking …`: validate a lot file and registry (errors name the field). */
+import { readFileSync } from 'node:fs';
+import type { Command } from 'commander';
+import { parseLotYaml, parseRegistryYaml } from './config.ts';
+import type { Result } from './errors.ts';
+
+function report<T>(label: string, r: Result<T>, summary: (v: T) => string): boolean {
+  if (r.ok) {
+    console.log(`${label}: ok (${summary(r.value)})`);
+    return true;
+  }
+  for (const e of r.errors) console.error(`${label}: ${e.code} ${e.message}`);
+  return false;
+}
+
+export function register(program: Command): void {
+  const parking = program.command('parking').description('smart-parking controller tools');
+  parking
+    .command('validate')
+    .description('validate a lot configuration and optionally a vehicle registry')
+    .requiredOption('--lot <file>', 'lot YAML, e.g. controllers/parking/examples/campus-lot.yaml')
+    .option('--registry <file>', 'registry YAML')
+    .action((opts: { lot: string; registry?: string }) => {
+      let ok = report('lot', parseLotYaml(readFileSync(opts.lot, 'utf8')), (l) => {
+        return `${l.id}: ${l.lanes.length} lanes, ${l.bays.length} bays, capacity ${l.capacity}`;
+      });
+      if (opts.registry) {
+        const r = parseRegistryYaml(readFileSync(opts.registry, 'utf8'));
+        ok = report('registry', r, (v) => `${v.vehicles.length} vehicles`) && ok;
+      }
+      if (!ok) process.exitCode = 1;
+    });
+}

@@ -1,0 +1,261 @@
+/**
+ * Bay occupancy from sensor readings (debounced, silence → unknown) and the lot count from gate
+ * events, reconciled: a gate/bay difference that outlives the grace period is reported as drift.
+ * Names follow FIWARE Smart Data Models (OffStreetParking, ParkingSpot).
+ */
+import { z } from 'zod';
+import type { BayConfig, LotConfig } from './config.ts';
+import type { ParkingClock } from './clock.ts';
+
+/** FIWARE ParkingSpot.status subset. */
+export type BayStatus = 'free' | 'occupied' | 'closed' | 'unknown';
+
+/** A bay sensor report as decoded from the serial bus. */
+export const bayReadingSchema = z.union([
+  z.object({ occupied: z.boolean(), fault: z.union([z.boolean(), z.string()]).optional() }),
+  z.object({ state: z.enum(['free', 'occupied', 'fault']) }),
+]);
+export type BayReading = z.input<typeof bayReadingSchema>;
+
+export interface BayView {
+  id: string;
+  kind: BayConfig['kind'];
+  sensor: string;
+  status: BayStatus;
+  /** Why the status is what it is: `sensor`, `sensor-fault`, `sensor-silent`, `no-reading`, `operator`. */
+  reason: string;
+  lastReadingAt: number | null;
+  /** Disabled bays: an unpermitted vehicle is parked there. */
+  violation: boolean;
+}
+
+/** FIWARE OffStreetParking counts. */
+export interface LotCounts {
+  totalSpotNumber: number;
+  occupiedSpotNumber: number;
+  availableSpotNumber: number;
+  /** Vehicles inside according to the gates. */
+  gateCount: number;
+  /** Bays whose sensors say occupied / unknown / closed. */
+  bayOccupied: number;
+  bayUnknown: number;
+  bayClosed: number;
+  /** gateCount − bayOccupied; null while bays are unknown. */
+  drift: number | null;
+}
+
+interface BayState extends BayView {
+  raw: boolean | null;
+  closedByOperator: boolean;
+  debounce: unknown;
+  silence: unknown;
+}
+
+export interface OccupancyHooks {
+  bayStatus(bay: BayView, previous: BayStatus): void;
+  drift(counts: LotCounts, corrected: boolean): void;
+}
+
+type Reading = { kind: 'fault' } | { kind: 'value'; occupied: boolean };
+
+function interpret(r: z.output<typeof bayReadingSchema>): Reading {
+  if ('state' in r)
+    return r.state === 'fault' ? { kind: 'fault' } : { kind: 'value', occupied: r.state === 'occupied' };
+  return r.fault ? { kind: 'fault' } : { kind: 'value', occupied: r.occupied };
+}
+
+export class Occupancy {
+  private readonly bays = new Map<string, BayState>();
+  private readonly bySensor = new Map<string, BayState>();
+  private gateCount = 0;
+  private driftTimer: unknown = null;
+
+  constructor(
+    private readonly lot: LotConfig,
+    private readonly clock: ParkingClock,
+    private readonly hooks: OccupancyHooks,
+  ) {
+    for (const b of lot.bays) {
+      const state: BayState = {
+        id: b.id,
+        kind: b.kind,
+        sensor: b.sensor,
+        status: 'unknown',
+        reason: 'no-reading',
+        lastReadingAt: null,
+        violation: false,
+        raw: null,
+        closedByOperator: false,
+        debounce: null,
+        silence: null,
+      };
+      this.bays.set(b.id, state);
+      this.bySensor.set(b.sensor, state);
+      this.armSilence(state);
+    }
+  }
+
+  hasSensor(sensorId: string): boolean {
+    return this.bySensor.has(sensorId);
+  }
+
+  bay(bayId: string): BayView | undefined {
+    const b = this.bays.get(bayId);
+    return b ? view(b) : undefined;
+  }
+
+  /** Apply a validated reading. Returns false if the sensor reported a fault. */
+  reading(sensorId: string, parsed: z.output<typeof bayReadingSchema>): boolean {
+    const bay = this.bySensor.get(sensorId);
+    if (!bay) return false;
+    bay.lastReadingAt = this.clock.now();
+    this.armSilence(bay);
+    const r = interpret(parsed);
+    if (r.kind === 'fault') {
+      this.cancelDebounce(bay);
+      bay.raw = null;
+      this.setStatus(bay, 'unknown', 'sensor-fault');
+      return false;
+    }
+    const settled = bay.status === (r.occupied ? 'occupied' : 'free') && bay.reason === 'sensor';
+    if (bay.raw === r.occupied && (bay.debounce !== null || settled)) return true;
+    bay.raw = r.occupied;
+    this.cancelDebounce(bay);
+    if (settled) return true; // chatter that returned to the settled value
+    const apply = () => {
+      bay.debounce = null;
+      this.setStatus(bay, r.occupied ? 'occupied' : 'free', 'sensor');
+    };
+    if (this.lot.occupancy.debounceMs === 0) apply();
+    else bay.debounce = this.clock.setTimeout(apply, this.lot.occupancy.debounceMs);
+    return true;
+  }
+
+  /** Operator closes (maintenance, event) or reopens a bay. */
+  setClosed(bayId: string, closed: boolean): boolean {
+    const bay = this.bays.get(bayId);
+    if (!bay) return false;
+    bay.closedByOperator = closed;
+    if (closed) this.setStatus(bay, 'closed', 'operator');
+    else if (bay.raw === null) this.setStatus(bay, 'unknown', 'no-reading');
+    else this.setStatus(bay, bay.raw ? 'occupied' : 'free', 'sensor');
+    return true;
+  }
+
+  setViolation(bayId: string, violation: boolean): void {
+    const bay = this.bays.get(bayId);
+    if (bay) bay.violation = violation;
+  }
+
+  /** A vehicle crossed an entry (+1) or exit (−1) gate. */
+  gatePassed(delta: 1 | -1): void {
+    this.gateCount = Math.max(0, this.gateCount + delta);
+    this.checkDrift();
+  }
+
+  /** Operator recount. */
+  setGateCount(n: number): void {
+    this.gateCount = Math.max(0, Math.floor(n));
+    this.checkDrift();
+  }
+
+  counts(): LotCounts {
+    let bayOccupied = 0;
+    let bayUnknown = 0;
+    let bayClosed = 0;
+    for (const b of this.bays.values()) {
+      if (b.status === 'occupied') bayOccupied++;
+      else if (b.status === 'unknown') bayUnknown++;
+      else if (b.status === 'closed') bayClosed++;
+    }
+    const total = this.lot.capacity;
+    const occupied = Math.min(this.gateCount, total);
+    return {
+      totalSpotNumber: total,
+      occupiedSpotNumber: occupied,
+      availableSpotNumber: Math.max(0, total - occupied - bayClosed),
+      gateCount: this.gateCount,
+      bayOccupied,
+      bayUnknown,
+      bayClosed,
+      drift: bayUnknown === 0 ? this.gateCount - bayOccupied : null,
+    };
+  }
+
+  views(): BayView[] {
+    return [...this.bays.values()].map(view);
+  }
+
+  dispose(): void {
+    for (const b of this.bays.values()) {
+      this.cancelDebounce(b);
+      if (b.silence !== null) this.clock.clearTimeout(b.silence);
+    }
+    if (this.driftTimer !== null) this.clock.clearTimeout(this.driftTimer);
+  }
+
+  private setStatus(bay: BayState, status: BayStatus, reason: string): void {
+    // A closed bay stays closed for the lot whatever its sensor says.
+    const effective = bay.closedByOperator ? 'closed' : status;
+    const effectiveReason = bay.closedByOperator ? 'operator' : reason;
+    if (bay.status === effective && bay.reason === effectiveReason) return;
+    const previous = bay.status;
+    bay.status = effective;
+    bay.reason = effectiveReason;
+    if (effective !== 'occupied') bay.violation = false;
+    this.hooks.bayStatus(view(bay), previous);
+    this.checkDrift();
+  }
+
+  private armSilence(bay: BayState): void {
+    if (bay.silence !== null) this.clock.clearTimeout(bay.silence);
+    bay.silence = this.clock.setTimeout(() => {
+      bay.silence = null;
+      this.cancelDebounce(bay);
+      bay.raw = null;
+      this.setStatus(bay, 'unknown', 'sensor-silent');
+    }, this.lot.occupancy.sensorSilenceMs);
+  }
+
+  private cancelDebounce(bay: BayState): void {
+    if (bay.debounce !== null) this.clock.clearTimeout(bay.debounce);
+    bay.debounce = null;
+  }
+
+  private outOfTolerance(): boolean {
+    const { drift } = this.counts();
+    return drift !== null && Math.abs(drift) > this.lot.occupancy.driftTolerance;
+  }
+
+  /** Differences shorter than the grace period are cars between the gate and a bay. */
+  private checkDrift(): void {
+    if (!this.outOfTolerance()) {
+      if (this.driftTimer !== null) this.clock.clearTimeout(this.driftTimer);
+      this.driftTimer = null;
+      return;
+    }
+    if (this.driftTimer !== null) return;
+    this.driftTimer = this.clock.setTimeout(() => {
+      this.driftTimer = null;
+      if (!this.outOfTolerance()) return;
+      const before = this.counts();
+      const correct =
+        this.lot.occupancy.reconcile === 'correct' && this.lot.bays.length === this.lot.capacity;
+      if (correct) this.gateCount = before.bayOccupied;
+      this.hooks.drift(before, correct);
+      if (!correct) this.checkDrift(); // keep reporting while it persists
+    }, this.lot.occupancy.driftGraceMs);
+  }
+}
+
+function view(b: BayState): BayView {
+  return {
+    id: b.id,
+    kind: b.kind,
+    sensor: b.sensor,
+    status: b.status,
+    reason: b.reason,
+    lastReadingAt: b.lastReadingAt,
+    violation: b.violation,
+  };
+}

@@ -1,0 +1,78 @@
+/** Operator commands from the dashboard: validated, executed, and audited (who, when, why). */
+import type { ParkingControllerImpl } from './controller.ts';
+import { type AuditEntry, type InputResult, type OperatorCommand, operatorCommandSchema } from './types.ts';
+
+function target(cmd: OperatorCommand): string {
+  if ('laneId' in cmd) return cmd.laneId;
+  if ('reviewId' in cmd) return cmd.reviewId;
+  if ('bayId' in cmd) return cmd.bayId;
+  return 'lot';
+}
+
+export function handleOperator(c: ParkingControllerImpl, raw: unknown): InputResult {
+  c.start();
+  const parsed = operatorCommandSchema.safeParse(raw);
+  if (!parsed.success)
+    return c.reject('COMMAND_INVALID', parsed.error.issues[0]?.message ?? 'invalid command');
+  const cmd = parsed.data;
+  const entry: AuditEntry = {
+    at: c.now(),
+    who: cmd.who,
+    why: cmd.why,
+    command: cmd.type,
+    target: target(cmd),
+    accepted: true,
+  };
+  c.audit.push(entry);
+  if (c.audit.length > 1000) c.audit.shift();
+  const result = execute(c, cmd);
+  if (!result.ok) entry.accepted = false;
+  c.event({ type: 'operator.audit', entry });
+  return result;
+}
+
+function execute(c: ParkingControllerImpl, cmd: OperatorCommand): InputResult {
+  const meta = { who: cmd.who, why: cmd.why };
+  switch (cmd.type) {
+    case 'gate.open':
+    case 'gate.close':
+    case 'gate.reset': {
+      const lane = c.lanes.get(cmd.laneId);
+      if (!lane) return c.reject('LANE_UNKNOWN', `unknown lane "${cmd.laneId}"`);
+      const type =
+        cmd.type === 'gate.open'
+          ? 'operator.open'
+          : cmd.type === 'gate.close'
+            ? 'operator.close'
+            : 'operator.reset';
+      lane.send({ type, ...meta });
+      return { ok: true };
+    }
+    case 'review.approve':
+    case 'review.deny': {
+      const review = c.reviews.get(cmd.reviewId);
+      if (!review) return c.reject('REVIEW_UNKNOWN', `no pending review "${cmd.reviewId}"`);
+      const approve = cmd.type === 'review.approve';
+      const lane = c.lanes.get(review.laneId);
+      c.resolveReview(review.id, approve ? 'approve' : 'deny', cmd.who);
+      if (lane) {
+        // The operator's verdict replaces the unreadable one; the crossing is logged as `operator`.
+        const plate = review.best?.plate ?? null;
+        const reason = approve ? 'operator-approved' : 'operator-denied';
+        lane.decision = { verdict: approve ? 'open' : 'deny', reason, plate, category: null, alarm: false };
+        lane.send({ type: approve ? 'decision.open' : 'decision.deny' });
+      }
+      return { ok: true };
+    }
+    case 'bay.close':
+    case 'bay.open':
+      if (!c.occupancy.setClosed(cmd.bayId, cmd.type === 'bay.close'))
+        return c.reject('BAY_UNKNOWN', `unknown bay "${cmd.bayId}"`);
+      c.countsChanged();
+      return { ok: true };
+    case 'count.set':
+      c.occupancy.setGateCount(cmd.occupied);
+      c.countsChanged();
+      return { ok: true };
+  }
+}
