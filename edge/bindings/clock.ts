@@ -87,6 +87,14 @@ export class ManualClock implements Clock, WallClock {
     return this.timers.length;
   }
 
+  /**
+   * Moves time forward WITHOUT firing timers, as when the event loop is blocked; overdue timers fire
+   * (late) on the next `advance`.
+   */
+  stall(ms: number): void {
+    this.nowMs += ms;
+  }
+
   /** Moves time forward by `ms`, firing due timers in order of due time (then creation). */
   advance(ms: number): void {
     const target = this.nowMs + ms;
@@ -94,7 +102,8 @@ export class ManualClock implements Clock, WallClock {
       const next = this.earliestDue(target);
       if (!next) break;
       this.timers = this.timers.filter((t) => t !== next);
-      this.nowMs = next.dueMs;
+      // Overdue timers (after stall) fire late, at the current time; time never goes backwards.
+      this.nowMs = Math.max(this.nowMs, next.dueMs);
       next.fn();
     }
     this.nowMs = target;

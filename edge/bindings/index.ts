@@ -11,3 +11,6 @@ export * from './serial/protocol.ts';
 export * from './serial/bus.ts';
 export * from './serial/link.ts';
 export * from './serial/mock-gateway.ts';
+export * from './gpio/onoff-backend.ts';
+export * from './gpio/sysfs.ts';
+export * from './gpio/watchdog.ts';
