@@ -73,13 +73,13 @@ function junctionFlows(perLeg: Record<Leg, number>): Flow[] {
 
 export type JunctionDemandName = 'offpeak' | 'peak' | 'unbalanced' | 'emergency';
 
-/** The 4-leg junction demands (veh/h per approach; N-S is the major street). */
+/** The 4-leg junction demands (veh/h per approach; E-W is the main road, as in its config). */
 export function junctionDemand(name: JunctionDemandName, durationS = 1800): Demand {
   const volumes: Record<JunctionDemandName, Record<Leg, number>> = {
-    offpeak: { N: 250, S: 250, E: 180, W: 180 },
-    peak: { N: 750, S: 700, E: 500, W: 450 },
-    unbalanced: { N: 850, S: 800, E: 120, W: 100 },
-    emergency: { N: 450, S: 450, E: 300, W: 300 },
+    offpeak: { E: 250, W: 250, N: 180, S: 180 },
+    peak: { E: 750, W: 700, N: 500, S: 450 },
+    unbalanced: { E: 850, W: 800, N: 120, S: 100 },
+    emergency: { E: 450, W: 450, N: 300, S: 300 },
   };
   const seeds: Record<JunctionDemandName, number> = { offpeak: 11, peak: 23, unbalanced: 37, emergency: 41 };
   const legs: Leg[] = ['W', 'N', 'E', 'S'];

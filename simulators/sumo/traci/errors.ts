@@ -1,4 +1,6 @@
-/** Error codes of the TraCI client, grouped under `TRACI_` so logs name the subsystem. */
+/** Error codes of the TraCI client, grouped under `TRACI_` (core/errors.ts) so logs name the subsystem. */
+import { CityEdgeError } from '../../../core/errors.ts';
+
 export type TraciErrorCode =
   | 'TRACI_CONNECT_FAILED'
   | 'TRACI_CLOSED'
@@ -9,14 +11,14 @@ export type TraciErrorCode =
   | 'TRACI_VERSION';
 
 /** A TraCI failure. For `TRACI_COMMAND_FAILED` the message is SUMO's own description. */
-export class TraciError extends Error {
-  override readonly name = 'TraciError';
+export class TraciError extends CityEdgeError {
   constructor(
-    readonly code: TraciErrorCode,
+    override readonly code: TraciErrorCode,
     message: string,
     readonly commandId?: number,
   ) {
-    super(message);
+    super(code, message);
+    this.name = 'TraciError';
   }
 }
 

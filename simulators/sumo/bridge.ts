@@ -1,0 +1,222 @@
+/**
+ * Runs CityEdge signal controllers against SUMO, one 1 s step at a time: SUMO detectors →
+ * `controller.detector`, emergency vehicles → priority requests, the controller's simulated
+ * clock advanced by the step, `heads()` → `setRedYellowGreenState` by link index.
+ */
+import type { IntersectionController } from '../../controllers/signals/types.ts';
+import { EvTracker, type EvObservation } from './ev-tracker.ts';
+import { type IntersectionBinding, detectorKind } from './mapping.ts';
+import { headsToState } from './signal-state.ts';
+import type { TraciClient } from './traci/client.ts';
+import { VAR } from './traci/constants.ts';
+import type { SubscriptionResults } from './traci/subscriptions.ts';
+import { CityEdgeError } from '../../core/errors.ts';
+
+/** The simulated clock the bridge owns (XState `SimulatedClock` satisfies it). */
+export interface SteppedClock {
+  now(): number;
+  increment(ms: number): void;
+}
+
+export interface BridgeIntersection {
+  readonly binding: IntersectionBinding;
+  readonly controller: IntersectionController;
+}
+
+export interface BridgeOptions {
+  readonly client: TraciClient;
+  readonly clock: SteppedClock;
+  readonly intersections: readonly BridgeIntersection[];
+  /** Stop at this simulation time (s); otherwise run until no vehicles remain. */
+  readonly endS?: number;
+  /** Turn EV sightings into priority requests (false = same controller without priority). */
+  readonly priority?: boolean;
+  readonly onStep?: (timeS: number) => void;
+}
+
+export interface BridgeResult {
+  readonly steps: number;
+  readonly endTimeS: number;
+  readonly departed: number;
+  readonly arrived: number;
+  readonly teleports: number;
+  readonly priorityRequests: number;
+  readonly checkOuts: number;
+  /** Inputs the controller rejected, by error code (should stay empty). */
+  readonly rejected: Readonly<Record<string, number>>;
+  /** EV ids seen, for the report. */
+  readonly emergencyVehicles: readonly string[];
+}
+
+const STEP_MS = 1000;
+const EV_VARS = [VAR.ROAD_ID, VAR.LANEPOSITION, VAR.SPEED, VAR.ROUTE_INDEX];
+const SIM_VARS = [
+  VAR.TIME,
+  VAR.DEPARTED_VEHICLES_IDS,
+  VAR.ARRIVED_VEHICLES_IDS,
+  VAR.TELEPORT_STARTING_VEHICLES_NUMBER,
+  VAR.MIN_EXPECTED_VEHICLES,
+];
+
+interface Live {
+  readonly x: BridgeIntersection;
+  readonly linkCount: number;
+  state: string;
+  readonly presence: Map<string, boolean>;
+}
+
+interface TrackedEv {
+  readonly routeId: string;
+  readonly route: readonly string[];
+}
+
+export async function runBridge(o: BridgeOptions): Promise<BridgeResult> {
+  const { client, clock } = o;
+  const rejected: Record<string, number> = {};
+  const count = (r: { ok: boolean; error?: { code: string } }) => {
+    if (!r.ok && r.error) rejected[r.error.code] = (rejected[r.error.code] ?? 0) + 1;
+  };
+  const live = await setUp(o);
+  const tracker = new EvTracker(
+    o.intersections.map((x) => ({
+      name: x.binding.mapping.tls,
+      approaches: x.binding.mapping.approaches,
+      detectionRangeM: x.binding.mapping.emergency.detectionRangeM,
+    })),
+  );
+  const byTls = new Map(live.map((l) => [l.x.binding.mapping.tls, l]));
+  const evClasses = new Set(o.intersections.flatMap((x) => x.binding.mapping.emergency.vClasses));
+  const evs = new Map<string, TrackedEv>();
+  const edgeLength = new Map<string, number>();
+  const totals = { steps: 0, departed: 0, arrived: 0, teleports: 0, requests: 0, checkOuts: 0 };
+  const seenEvs: string[] = [];
+  let timeS = 0;
+
+  for (const l of live) l.x.controller.start();
+  await applyHeads(client, live);
+  for (;;) {
+    const res = await client.simulationStep();
+    totals.steps++;
+    timeS = res.number('simulation', '', VAR.TIME) ?? timeS + 1;
+    const departed = list(res, VAR.DEPARTED_VEHICLES_IDS);
+    totals.departed += departed.length;
+    totals.arrived += list(res, VAR.ARRIVED_VEHICLES_IDS).length;
+    totals.teleports += res.number('simulation', '', VAR.TELEPORT_STARTING_VEHICLES_NUMBER) ?? 0;
+    for (const id of list(res, VAR.ARRIVED_VEHICLES_IDS)) evs.delete(id);
+    for (const id of departed) {
+      if (!evClasses.has(await client.vehicle.getVehicleClass(id))) continue;
+      const route = await client.vehicle.getRoute(id);
+      for (const e of route) if (!edgeLength.has(e)) edgeLength.set(e, await client.lane.getLength(`${e}_0`));
+      evs.set(id, { routeId: await client.vehicle.getRouteId(id), route });
+      seenEvs.push(id);
+      await client.subscribe('vehicle', id, EV_VARS);
+    }
+    for (const l of live) feedDetectors(l, res, count);
+    if (o.priority !== false) {
+      for (const a of tracker.update(clock.now(), observe(res, evs), (e) => edgeLength.get(e) ?? 0)) {
+        const ctl = byTls.get(a.junction)?.x.controller;
+        if (!ctl) continue;
+        if (a.kind === 'request') {
+          totals.requests++;
+          count(
+            ctl.requestPriority({
+              vehicleId: a.vehicleId,
+              routeId: a.routeId,
+              approach: a.approach,
+              etaMs: a.etaMs,
+            }),
+          );
+        } else {
+          totals.checkOuts++;
+          count(ctl.checkOut(a.vehicleId));
+        }
+      }
+    }
+    clock.increment(STEP_MS);
+    await applyHeads(client, live);
+    o.onStep?.(timeS);
+    const expected = res.number('simulation', '', VAR.MIN_EXPECTED_VEHICLES) ?? 0;
+    if ((o.endS !== undefined && timeS >= o.endS) || expected === 0) break;
+  }
+  for (const l of live) l.x.controller.stop();
+  return {
+    steps: totals.steps,
+    endTimeS: timeS,
+    departed: totals.departed,
+    arrived: totals.arrived,
+    teleports: totals.teleports,
+    priorityRequests: totals.requests,
+    checkOuts: totals.checkOuts,
+    rejected,
+    emergencyVehicles: seenEvs,
+  };
+}
+
+/** Validates link indices against SUMO and subscribes to every mapped detector. */
+async function setUp(o: BridgeOptions): Promise<Live[]> {
+  const live: Live[] = [];
+  for (const x of o.intersections) {
+    const m = x.binding.mapping;
+    const links = await o.client.trafficLight.getControlledLinks(m.tls);
+    const bad = Object.entries(m.signalGroups).flatMap(([g, idx]) =>
+      idx.filter((i) => i >= links.length).map((i) => `${g}:${i}`),
+    );
+    if (bad.length) {
+      throw new CityEdgeError(
+        'SIM_SUMO_MAPPING_INVALID',
+        `TLS ${m.tls} has ${links.length} links; mapped beyond: ${bad.join(', ')}`,
+      );
+    }
+    for (const ids of Object.values(m.detectors)) {
+      for (const id of ids) await o.client.subscribe(detectorKind(id), id, [VAR.LAST_STEP_VEHICLE_NUMBER]);
+    }
+    live.push({ x, linkCount: links.length, state: '', presence: new Map() });
+  }
+  await o.client.subscribe('simulation', '', SIM_VARS);
+  return live;
+}
+
+function feedDetectors(
+  l: Live,
+  res: SubscriptionResults,
+  count: (r: { ok: boolean; error?: { code: string } }) => void,
+): void {
+  for (const [id, sumoIds] of Object.entries(l.x.binding.mapping.detectors)) {
+    const on = sumoIds.some((s) => (res.number(detectorKind(s), s, VAR.LAST_STEP_VEHICLE_NUMBER) ?? 0) > 0);
+    if (l.presence.get(id) === on) continue;
+    l.presence.set(id, on);
+    count(l.x.controller.detector(id, on));
+  }
+}
+
+async function applyHeads(client: TraciClient, live: readonly Live[]): Promise<void> {
+  for (const l of live) {
+    const state = headsToState(l.x.controller.heads(), l.x.binding.mapping.signalGroups, l.linkCount);
+    if (state === l.state) continue;
+    l.state = state;
+    await client.trafficLight.setRedYellowGreenState(l.x.binding.mapping.tls, state);
+  }
+}
+
+function list(res: SubscriptionResults, variable: number): string[] {
+  const v = res.get('simulation', '', variable);
+  return Array.isArray(v) ? (v as string[]) : [];
+}
+
+function observe(res: SubscriptionResults, evs: ReadonlyMap<string, TrackedEv>): EvObservation[] {
+  const out: EvObservation[] = [];
+  for (const [vehicleId, ev] of evs) {
+    const roadId = res.string('vehicle', vehicleId, VAR.ROAD_ID);
+    if (roadId === undefined) continue; // not yet inserted / no values this step
+    out.push({
+      vehicleId,
+      routeId: ev.routeId,
+      route: ev.route,
+      routeIndex: res.number('vehicle', vehicleId, VAR.ROUTE_INDEX) ?? 0,
+      roadId,
+      lanePositionM: res.number('vehicle', vehicleId, VAR.LANEPOSITION) ?? 0,
+      speedMs: res.number('vehicle', vehicleId, VAR.SPEED) ?? 0,
+    });
+  }
+  return out;
+}
