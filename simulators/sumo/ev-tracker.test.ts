@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type EvObservation, EvTracker, distanceAlongRoute } from './ev-tracker.ts';
+import { type EvObservation, EvTracker, type JunctionApproaches, distanceAlongRoute } from './ev-tracker.ts';
 
 const lengths: Record<string, number> = { W_J1: 390, J1_J2: 385, J2_J3: 385, J3_E: 390 };
 const len = (e: string) => lengths[e] ?? 0;
@@ -14,7 +14,7 @@ const obs = (p: Partial<EvObservation>): EvObservation => ({
   speedMs: 10,
   ...p,
 });
-const junctions = [
+const junctions: JunctionApproaches[] = [
   { name: 'J1', approaches: { W_J1: 'eastbound' }, detectionRangeM: 300 },
   { name: 'J2', approaches: { J1_J2: 'eastbound' }, detectionRangeM: 300 },
 ];
