@@ -216,7 +216,7 @@ function createQueue(opts: QueueOptions): DurableQueue {
       state.commits += 1;
       state.enqueued += batch.length;
       state.acked += acked.length;
-      batch.forEach((p, i) => p.resolve(ok(seqs[i]!)));
+      for (const [i, p] of batch.entries()) p.resolve(ok(seqs[i]!));
       if (batch.length > 0) for (const l of appendListeners) l();
       return ok(undefined);
     } catch (e) {
