@@ -5,7 +5,7 @@ import { createFixedTimeController, cycleSlots, effectiveCycleS, headsAt } from 
 import { nemaEightPhase } from './fixtures.ts';
 import type { Heads, TimingLayout, TimingPlan } from './types.ts';
 
-const SHOWING = new Set(['green', 'greenArrow', 'yellow', 'yellowArrow']);
+const SHOWING = new Set(['green', 'greenArrow', 'yellow']);
 
 /** Phases showing green or yellow that may not run together: same ring or different barriers. */
 function conflicts(layout: TimingLayout, heads: Heads): [number, number][] {
@@ -36,7 +36,7 @@ describe('fixed-time controller', () => {
     expect(c.heads().SBL).toBe('greenArrow');
     expect(c.heads().NBL).toBe('greenArrow');
     clock.increment(8_500); // phase 1 (8 s) → yellow arrow
-    expect(c.heads().SBL).toBe('yellowArrow');
+    expect(c.heads().SBL).toBe('yellow');
     expect(c.heads().NBL).toBe('greenArrow'); // phase 5 has 10 s
     clock.increment(3_000); // 11.5 s: phase 1 all-red, phase 2 not yet
     expect(c.heads().SBL).toBe('red');

@@ -89,15 +89,14 @@ export function headsAt(layout: TimingLayout, slots: Slot[][], tInCycleS: number
   for (const p of layout.phases) {
     const cur = iv.get(p.id) ?? { interval: 'red', sinceS: 0 };
     const arrow = p.arrow === true;
+    // Same vocabulary as the real controller: arrows go green arrow → yellow → red.
     const veh: HeadState =
       cur.interval === 'green'
         ? arrow
           ? 'greenArrow'
           : 'green'
         : cur.interval === 'yellow'
-          ? arrow
-            ? 'yellowArrow'
-            : 'yellow'
+          ? 'yellow'
           : 'red';
     setHead(heads, p.signalGroup, veh);
     if (p.ped) {
@@ -105,6 +104,12 @@ export function headsAt(layout: TimingLayout, slots: Slot[][], tInCycleS: number
       const fdw = cur.interval === 'green' && cur.sinceS < p.ped.walkS + p.ped.clearanceS;
       setHead(heads, p.ped.signalGroup, walk ? 'walk' : fdw ? 'flashingDontWalk' : 'dontWalk');
     }
+  }
+  for (const f of layout.fya ?? []) {
+    const own = heads[f.signalGroup];
+    if (own === 'greenArrow' || own === 'green' || own === 'yellow') continue;
+    const opp = iv.get(f.opposingPhase)?.interval;
+    heads[f.signalGroup] = opp === 'green' ? 'flashingYellowArrow' : opp === 'yellow' ? 'yellow' : 'red';
   }
   return heads;
 }

@@ -29,8 +29,16 @@ export interface RingBarrier {
   barriers: number[][];
 }
 
+/** A flashing-yellow-arrow head: permissive while the opposing through phase is green. */
+export interface FyaHead {
+  signalGroup: string;
+  opposingPhase: number;
+}
+
 export interface TimingLayout extends RingBarrier {
   phases: PhaseTiming[];
+  /** Permissive / protected-permissive left heads (MUTCD 4D.20 flashing yellow arrow). */
+  fya?: FyaHead[];
 }
 
 /** A fixed-time or adaptive split plan. Greens are displayed green (excluding yellow/all-red). */
