@@ -1,5 +1,4 @@
 /** Building outgoing messages: an envelope with a fresh id and the device's own timestamp. */
-import { randomUUID } from 'node:crypto';
 import { CityEdgeError } from '../errors.ts';
 import { type Data, type TopicKind, type TopicParams, topicFor, topics } from './topics.ts';
 
@@ -24,7 +23,7 @@ export function buildMessage<K extends EnvelopedKind>(
   data: Data<K>,
   opts: { ts: number; id?: string },
 ): OutgoingMessage {
-  const id = opts.id ?? randomUUID();
+  const id = opts.id ?? globalThis.crypto.randomUUID(); // Web Crypto: same in Node 20 and the browser
   const body = { id, ts: Math.round(opts.ts), data };
   const parsed = topics[kind].schema.safeParse(body);
   if (!parsed.success) {

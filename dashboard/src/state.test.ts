@@ -1,0 +1,99 @@
+import { describe, expect, it } from 'vitest';
+import { buildMessage, topicFor } from '../../core/contract/index.ts';
+import { applyMessage, emptyCity, FEED_LIMIT, overview } from './state.ts';
+
+const dev = { site: 'campus', device: 'gw-1' };
+const lot = {
+  totalSpotNumber: 40,
+  availableSpotNumber: 10,
+  occupiedSpotNumber: 30,
+  unknownSpotNumber: 0,
+  full: false,
+  drift: 0,
+  disabled: { total: 4, available: 1 },
+};
+
+const apply = (state: ReturnType<typeof emptyCity>, m: { topic: string; payload: string }) =>
+  applyMessage(state, m.topic, m.payload);
+
+describe('dashboard state', () => {
+  it('keeps the latest lot counts and availability per device', () => {
+    let s = emptyCity();
+    s = apply(s, buildMessage('status', dev, { state: 'online' }, { ts: 1000 }));
+    s = apply(s, buildMessage('parkingLot', dev, lot, { ts: 2000 }));
+    s = apply(
+      s,
+      buildMessage(
+        'parkingLot',
+        dev,
+        { ...lot, availableSpotNumber: 9, occupiedSpotNumber: 31 },
+        { ts: 3000 },
+      ),
+    );
+    const d = s.devices['campus/gw-1'];
+    expect(d?.online).toBe(true);
+    expect(d?.lot?.availableSpotNumber).toBe(9);
+    expect(d?.lastSeen).toBe(3000);
+    expect(overview(s).lots).toHaveLength(1);
+    s = apply(s, buildMessage('status', dev, { state: 'offline' }, { ts: 4000 }));
+    expect(overview(s).offline.map((x) => x.device)).toEqual(['gw-1']);
+  });
+
+  it('counts malformed messages instead of throwing', () => {
+    const s = applyMessage(emptyCity(), topicFor('parkingLot', dev), '{"id":"x"}');
+    expect(s.rejected).toBe(1);
+    expect(s.lastError).toMatch(/parkingLot/);
+    expect(Object.keys(s.devices)).toHaveLength(0);
+  });
+
+  it('tracks pending reviews until decided and shows a replayed event once', () => {
+    const review = buildMessage(
+      'parkingEvent',
+      dev,
+      { kind: 'review', lane: 'in', plate: null, reviewId: 'r1' },
+      { ts: 10 },
+    );
+    let s = apply(emptyCity(), review);
+    s = apply(s, review);
+    expect(s.feed).toHaveLength(1);
+    expect(Object.keys(s.pendingReviews)).toEqual(['campus/gw-1/r1']);
+    s = apply(
+      s,
+      buildMessage(
+        'parkingEvent',
+        dev,
+        { kind: 'reviewDecided', lane: 'in', reviewId: 'r1', decision: 'open' },
+        { ts: 20 },
+      ),
+    );
+    expect(s.pendingReviews).toEqual({});
+  });
+
+  it('bounds the event feed', () => {
+    let s = emptyCity();
+    for (let i = 0; i < FEED_LIMIT + 25; i++) {
+      s = apply(
+        s,
+        buildMessage('parkingEvent', dev, { kind: 'entry', lane: 'in', plate: `ABC${i}` }, { ts: i }),
+      );
+    }
+    expect(s.feed).toHaveLength(FEED_LIMIT);
+    expect(s.feed[0]?.ts).toBe(FEED_LIMIT + 24);
+  });
+
+  it('keeps signal heads and alarms per intersection', () => {
+    const p = { ...dev, device: 'cab-1', intersection: 'main-5th' };
+    let s = apply(
+      emptyCity(),
+      buildMessage('signalHeads', p, { mode: 'normal', groups: { '2': 'green', '4': 'red' } }, { ts: 5 }),
+    );
+    s = apply(
+      s,
+      buildMessage('signalAlarm', p, { kind: 'conflict', detail: '2 and 4 green', latched: true }, { ts: 6 }),
+    );
+    const x = s.devices['campus/cab-1']?.intersections['main-5th'];
+    expect(x?.heads?.groups['2']).toBe('green');
+    expect(x?.alarms[0]?.kind).toBe('conflict');
+    expect(overview(s).intersections).toHaveLength(1);
+  });
+});

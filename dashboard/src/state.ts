@@ -1,0 +1,190 @@
+/**
+ * The dashboard's view model: a pure reducer from contract-checked MQTT messages to the city's
+ * live state. Pure so it is unit-tested in Node and the browser only renders it.
+ */
+import { type Data, type DecodedMessage, decodeMessage, type TopicKind } from '../../core/contract/index.ts';
+
+export interface DeviceState {
+  site: string;
+  device: string;
+  online: boolean | null;
+  lastSeen: number;
+  health?: Data<'health'>;
+  lot?: Data<'parkingLot'>;
+  bays: Record<string, Data<'parkingBay'>>;
+  gates: Record<string, Data<'parkingGate'>>;
+  intersections: Record<string, IntersectionState>;
+}
+
+export interface IntersectionState {
+  heads?: Data<'signalHeads'>;
+  spat?: Data<'spat'>;
+  lastCycle?: Data<'cycle'>;
+  alarms: Array<Data<'signalAlarm'> & { ts: number }>;
+}
+
+export interface FeedItem {
+  id: string;
+  ts: number;
+  site: string;
+  device: string;
+  kind: 'parkingEvent' | 'lprRead' | 'signalAlarm';
+  data: Data<'parkingEvent'> | Data<'lprRead'> | Data<'signalAlarm'>;
+}
+
+export interface CityState {
+  devices: Record<string, DeviceState>;
+  /** Newest first, bounded so a long-running control room does not grow without end. */
+  feed: FeedItem[];
+  /** Reviews raised by lanes and not yet decided, keyed by `site/device/reviewRef`. */
+  pendingReviews: Record<string, FeedItem>;
+  rejected: number;
+  lastError: string | null;
+}
+
+export const FEED_LIMIT = 200;
+
+export const emptyCity = (): CityState => ({
+  devices: {},
+  feed: [],
+  pendingReviews: {},
+  rejected: 0,
+  lastError: null,
+});
+
+const deviceKey = (site: string, device: string) => `${site}/${device}`;
+
+function touchDevice(city: CityState, site: string, device: string, ts: number): DeviceState {
+  const key = deviceKey(site, device);
+  const existing = city.devices[key];
+  const base: DeviceState = existing ?? {
+    site,
+    device,
+    online: null,
+    lastSeen: 0,
+    bays: {},
+    gates: {},
+    intersections: {},
+  };
+  const next = { ...base, lastSeen: Math.max(base.lastSeen, ts) };
+  city.devices = { ...city.devices, [key]: next };
+  return next;
+}
+
+function intersectionOf(dev: DeviceState, id: string): IntersectionState {
+  return dev.intersections[id] ?? { alarms: [] };
+}
+
+type Envelope<K extends TopicKind> = { id: string; ts: number; data: Data<K> };
+
+/** Applies one raw MQTT message; invalid ones are counted, never thrown. */
+export function applyMessage(state: CityState, topic: string, payload: Uint8Array | string): CityState {
+  const decoded = decodeMessage(topic, payload);
+  if (!decoded.ok) {
+    return { ...state, rejected: state.rejected + 1, lastError: decoded.error.message };
+  }
+  return applyDecoded(state, decoded.value);
+}
+
+export function applyDecoded(state: CityState, msg: DecodedMessage): CityState {
+  const { site, device } = msg.params;
+  if (!site || !device || msg.kind === 'command' || msg.kind === 'commandResponse') return state;
+  const city: CityState = { ...state };
+  const env = msg.payload as Envelope<TopicKind>;
+  const dev = touchDevice(city, site, device, env.ts);
+  const key = deviceKey(site, device);
+  const put = (patch: Partial<DeviceState>) => {
+    city.devices = { ...city.devices, [key]: { ...dev, ...patch } };
+  };
+  switch (msg.kind) {
+    case 'status':
+      put({ online: (env as Envelope<'status'>).data.state === 'online' });
+      break;
+    case 'health':
+      put({ health: (env as Envelope<'health'>).data });
+      break;
+    case 'parkingLot':
+      put({ lot: (env as Envelope<'parkingLot'>).data });
+      break;
+    case 'parkingBay': {
+      const bay = (env as Envelope<'parkingBay'>).data;
+      put({ bays: { ...dev.bays, [bay.bay]: bay } });
+      break;
+    }
+    case 'parkingGate': {
+      const gate = (env as Envelope<'parkingGate'>).data;
+      put({ gates: { ...dev.gates, [gate.lane]: gate } });
+      break;
+    }
+    case 'signalHeads':
+    case 'spat':
+    case 'cycle':
+    case 'signalAlarm':
+      applySignal(city, dev, key, msg.kind, msg.params.intersection ?? 'main', env);
+      break;
+    case 'parkingEvent':
+    case 'lprRead':
+      addFeed(city, {
+        id: env.id,
+        ts: env.ts,
+        site,
+        device,
+        kind: msg.kind,
+        data: env.data as FeedItem['data'],
+      });
+      break;
+    default:
+      break;
+  }
+  return city;
+}
+
+function applySignal(
+  city: CityState,
+  dev: DeviceState,
+  key: string,
+  kind: 'signalHeads' | 'spat' | 'cycle' | 'signalAlarm',
+  id: string,
+  env: Envelope<TopicKind>,
+) {
+  const current = intersectionOf(dev, id);
+  let next: IntersectionState = current;
+  if (kind === 'signalHeads') next = { ...current, heads: env.data as Data<'signalHeads'> };
+  if (kind === 'spat') next = { ...current, spat: env.data as Data<'spat'> };
+  if (kind === 'cycle') next = { ...current, lastCycle: env.data as Data<'cycle'> };
+  if (kind === 'signalAlarm') {
+    const alarm = { ...(env.data as Data<'signalAlarm'>), ts: env.ts };
+    next = { ...current, alarms: [alarm, ...current.alarms].slice(0, 20) };
+    addFeed(city, { id: env.id, ts: env.ts, site: dev.site, device: dev.device, kind, data: alarm });
+  }
+  city.devices = { ...city.devices, [key]: { ...dev, intersections: { ...dev.intersections, [id]: next } } };
+}
+
+function addFeed(city: CityState, item: FeedItem) {
+  if (city.feed.some((f) => f.id === item.id)) return; // a replayed message is shown once
+  city.feed = [item, ...city.feed].slice(0, FEED_LIMIT);
+  if (item.kind !== 'parkingEvent') return;
+  const ev = item.data as Data<'parkingEvent'>;
+  const ref = ev.reviewId;
+  if (ev.kind === 'review' && ref) {
+    city.pendingReviews = { ...city.pendingReviews, [`${item.site}/${item.device}/${ref}`]: item };
+  }
+  if (ev.kind === 'reviewDecided' && ref) {
+    const { [`${item.site}/${item.device}/${ref}`]: _done, ...rest } = city.pendingReviews;
+    city.pendingReviews = rest;
+  }
+}
+
+/** Devices grouped for the overview: car parks first, then intersections. */
+export function overview(state: CityState) {
+  const devices = Object.values(state.devices).sort((a, b) =>
+    deviceKey(a.site, a.device).localeCompare(deviceKey(b.site, b.device)),
+  );
+  return {
+    lots: devices.filter((d) => d.lot),
+    intersections: devices.flatMap((d) =>
+      Object.entries(d.intersections).map(([id, x]) => ({ device: d, id, x })),
+    ),
+    offline: devices.filter((d) => d.online === false),
+  };
+}
