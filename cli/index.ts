@@ -8,6 +8,7 @@ type Loader = () => Promise<{ register: (program: Command) => void | Promise<voi
 
 const subcommands: Record<string, Loader> = {
   signals: () => import('../controllers/signals/cli.ts'),
+  parking: () => import('../controllers/parking/cli.ts'),
   lpr: () => import('../edge/lpr/cli.ts'),
   edge: () => import('../edge/cli.ts'),
   broker: () => import('../broker/cli.ts'),
