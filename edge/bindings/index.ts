@@ -14,3 +14,7 @@ export * from './serial/mock-gateway.ts';
 export * from './gpio/onoff-backend.ts';
 export * from './gpio/sysfs.ts';
 export * from './gpio/watchdog.ts';
+export * from './camera/folder.ts';
+export * from './camera/http.ts';
+export * from './camera/status.ts';
+export * from './camera/trigger.ts';
