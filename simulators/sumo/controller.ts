@@ -1,0 +1,25 @@
+/**
+ * Creating the signal controllers the bridge drives, each on the bridge's simulated clock.
+ * Injected as a factory so tests can swap in a scripted controller.
+ */
+import { SimulatedClock } from 'xstate';
+import { createIntersectionController } from '../../controllers/signals/index.ts';
+import type {
+  ControllerClock,
+  IntersectionConfig,
+  IntersectionController,
+} from '../../controllers/signals/index.ts';
+
+export type ControllerFactory = (
+  config: IntersectionConfig,
+  deps: { clock: ControllerClock },
+) => IntersectionController;
+
+/** The real CityEdge controller. */
+export const cityEdgeController: ControllerFactory = (config, { clock }) =>
+  createIntersectionController(config, { clock });
+
+/** A fresh simulated clock at t = 0 (XState's SimulatedClock: `now()` and `increment(ms)`). */
+export function createSimulatedClock(): SimulatedClock {
+  return new SimulatedClock();
+}
