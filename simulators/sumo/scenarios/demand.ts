@@ -85,7 +85,7 @@ export function junctionDemand(name: JunctionDemandName, durationS = 1800): Dema
   const legs: Leg[] = ['W', 'N', 'E', 'S'];
   const emergency: EmergencyTrip[] =
     name === 'emergency'
-      ? Array.from({ length: Math.floor(durationS / 240) - 1 }, (_, i) => {
+      ? Array.from({ length: Math.max(0, Math.ceil((durationS - 200) / 240)) }, (_, i) => {
           const leg = legs[i % 4] as Leg;
           // alternate through and left-turning EVs, 240 s apart so each is handled on its own
           return {

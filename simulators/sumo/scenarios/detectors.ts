@@ -1,9 +1,13 @@
 /**
- * Stop-bar presence detectors (SUMO lane-area / E2) on every lane that a traffic light
- * controls, written as an additional file. Ids are `e2_<laneId>`.
+ * Detectors on every lane a traffic light controls, written as an additional file: a stop-bar
+ * presence zone (SUMO lane-area / E2, id `e2_<laneId>`) and an advance loop (E1, id
+ * `e1_<laneId>`) at the upstream end of the lane.
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+
+/** Advance loop distance upstream of the stop line (capped by the lane length). */
+export const ADVANCE_LOOP_M = 55;
 
 /** Detection zone length: a 30 m stop-bar zone, typical of presence loops/video zones. */
 export const STOP_BAR_ZONE_M = 30;
@@ -36,7 +40,11 @@ export function detectorsXml(lanes: readonly ControlledLane[]): string {
   const rows = lanes.map((l) => {
     const zone = Math.min(STOP_BAR_ZONE_M, l.lengthM - 0.5);
     const endPos = l.lengthM - 0.1;
-    return `  <laneAreaDetector id="e2_${l.laneId}" lane="${l.laneId}" pos="${(endPos - zone).toFixed(2)}" endPos="${endPos.toFixed(2)}" freq="3600" file="/dev/null"/>`;
+    const loopPos = Math.max(0.5, l.lengthM - ADVANCE_LOOP_M);
+    return [
+      `  <laneAreaDetector id="e2_${l.laneId}" lane="${l.laneId}" pos="${(endPos - zone).toFixed(2)}" endPos="${endPos.toFixed(2)}" freq="3600" file="/dev/null"/>`,
+      `  <inductionLoop id="e1_${l.laneId}" lane="${l.laneId}" pos="${loopPos.toFixed(2)}" freq="3600" file="/dev/null"/>`,
+    ].join('\n');
   });
   return `<?xml version="1.0" encoding="UTF-8"?>\n<additional>\n${rows.join('\n')}\n</additional>\n`;
 }
