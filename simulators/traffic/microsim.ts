@@ -248,8 +248,9 @@ function buildMicrosim(
     }
     servePeds(heads, tS, t1S);
     for (const lane of allLanes) dischargeLane(lane, tS, t1S);
-    updateHeld(t1S);
+    // Pulses first, so a departing queue's last vehicle hands over without an off/on flicker.
     bank.flush(t1S);
+    updateHeld(t1S);
     const end = tMs + stepMs;
     if (end > clock.now()) clock.increment(end - clock.now());
   };
