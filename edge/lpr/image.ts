@@ -1,0 +1,93 @@
+/** Grey images as plain arrays, and decoding camera frames into them with input checks. */
+import sharp, { type Metadata } from 'sharp';
+import type { LprError } from './types.ts';
+
+export interface Gray {
+  width: number;
+  height: number;
+  data: Uint8Array;
+}
+
+export interface DecodeLimits {
+  maxBytes: number;
+  maxPixels: number;
+}
+
+export type Decoded = { ok: true; image: Gray } | { ok: false; error: LprError };
+
+const isJpeg = (b: Buffer): boolean => b.length >= 3 && b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff;
+const isPng = (b: Buffer): boolean =>
+  b.length >= 8 && b.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
+
+/** Decodes a JPEG/PNG to 8-bit grey. Checks bytes, magic and declared size before decoding pixels. */
+export async function decodeFrame(input: Buffer, limits: DecodeLimits): Promise<Decoded> {
+  const fail = (code: LprError['code'], message: string): Decoded => ({
+    ok: false,
+    error: { code, message },
+  });
+  if (!Buffer.isBuffer(input) || input.length === 0) return fail('LPR_EMPTY_INPUT', 'empty input (0 bytes)');
+  if (input.length > limits.maxBytes)
+    return fail('LPR_IMAGE_TOO_LARGE', `${input.length} bytes exceeds ${limits.maxBytes}`);
+  if (!isJpeg(input) && !isPng(input)) return fail('LPR_UNSUPPORTED_FORMAT', 'not a JPEG or PNG image');
+  let meta: Metadata;
+  try {
+    meta = await sharp(input, { limitInputPixels: false }).metadata();
+  } catch (err) {
+    return fail('LPR_CORRUPT_IMAGE', `cannot read image header: ${message(err)}`);
+  }
+  const w = meta.width ?? 0;
+  const h = meta.height ?? 0;
+  // Checked on the header alone: a 20 kB PNG can declare 60000×60000 pixels (a decompression bomb).
+  if (w * h > limits.maxPixels)
+    return fail('LPR_IMAGE_TOO_LARGE', `${w}×${h} exceeds ${limits.maxPixels} pixels`);
+  if (w < 32 || h < 32) return fail('LPR_IMAGE_TOO_SMALL', `${w}×${h} is too small for a camera frame`);
+  try {
+    const { data, info } = await sharp(input, { failOn: 'truncated', limitInputPixels: limits.maxPixels })
+      .rotate() // honour EXIF orientation from phone-like cameras
+      .greyscale()
+      .raw()
+      .toBuffer({ resolveWithObject: true });
+    if (info.channels !== 1)
+      return fail('LPR_CORRUPT_IMAGE', `unexpected ${info.channels} channels after greyscale`);
+    return {
+      ok: true,
+      image: {
+        width: info.width,
+        height: info.height,
+        data: new Uint8Array(data.buffer, data.byteOffset, data.length),
+      },
+    };
+  } catch (err) {
+    return fail('LPR_CORRUPT_IMAGE', `cannot decode image: ${message(err)}`);
+  }
+}
+
+const message = (err: unknown): string => (err instanceof Error ? err.message : String(err));
+
+/** Area-average downscale by an integer-free factor (box filter), for localisation on big frames. */
+export function downscale(src: Gray, factor: number): Gray {
+  if (factor <= 1) return src;
+  const width = Math.floor(src.width / factor);
+  const height = Math.floor(src.height / factor);
+  const data = new Uint8Array(width * height);
+  for (let y = 0; y < height; y++) {
+    const y0 = Math.floor(y * factor);
+    const y1 = Math.max(y0 + 1, Math.floor((y + 1) * factor));
+    for (let x = 0; x < width; x++) {
+      const x0 = Math.floor(x * factor);
+      const x1 = Math.max(x0 + 1, Math.floor((x + 1) * factor));
+      let sum = 0;
+      for (let yy = y0; yy < y1; yy++) for (let xx = x0; xx < x1; xx++) sum += src.data[yy * src.width + xx]!;
+      data[y * width + x] = sum / ((y1 - y0) * (x1 - x0));
+    }
+  }
+  return { width, height, data };
+}
+
+/** Binary PGM (P5): tesseract's leptonica reads it directly, with no PNG encode per crop. */
+export function toPgm(img: Gray): Buffer {
+  return Buffer.concat([
+    Buffer.from(`P5\n${img.width} ${img.height}\n255\n`),
+    Buffer.from(img.data.buffer, img.data.byteOffset, img.data.length),
+  ]);
+}

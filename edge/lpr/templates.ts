@@ -1,0 +1,136 @@
+/**
+ * Plate formats and positional correction: OCR confuses look-alike glyphs (O/0, I/1, Z/2,
+ * B/8, S/5, G/6), but a template says which kind of character each position holds, so a
+ * digit read where a letter must be is mapped back to its look-alike letter and vice versa.
+ */
+import type { PlateCandidate, PlateTemplate } from './types.ts';
+
+export const TEMPLATES = {
+  /** Mercosur style as deployed on our sites: four letters, three digits ('ABCD 123'). */
+  mercosur: { name: 'mercosur', patterns: ['AAAA999'], display: 'AAAA 999' },
+  /** Older national plates: three letters, three digits ('ABC-123'). */
+  legacy: { name: 'legacy', patterns: ['AAA999'], display: 'AAA-999' },
+  /** Anything of 5–8 letters or digits, for sites with mixed or foreign traffic. */
+  generic: { name: 'generic', patterns: ['*****', '******', '*******', '********'] },
+} as const satisfies Record<string, PlateTemplate>;
+
+export const DEFAULT_TEMPLATES: PlateTemplate[] = [TEMPLATES.mercosur, TEMPLATES.legacy];
+
+const DIGIT_TO_LETTER: Record<string, string> = {
+  '0': 'O',
+  '1': 'I',
+  '2': 'Z',
+  '8': 'B',
+  '5': 'S',
+  '6': 'G',
+  '4': 'A',
+  '7': 'T',
+};
+const LETTER_TO_DIGIT: Record<string, string> = {
+  O: '0',
+  Q: '0',
+  D: '0',
+  U: '0',
+  I: '1',
+  L: '1',
+  T: '7',
+  Z: '2',
+  B: '8',
+  S: '5',
+  G: '6',
+  A: '4',
+};
+
+/** Each forced substitution costs this factor of confidence: a corrected read is less sure. */
+const CORRECTION_PENALTY = 0.85;
+/**
+ * More forced substitutions than this and the text is a word, not a misread plate
+ * ('RENTAL' would otherwise become legacy 'REN741').
+ */
+export const MAX_CORRECTIONS = 2;
+
+/** Uppercase, letters and digits only. */
+export function normalisePlate(text: string): string {
+  return text.toUpperCase().replace(/[^A-Z0-9]/g, '');
+}
+
+const isLetter = (c: string): boolean => c >= 'A' && c <= 'Z';
+const isDigit = (c: string): boolean => c >= '0' && c <= '9';
+
+/**
+ * Fits `text` (normalised) to one pattern of the same length. Returns the corrected plate and
+ * how many positions were forced, or null when some position cannot be mapped.
+ */
+export function fitPattern(text: string, pattern: string): { plate: string; corrections: number } | null {
+  if (text.length !== pattern.length) return null;
+  let plate = '';
+  let corrections = 0;
+  for (let i = 0; i < pattern.length; i++) {
+    const want = pattern[i]!;
+    const c = text[i]!;
+    if (want === '*' || (want === 'A' && isLetter(c)) || (want === '9' && isDigit(c))) {
+      plate += c;
+      continue;
+    }
+    const mapped = want === 'A' ? DIGIT_TO_LETTER[c] : LETTER_TO_DIGIT[c];
+    if (!mapped || ++corrections > MAX_CORRECTIONS) return null;
+    plate += mapped;
+  }
+  return { plate, corrections };
+}
+
+/** All windows of `text` at the pattern's length: OCR often adds a stray glyph at either end (a bolt, the border). */
+function windows(text: string, len: number): { sub: string; trimmed: number }[] {
+  const out: { sub: string; trimmed: number }[] = [];
+  for (let start = 0; start + len <= text.length && start <= 2; start++) {
+    const trimmed = text.length - len;
+    if (trimmed > 2) break;
+    out.push({ sub: text.slice(start, start + len), trimmed });
+  }
+  return out;
+}
+
+/**
+ * Candidates for one OCR read: every template/pattern the text fits, best first.
+ * `ocrConfidence` is 0..1; each correction or trimmed glyph lowers the result.
+ */
+export function matchTemplates(
+  raw: string,
+  ocrConfidence: number,
+  templates: readonly PlateTemplate[],
+): PlateCandidate[] {
+  const text = normalisePlate(raw);
+  const best = new Map<string, number>();
+  templates.forEach((template, rank) => {
+    // Earlier templates are the site's expected formats: prefer them slightly on ties.
+    const rankFactor = 1 - rank * 0.02;
+    for (const pattern of template.patterns) {
+      for (const { sub, trimmed } of windows(text, pattern.length)) {
+        const fit = fitPattern(sub, pattern);
+        if (!fit) continue;
+        const conf = ocrConfidence * CORRECTION_PENALTY ** (fit.corrections + trimmed) * rankFactor;
+        if (conf > (best.get(fit.plate) ?? -1)) best.set(fit.plate, conf);
+      }
+    }
+  });
+  return [...best.entries()]
+    .map(([plate, confidence]) => ({ plate, confidence: clamp01(confidence) }))
+    .sort((a, b) => b.confidence - a.confidence);
+}
+
+/** Formats a normalised plate the way the template prints it ('ABCD123' → 'ABCD 123'). */
+export function formatPlate(plate: string, template: PlateTemplate): string {
+  const display = template.display;
+  if (!display) return plate;
+  let out = '';
+  let i = 0;
+  for (const ch of display) {
+    if (ch === 'A' || ch === '9' || ch === '*') out += plate[i++] ?? '';
+    else out += ch;
+  }
+  return out + plate.slice(i);
+}
+
+export function clamp01(x: number): number {
+  return Number.isFinite(x) ? Math.min(1, Math.max(0, x)) : 0;
+}

@@ -1,0 +1,89 @@
+/** Public types of the licence-plate reader. Errors are values with codes, never throws. */
+
+/** Axis-aligned box in frame pixels: [x, y, width, height]. */
+export type Box = [x: number, y: number, w: number, h: number];
+
+export interface PlateCandidate {
+  /** Normalised plate: uppercase letters and digits, no spaces or hyphens. */
+  plate: string;
+  /** 0..1 */
+  confidence: number;
+}
+
+export type LprErrorCode =
+  | 'LPR_EMPTY_INPUT' // 0 bytes
+  | 'LPR_UNSUPPORTED_FORMAT' // neither JPEG nor PNG (random bytes, text…)
+  | 'LPR_CORRUPT_IMAGE' // recognised header but the decoder failed (truncated, damaged)
+  | 'LPR_IMAGE_TOO_LARGE' // bytes or pixel dimensions above the configured limits
+  | 'LPR_IMAGE_TOO_SMALL'
+  | 'LPR_QUEUE_FULL' // back-pressure: the bounded queue is full, retry later
+  | 'LPR_TIMEOUT' // the read exceeded timeoutMs; its OCR worker was recycled
+  | 'LPR_CLOSED' // read() after close()
+  | 'LPR_OCR_FAILED'; // the OCR engine failed to start or crashed
+
+export interface LprError {
+  code: LprErrorCode;
+  message: string;
+}
+
+export interface PlateReadResult {
+  /** Best normalised plate, or null when no plate was found (or on error). */
+  plate: string | null;
+  /** 0..1; 0 when plate is null. */
+  confidence: number;
+  /** Where the plate is in the frame, or null. */
+  box: Box | null;
+  /** Alternatives, best first (includes the chosen plate). */
+  candidates: PlateCandidate[];
+  /** Wall time of this read, queue wait included. */
+  ms: number;
+  error?: LprError;
+}
+
+/**
+ * A plate format (one per site or country). Each pattern uses A = letter, 9 = digit,
+ * * = either, one char per position; `display` shows how it is printed (e.g. 'AAAA 999',
+ * 'AAA-999'), used by the camera simulator and for formatting only.
+ */
+export interface PlateTemplate {
+  name: string;
+  patterns: string[];
+  display?: string;
+}
+
+export interface PlateReaderOptions {
+  /** OCR workers; default: number of cores (at least 1). */
+  workers?: number;
+  /** Accepted formats, most specific first; default: mercosur, legacy. */
+  templates?: PlateTemplate[];
+  /** Per-read limit, queue wait included; default 5000 ms. */
+  timeoutMs?: number;
+  /** Reads allowed to wait for a worker (beyond those running); default 32. */
+  queueLimit?: number;
+  /** Input limits; defaults 20 MB and 4096×4096. */
+  maxBytes?: number;
+  maxPixels?: number;
+  /** Worker start limit; default 15000 ms. */
+  startTimeoutMs?: number;
+  /** Minimum confidence to report a plate (0..1); default 0.5. */
+  minConfidence?: number;
+}
+
+export interface PlateReaderStats {
+  workers: number;
+  busy: number;
+  queued: number;
+  reads: number;
+  plates: number;
+  noPlate: number;
+  errors: Partial<Record<LprErrorCode, number>>;
+  meanMs: number;
+}
+
+export interface PlateReader {
+  read(image: Buffer): Promise<PlateReadResult>;
+  /** Fuses reads of one vehicle (several frames) into one result. */
+  fuse(results: readonly PlateReadResult[]): PlateReadResult;
+  stats(): PlateReaderStats;
+  close(): Promise<void>;
+}
