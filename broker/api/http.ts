@@ -1,0 +1,153 @@
+/**
+ * A small router on node:http (no framework: a dozen JSON routes do not justify one, and every
+ * input is validated with zod anyway). Errors are values `{error: {code, message, details?}}`.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { z } from 'zod';
+import { CityEdgeError } from '../../core/errors.ts';
+import { type Role, roleAtLeast } from '../auth/identity.ts';
+import type { TokenIssuer } from '../auth/tokens.ts';
+import type { Counters } from '../metrics.ts';
+
+export const MAX_BODY_BYTES = 1024 * 1024;
+
+export interface Caller {
+  username: string;
+  role: Role;
+}
+
+export interface Ctx {
+  req: IncomingMessage;
+  url: URL;
+  params: string[];
+  caller: Caller | null;
+  body: () => Promise<unknown>;
+}
+
+export interface Reply {
+  status: number;
+  body?: unknown;
+}
+
+export interface Route {
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  path: RegExp;
+  /** null = public. */
+  role: Role | null;
+  handle: (ctx: Ctx) => Promise<Reply> | Reply;
+}
+
+const statusOf: Record<string, number> = {
+  API_BAD_INPUT: 400,
+  API_BAD_JSON: 400,
+  API_UNAUTHENTICATED: 401,
+  API_FORBIDDEN: 403,
+  API_NOT_FOUND: 404,
+  API_CONFLICT: 409,
+  API_TOO_LARGE: 413,
+  API_RATE_LIMITED: 429,
+  API_INGEST_DISABLED: 503,
+  API_COMMAND_TIMEOUT: 504,
+};
+
+export const fail = (code: `API_${string}`, message: string, details?: unknown): never => {
+  throw new CityEdgeError(code, message, details);
+};
+
+/** Parses with zod or throws API_BAD_INPUT listing the issues. */
+export function parse<S extends z.ZodType>(schema: S, input: unknown): z.infer<S> {
+  const r = schema.safeParse(input);
+  if (r.success) return r.data;
+  const issues = r.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`);
+  return fail('API_BAD_INPUT', issues.join('; '), issues);
+}
+
+export const query = (ctx: Ctx) => Object.fromEntries(ctx.url.searchParams.entries());
+
+function readBody(req: IncomingMessage): Promise<unknown> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size > MAX_BODY_BYTES) {
+        reject(new CityEdgeError('API_TOO_LARGE', `body over ${MAX_BODY_BYTES} bytes`));
+        req.destroy();
+      } else chunks.push(c);
+    });
+    req.on('end', () => {
+      if (size === 0) return resolve(undefined);
+      try {
+        resolve(JSON.parse(Buffer.concat(chunks).toString('utf8')));
+      } catch {
+        reject(new CityEdgeError('API_BAD_JSON', 'body is not JSON'));
+      }
+    });
+    req.on('error', reject);
+  });
+}
+
+export function sendJson(res: ServerResponse, status: number, body?: unknown): void {
+  if (res.headersSent) return;
+  if (body === undefined) {
+    res.writeHead(status).end();
+    return;
+  }
+  const text = JSON.stringify(body);
+  res.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'cache-control': 'no-store',
+    'content-length': Buffer.byteLength(text),
+  });
+  res.end(text);
+}
+
+export function createApiHandler(
+  routes: Route[],
+  tokens: TokenIssuer,
+  counters: Counters,
+  fallback: (req: IncomingMessage, res: ServerResponse) => void,
+) {
+  return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    if (!url.pathname.startsWith('/api/')) return fallback(req, res);
+    try {
+      const candidates = routes.filter((r) => r.path.test(url.pathname));
+      const route = candidates.find((r) => r.method === req.method);
+      if (!route) return fail('API_NOT_FOUND', candidates.length ? 'method not allowed' : 'no such route');
+      const caller = await authenticate(req, tokens);
+      if (route.role) {
+        if (!caller) return fail('API_UNAUTHENTICATED', 'login required: Authorization: Bearer <token>');
+        if (!roleAtLeast(caller.role, route.role)) {
+          counters.inc('api.denied');
+          return fail('API_FORBIDDEN', `needs role ${route.role}`);
+        }
+      }
+      const params = (route.path.exec(url.pathname) ?? []).slice(1).map((p) => decodeURIComponent(p ?? ''));
+      const reply = await route.handle({ req, url, params, caller, body: () => readBody(req) });
+      counters.inc('api.requests');
+      sendJson(res, reply.status, reply.body);
+    } catch (e) {
+      const error =
+        e instanceof CityEdgeError ? e : new CityEdgeError('API_INTERNAL', 'internal error', String(e));
+      counters.inc(`api.errors.${error.code}`);
+      sendJson(res, statusOf[error.code] ?? 500, {
+        error: {
+          code: error.code,
+          message: error.message,
+          ...(error.details ? { details: error.details } : {}),
+        },
+      });
+    }
+  };
+}
+
+async function authenticate(req: IncomingMessage, tokens: TokenIssuer): Promise<Caller | null> {
+  const header = req.headers.authorization;
+  if (!header) return null;
+  const m = /^Bearer (\S+)$/.exec(header);
+  if (!m) return fail('API_UNAUTHENTICATED', 'Authorization must be "Bearer <token>"');
+  const v = await tokens.verify(m[1]!);
+  if (!v.ok) return fail('API_UNAUTHENTICATED', v.error.message);
+  return v.value;
+}

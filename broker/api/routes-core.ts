@@ -1,0 +1,115 @@
+/** Login, health, metrics, live state and operator commands. */
+import { z } from 'zod';
+import { checkCommandArgs, commandNames } from '../../core/contract/index.ts';
+import { idSchema } from '../../core/contract/payloads.ts';
+import { DUMMY_HASH, verifyPassword } from '../auth/passwords.ts';
+import { liveState } from '../live.ts';
+import { TokenBucket } from '../limits.ts';
+import type { ApiDeps } from './deps.ts';
+import { fail, parse, query, type Route } from './http.ts';
+
+const login = z.strictObject({ username: z.string().min(1).max(64), password: z.string().min(1).max(256) });
+const command = z.strictObject({
+  site: idSchema,
+  device: idSchema,
+  command: z.enum(commandNames),
+  args: z.unknown(),
+  timeoutMs: z.number().int().min(100).max(60_000).default(5000),
+});
+
+export function coreRoutes(d: ApiDeps): Route[] {
+  // Login attempts per remote address: scrypt is deliberately slow, so cap the rate we pay it.
+  const loginBuckets = new Map<string, TokenBucket>();
+  return [
+    {
+      method: 'POST',
+      path: /^\/api\/login$/,
+      role: null,
+      handle: async (ctx) => {
+        const ip = ctx.req.socket.remoteAddress ?? '?';
+        if (loginBuckets.size > 10_000) loginBuckets.clear();
+        const bucket = loginBuckets.get(ip) ?? new TokenBucket(5, 20);
+        loginBuckets.set(ip, bucket);
+        if (bucket.take() > 0) fail('API_RATE_LIMITED', 'too many login attempts; slow down');
+        const { username, password } = parse(login, await ctx.body());
+        const user = d.accounts.userHash(username);
+        const good = await verifyPassword(password, user?.hash ?? DUMMY_HASH);
+        if (!good || !user) {
+          d.counters.inc('api.login.failed');
+          d.audit.record({
+            actor: username,
+            role: '-',
+            action: 'login.failed',
+            target: ip,
+            detail: '',
+            outcome: 'denied',
+          });
+          return fail('API_UNAUTHENTICATED', 'wrong username or password');
+        }
+        const { token, expiresAt } = await d.tokens.issue(username, user.role);
+        return { status: 200, body: { token, username, role: user.role, expiresAt } };
+      },
+    },
+    {
+      method: 'GET',
+      path: /^\/api\/me$/,
+      role: 'viewer',
+      handle: (ctx) => ({ status: 200, body: ctx.caller }),
+    },
+    {
+      method: 'GET',
+      path: /^\/api\/health$/,
+      role: null,
+      handle: () => {
+        const influx = d.ingest ? d.ingest.status() : { enabled: false, up: false };
+        const degraded = influx.enabled && !influx.up;
+        return {
+          status: 200,
+          body: {
+            status: degraded ? 'degraded' : 'ok',
+            uptimeS: (Date.now() - d.startedAt) / 1000,
+            nodeId: d.nodeId,
+            mqtt: { clients: d.broker.connectedClients },
+            influx,
+            db: { ok: true },
+          },
+        };
+      },
+    },
+    {
+      method: 'GET',
+      path: /^\/api\/metrics$/,
+      role: 'viewer',
+      handle: () => ({ status: 200, body: { counters: d.counters.snapshot() } }),
+    },
+    {
+      method: 'GET',
+      path: /^\/api\/live$/,
+      role: 'viewer',
+      handle: async (ctx) => {
+        const q = parse(z.object({ site: idSchema.optional(), device: idSchema.optional() }), query(ctx));
+        return { status: 200, body: { devices: await liveState(d.retained, q.site, q.device) } };
+      },
+    },
+    {
+      method: 'POST',
+      path: /^\/api\/commands$/,
+      role: 'operator',
+      handle: async (ctx) => {
+        const c = parse(command, await ctx.body());
+        const args = checkCommandArgs(c.command, c.args);
+        if (!args.ok) fail('API_BAD_INPUT', args.error.message, args.error.details);
+        const caller = ctx.caller!;
+        const out = await d.relay.send({
+          ...c,
+          args: args.ok ? args.value : null,
+          actor: caller.username,
+          role: caller.role,
+        });
+        if (!out.response)
+          fail('API_COMMAND_TIMEOUT', `no answer in ${c.timeoutMs} ms`, { transaction: out.transaction });
+        return { status: 200, body: out };
+      },
+    },
+  ];
+}

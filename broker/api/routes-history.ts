@@ -1,0 +1,151 @@
+/**
+ * History from InfluxDB. Strings reach InfluxQL only as bound parameters (`$site`), numbers only
+ * after zod made them integers, and a plate prefix only after it matched `^[A-Z0-9]{1,10}$`:
+ * there is no path for user text into the query string.
+ */
+import { z } from 'zod';
+import { idSchema, parkingEvent, signalAlarm } from '../../core/contract/payloads.ts';
+import { RP } from '../ingest/schema.ts';
+import type { ApiDeps } from './deps.ts';
+import { type Ctx, fail, parse, query, type Route } from './http.ts';
+
+const MAX_RANGE_MS = 31 * 24 * 3600 * 1000;
+const int = z.coerce.number().int().min(0);
+
+const range = z
+  .object({
+    from: int.optional(),
+    to: int.optional(),
+    site: idSchema.optional(),
+    limit: z.coerce.number().int().min(1).max(5000).default(500),
+  })
+  .transform((q) => {
+    const to = q.to ?? Date.now();
+    return { ...q, to, from: q.from ?? to - 3600_000 };
+  })
+  .refine((q) => q.from <= q.to && q.to - q.from <= MAX_RANGE_MS, 'need from ≤ to and a range ≤ 31 days');
+
+interface Row {
+  time: Date;
+  [field: string]: unknown;
+}
+
+/** `WHERE` clause: time bounds (validated integers, ms) and equality on bound tag parameters. */
+function where(from: number, to: number, tags: Record<string, string | undefined>) {
+  const clauses = [`time >= ${from}ms`, `time <= ${to}ms`];
+  const placeholders: Record<string, string> = {};
+  for (const [tag, value] of Object.entries(tags)) {
+    if (value === undefined) continue;
+    clauses.push(`"${tag}" = $${tag}`);
+    placeholders[tag] = value;
+  }
+  return { clause: clauses.join(' AND '), placeholders };
+}
+
+function influxOf(d: ApiDeps) {
+  return d.ingest ?? fail('API_INGEST_DISABLED', 'no InfluxDB configured: history is unavailable');
+}
+
+function strip(row: Row): { ts: number } & Record<string, unknown> {
+  const { time, ...rest } = row;
+  const fields = Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== null));
+  return { ...fields, ts: time.getTime() };
+}
+
+async function lots(d: ApiDeps, ctx: Ctx) {
+  const ingest = influxOf(d);
+  const q = parse(
+    range.and(z.object({ lot: idSchema.optional(), interval: z.enum(['raw', '1m', '15m']).default('raw') })),
+    query(ctx),
+  );
+  const rp = q.interval === 'raw' ? RP.raw : q.interval === '1m' ? RP.m1 : RP.m15;
+  const w = where(q.from, q.to, { site: q.site, lot: q.lot });
+  const res = await ingest.influx.query<Row>(
+    `SELECT "total", "available", "occupied", "unknown" FROM "${rp}"."lot_occupancy" WHERE ${w.clause} GROUP BY "site", "lot"`,
+    { placeholders: w.placeholders },
+  );
+  const series = res.groups().map((g) => ({
+    site: g.tags.site,
+    lot: g.tags.lot,
+    points: (g.rows as Row[]).map(strip),
+  }));
+  return { status: 200, body: { series } };
+}
+
+async function signals(d: ApiDeps, ctx: Ctx) {
+  const ingest = influxOf(d);
+  const q = parse(range.and(z.object({ intersection: idSchema.optional() })), query(ctx));
+  const w = where(q.from, q.to, { site: q.site, intersection: q.intersection });
+  const res = await ingest.influx.query<Row>(
+    `SELECT "cycle", "lengthS", "greenS", "termination", "arrivalsOnGreen", "arrivalsOnRed", "splitFailure", "utilisation", "redLightViolations" FROM "${RP.raw}"."cycle_measures" WHERE ${w.clause} GROUP BY "site", "intersection", "phase" LIMIT ${q.limit}`,
+    { placeholders: w.placeholders },
+  );
+  const series = res.groups().map((g) => ({ ...g.tags, points: (g.rows as Row[]).map(strip) }));
+  return { status: 200, body: { series } };
+}
+
+const eventKind = z.union([parkingEvent.shape.kind, signalAlarm.shape.kind]);
+
+async function events(d: ApiDeps, ctx: Ctx) {
+  const ingest = influxOf(d);
+  const q = parse(range.and(z.object({ kind: eventKind.optional() })), query(ctx));
+  const w = where(q.from, q.to, { site: q.site, kind: q.kind });
+  const run = async (measurement: string, source: string, device: string) => {
+    const res = await ingest.influx.query<Row>(
+      `SELECT * FROM "${RP.raw}"."${measurement}" WHERE ${w.clause} ORDER BY time DESC LIMIT ${q.limit}`,
+      { placeholders: w.placeholders },
+    );
+    return (res as unknown as Row[]).map((row) => {
+      const { [device]: dev, ...rest } = strip(row);
+      return { ...rest, ts: rest.ts as number, device: dev, source };
+    });
+  };
+  const all = [
+    ...(await run('parking_event', 'parking', 'lot')),
+    ...(await run('signal_alarm', 'signals', 'device')),
+  ];
+  all.sort((a, b) => Number(b.ts) - Number(a.ts));
+  return { status: 200, body: { events: all.slice(0, q.limit) } };
+}
+
+async function lpr(d: ApiDeps, ctx: Ctx) {
+  const ingest = influxOf(d);
+  const q = parse(
+    range.and(
+      z.object({
+        plate: z
+          .string()
+          .regex(/^[A-Z0-9]{1,10}\*?$/)
+          .optional(),
+      }),
+    ),
+    query(ctx),
+  );
+  const w = where(q.from, q.to, { site: q.site });
+  let clause = w.clause;
+  const placeholders: Record<string, string> = { ...w.placeholders };
+  if (q.plate?.endsWith('*'))
+    clause += ` AND "plate" =~ /^${q.plate.slice(0, -1)}/`; // [A-Z0-9] only
+  else if (q.plate) {
+    clause += ' AND "plate" = $plate';
+    placeholders.plate = q.plate;
+  }
+  const res = await ingest.influx.query<Row>(
+    `SELECT "plate", "confidence", "lane", "ms", "camera", "lot", "site" FROM "${RP.raw}"."lpr_read" WHERE ${clause} ORDER BY time DESC LIMIT ${q.limit}`,
+    { placeholders },
+  );
+  const reads = (res as unknown as Row[]).map((row) => {
+    const { lot, ...rest } = strip(row);
+    return { ...rest, device: lot };
+  });
+  return { status: 200, body: { reads } };
+}
+
+export function historyRoutes(d: ApiDeps): Route[] {
+  return [
+    { method: 'GET', path: /^\/api\/history\/lots$/, role: 'viewer', handle: (c) => lots(d, c) },
+    { method: 'GET', path: /^\/api\/history\/signals$/, role: 'viewer', handle: (c) => signals(d, c) },
+    { method: 'GET', path: /^\/api\/history\/events$/, role: 'viewer', handle: (c) => events(d, c) },
+    { method: 'GET', path: /^\/api\/history\/lpr$/, role: 'viewer', handle: (c) => lpr(d, c) },
+  ];
+}

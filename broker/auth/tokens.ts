@@ -1,0 +1,46 @@
+/** Dashboard-user tokens: HS256 JWTs (jose) carrying the username and role. */
+import { errors, jwtVerify, SignJWT } from 'jose';
+import { z } from 'zod';
+import { CityEdgeError, err, ok, type Result } from '../../core/errors.ts';
+import type { Role } from './identity.ts';
+
+const claims = z.object({ sub: z.string(), role: z.enum(['viewer', 'operator', 'admin']) });
+const ISSUER = 'cityedge-broker';
+
+export class TokenIssuer {
+  private readonly key: Uint8Array;
+
+  constructor(
+    secret: string,
+    private readonly ttlS: number,
+  ) {
+    this.key = new TextEncoder().encode(secret);
+  }
+
+  async issue(username: string, role: Role): Promise<{ token: string; expiresAt: number }> {
+    const expiresAt = Date.now() + this.ttlS * 1000;
+    const token = await new SignJWT({ role })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setSubject(username)
+      .setIssuer(ISSUER)
+      .setIssuedAt()
+      .setExpirationTime(Math.floor(expiresAt / 1000))
+      .sign(this.key);
+    return { token, expiresAt };
+  }
+
+  async verify(token: string): Promise<Result<{ username: string; role: Role }>> {
+    try {
+      const { payload } = await jwtVerify(token, this.key, { issuer: ISSUER, algorithms: ['HS256'] });
+      const parsed = claims.safeParse(payload);
+      if (!parsed.success) return err(new CityEdgeError('API_UNAUTHENTICATED', 'token claims invalid'));
+      return ok({ username: parsed.data.sub, role: parsed.data.role });
+    } catch (e) {
+      const why = e instanceof errors.JWTExpired ? 'token expired' : 'token invalid';
+      return err(new CityEdgeError('API_UNAUTHENTICATED', why));
+    }
+  }
+}
+
+/** Cheap shape test so a device password is never sent through JWT verification. */
+export const looksLikeJwt = (s: string) => /^[\w-]+\.[\w-]+\.[\w-]+$/.test(s) && s.length > 40;

@@ -1,0 +1,99 @@
+/**
+ * Broker options: typed, defaulted and range-checked in one place (zod), from a JSON or YAML
+ * file and/or CLI flags. Defaults run a single embedded node with no external services.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+import { CityEdgeError, err, ok, type Result } from '../core/errors.ts';
+
+const port = z.number().int().min(0).max(65535);
+
+export const brokerConfigSchema = z.strictObject({
+  /** 0 = pick a free port (tests). */
+  mqttPort: port.default(1883),
+  httpPort: port.default(8080),
+  host: z.string().default('0.0.0.0'),
+  tls: z
+    .strictObject({
+      port: port.default(8883),
+      certFile: z.string(),
+      keyFile: z.string(),
+      /** CA that signs device client certificates (CN = `site.device`). */
+      caFile: z.string().optional(),
+    })
+    .optional(),
+  dataDir: z.string().default('data/broker'),
+  /** Redis for durable sessions/retained and several broker processes; absent = in memory. */
+  redis: z.strictObject({ host: z.string().default('127.0.0.1'), port: port.default(6379) }).optional(),
+  influx: z
+    .strictObject({
+      url: z.string().url(),
+      database: z
+        .string()
+        .regex(/^[A-Za-z0-9_]+$/)
+        .default('cityedge'),
+      batchPoints: z.number().int().min(1).max(100_000).default(5000),
+      flushMs: z.number().int().min(10).max(60_000).default(1000),
+      /** Bound of the on-disk spool used while InfluxDB is down. */
+      spoolMaxPoints: z.number().int().min(1000).default(50_000_000),
+      rawRetention: z
+        .string()
+        .regex(/^\d+[hdw]$/)
+        .default('30d'),
+      rollupRetention: z
+        .string()
+        .regex(/^\d+[hdw]$|^INF$/)
+        .default('730d'),
+    })
+    .optional(),
+  jwtSecret: z.string().min(16).optional(),
+  tokenTtlS: z
+    .number()
+    .int()
+    .min(60)
+    .default(12 * 3600),
+  admin: z.strictObject({ username: z.string(), password: z.string().min(8) }).optional(),
+  limits: z
+    .strictObject({
+      maxPayloadBytes: z
+        .number()
+        .int()
+        .min(256)
+        .default(256 * 1024),
+      maxConnections: z.number().int().min(1).default(20_000),
+      /** Per-client token bucket: sustained messages/s and burst. */
+      ratePerS: z.number().min(1).default(200),
+      burst: z.number().min(1).default(1000),
+    })
+    .default({ maxPayloadBytes: 256 * 1024, maxConnections: 20_000, ratePerS: 200, burst: 1000 }),
+  dashboardDir: z.string().optional(),
+  nodeId: z.string().optional(),
+  logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'silent']).default('info'),
+});
+
+export type BrokerConfig = z.infer<typeof brokerConfigSchema>;
+export type BrokerConfigInput = z.input<typeof brokerConfigSchema>;
+
+export function parseConfig(input: unknown): Result<BrokerConfig> {
+  const parsed = brokerConfigSchema.safeParse(input);
+  if (parsed.success) return ok(parsed.data);
+  const issues = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`);
+  return err(new CityEdgeError('CONFIG_INVALID', `broker config: ${issues.join('; ')}`, issues));
+}
+
+export function loadConfigFile(file: string): Result<unknown> {
+  try {
+    const text = readFileSync(file, 'utf8');
+    return ok(file.endsWith('.json') ? JSON.parse(text) : parseYaml(text));
+  } catch (e) {
+    return err(new CityEdgeError('CONFIG_UNREADABLE', `${file}: ${(e as Error).message}`));
+  }
+}
+
+/** `dashboard/dist` when built, else the reserved `broker/public/` folder. */
+export function defaultDashboardDir(cwd = process.cwd()): string {
+  const dist = resolve(cwd, 'dashboard/dist');
+  return existsSync(dist) ? dist : join(import.meta.dirname, 'public');
+}

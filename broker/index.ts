@@ -1,0 +1,156 @@
+/**
+ * `startBroker(options)`: aedes over TCP/TLS/WebSocket with auth, ACL and limits; contract
+ * validation and dead letters; ingest into InfluxDB; SQLite registry/users/audit; HTTP API.
+ */
+import { randomBytes, randomUUID } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { pino, type Logger } from 'pino';
+import type { Identity } from './auth/identity.ts';
+import { hashPassword } from './auth/passwords.ts';
+import { TokenIssuer } from './auth/tokens.ts';
+import { CommandRelay } from './commands.ts';
+import { type BrokerConfig, type BrokerConfigInput, defaultDashboardDir, parseConfig } from './config.ts';
+import { AuditLog } from './db/audit.ts';
+import { Registry } from './db/registry.ts';
+import { openDb } from './db/sqlite.ts';
+import { Accounts } from './db/users.ts';
+import { adminRoutes } from './api/routes-admin.ts';
+import { coreRoutes } from './api/routes-core.ts';
+import type { ApiDeps } from './api/deps.ts';
+import { createApiHandler } from './api/http.ts';
+import { historyRoutes } from './api/routes-history.ts';
+import { staticFiles } from './api/static.ts';
+import { Ingest } from './ingest/ingest.ts';
+import { Counters } from './metrics.ts';
+import { createAedes } from './mqtt/aedes.ts';
+import { BrokerHooks } from './mqtt/hooks.ts';
+import { startListeners } from './mqtt/listeners.ts';
+
+export type { BrokerConfigInput } from './config.ts';
+
+export interface RunningBroker {
+  mqttPort: number;
+  httpPort: number;
+  tlsPort?: number;
+  nodeId: string;
+  counters: Counters;
+  ingest: Ingest | null;
+  accounts: Accounts;
+  /** Waits until every accepted point is written to InfluxDB or spooled. */
+  flushIngest(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** A stable per-data-dir secret when none is configured (set `jwtSecret` for several nodes). */
+function jwtSecret(config: BrokerConfig): string {
+  if (config.jwtSecret) return config.jwtSecret;
+  const file = join(config.dataDir, 'jwt-secret');
+  if (!existsSync(file)) writeFileSync(file, randomBytes(32).toString('hex'), { mode: 0o600 });
+  return readFileSync(file, 'utf8').trim();
+}
+
+async function bootstrapAdmin(accounts: Accounts, config: BrokerConfig, log: Logger): Promise<void> {
+  const admin =
+    config.admin ??
+    (process.env.CITYEDGE_ADMIN_PASSWORD
+      ? { username: 'admin', password: process.env.CITYEDGE_ADMIN_PASSWORD }
+      : undefined);
+  if (!admin) return;
+  if (accounts.createUser(admin.username, await hashPassword(admin.password), 'admin')) {
+    log.info({ username: admin.username }, 'created the first admin user');
+  }
+}
+
+export async function startBroker(options: BrokerConfigInput = {}, logger?: Logger): Promise<RunningBroker> {
+  const parsed = parseConfig(options);
+  if (!parsed.ok) throw parsed.error;
+  const config = parsed.value;
+  const log = logger ?? pino({ name: 'broker', level: config.logLevel });
+  const nodeId = config.nodeId ?? `broker-${randomUUID().slice(0, 8)}`;
+  mkdirSync(config.dataDir, { recursive: true });
+
+  const db = openDb(join(config.dataDir, 'broker.db'));
+  const accounts = new Accounts(db);
+  const registry = new Registry(db);
+  const audit = new AuditLog(db);
+  await bootstrapAdmin(accounts, config, log);
+  const tokens = new TokenIssuer(jwtSecret(config), config.tokenTtlS);
+  const counters = new Counters();
+
+  const ingest = config.influx ? new Ingest(config.influx, config.dataDir, counters, log) : null;
+  if (ingest) await ingest.start();
+  else log.info('ingest disabled: no influx.url configured (history endpoints answer 503)');
+
+  const hooks = new BrokerHooks({
+    accounts,
+    tokens,
+    counters,
+    log,
+    limits: config.limits,
+    onValid: (msg) => ingest?.add(msg),
+    onUserCommand: (msg, id: Identity & { type: 'user' }) => {
+      audit.record({
+        actor: id.username,
+        role: id.role,
+        action: 'command',
+        target: `${msg.params.site}/${msg.params.device}/${msg.params.command}`,
+        detail: JSON.stringify(msg.payload),
+        outcome: 'sent (mqtt)',
+      });
+    },
+  });
+  const core = await createAedes(config, nodeId);
+  hooks.install(core.broker);
+  const relay = new CommandRelay(core.broker, audit, counters);
+  await relay.start();
+
+  const deps: ApiDeps = {
+    accounts,
+    registry,
+    audit,
+    tokens,
+    counters,
+    ingest,
+    relay,
+    retained: core.retained,
+    broker: core.broker,
+    log,
+    nodeId,
+    startedAt: Date.now(),
+  };
+  const api = createApiHandler(
+    [...coreRoutes(deps), ...historyRoutes(deps), ...adminRoutes(deps)],
+    tokens,
+    counters,
+    staticFiles(config.dashboardDir ?? defaultDashboardDir()),
+  );
+  const listeners = await startListeners(core.broker, config, (req, res) => void api(req, res));
+  log.info(
+    { mqttPort: listeners.mqttPort, httpPort: listeners.httpPort, tlsPort: listeners.tlsPort, nodeId },
+    'broker listening',
+  );
+
+  let closing: Promise<void> | undefined;
+  return {
+    mqttPort: listeners.mqttPort,
+    httpPort: listeners.httpPort,
+    ...(listeners.tlsPort === undefined ? {} : { tlsPort: listeners.tlsPort }),
+    nodeId,
+    counters,
+    ingest,
+    accounts,
+    flushIngest: () => ingest?.flush() ?? Promise.resolve(),
+    close: () => {
+      closing ??= (async () => {
+        const stopped = listeners.close();
+        await relay.stop();
+        await core.close();
+        await stopped;
+        await ingest?.close();
+        db.close();
+      })();
+      return closing;
+    },
+  };
+}

@@ -1,0 +1,211 @@
+/**
+ * Contract message → InfluxDB points. Tags are low-cardinality dimensions only (site, device,
+ * lot/intersection, kind, bay, lane, phase); plates, message ids and free text are fields.
+ *
+ * Idempotence: a point's timestamp is the device timestamp (ms) plus a nanosecond offset derived
+ * from the message id. A replayed message (same id and device ts) lands on exactly the same
+ * series + timestamp and InfluxDB overwrites it instead of counting it twice; two different
+ * messages of one series in the same millisecond collide only if their id hashes do (~1e-6).
+ */
+import type { IPoint } from 'influx';
+import type { DecodedMessage, Payload, TopicKind } from '../../core/contract/index.ts';
+
+type FieldValue = number | string | boolean;
+type Fields = Record<string, FieldValue | null | undefined>;
+
+/** FNV-1a 32-bit: fast and stable across processes (unlike a random-seeded hash). */
+export function fnv1a(s: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) {
+    h ^= s.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return h >>> 0;
+}
+
+/** Nanosecond timestamp string: `ts` ms + id-derived offset (< 1 ms) + index within the message. */
+export function pointTime(tsMs: number, id: string, index = 0): string {
+  const offset = (fnv1a(id) % 1_000_000) + index;
+  return (BigInt(tsMs) * 1_000_000n + BigInt(offset)).toString();
+}
+
+function clean(fields: Fields): Record<string, FieldValue> {
+  const out: Record<string, FieldValue> = {};
+  for (const [k, v] of Object.entries(fields)) if (v !== undefined && v !== null) out[k] = v;
+  return out;
+}
+
+type Mapper<K extends TopicKind> = (
+  p: Payload<K>,
+  params: Record<string, string>,
+  base: { site: string; device: string },
+) => Omit<IPoint, 'timestamp'>[] | { points: Omit<IPoint, 'timestamp'>[]; times: number[] };
+
+const one = (measurement: string, tags: Record<string, string>, fields: Fields) => [
+  { measurement, tags, fields: clean(fields) },
+];
+
+const mappers: { [K in TopicKind]?: Mapper<K> } = {
+  status: (p, _, b) => one('availability', b, { online: p.data.state === 'online' ? 1 : 0 }),
+  health: (p, _, b) => {
+    const { serial, cameras, ...numbers } = p.data;
+    return one('device_health', b, {
+      ...numbers,
+      serialUp: serial ? serial.state === 'up' : undefined,
+      serialBadFrames: serial?.badFrames,
+      camerasFailing: Object.values(cameras).filter((c) => c !== 'ok').length,
+    });
+  },
+  sensorReading: (p, _, b) =>
+    one(
+      'sensor',
+      { ...b, kind: p.data.kind },
+      {
+        sensor: p.data.sensor,
+        occupied: p.data.occupied,
+        raw: p.data.raw,
+        batteryMv: p.data.batteryMv,
+        status: p.data.status,
+      },
+    ),
+  parkingLot: (p, _, b) =>
+    one(
+      'lot_occupancy',
+      { site: b.site, lot: b.device },
+      {
+        total: p.data.totalSpotNumber,
+        available: p.data.availableSpotNumber,
+        occupied: p.data.occupiedSpotNumber,
+        unknown: p.data.unknownSpotNumber,
+        full: p.data.full,
+        drift: p.data.drift,
+        disabledAvailable: p.data.disabled.available,
+      },
+    ),
+  parkingBay: (p, _, b) =>
+    one(
+      'bay_status',
+      { site: b.site, lot: b.device, bay: p.data.bay, kind: p.data.kind },
+      {
+        status: p.data.status,
+        occupied: p.data.status === 'occupied' ? 1 : 0,
+      },
+    ),
+  parkingGate: (p, _, b) =>
+    one(
+      'gate_state',
+      { site: b.site, lot: b.device, lane: p.data.lane, direction: p.data.direction },
+      {
+        state: p.data.state,
+        barrier: p.data.barrier,
+        fault: p.data.fault,
+      },
+    ),
+  parkingEvent: (p, _, b) => {
+    const { kind, ...rest } = p.data;
+    return one('parking_event', { site: b.site, lot: b.device, kind }, { ...rest, msgId: p.id });
+  },
+  lprRead: (p, _, b) =>
+    one(
+      'lpr_read',
+      { site: b.site, lot: b.device, camera: p.data.camera },
+      {
+        plate: p.data.plate ?? '',
+        confidence: p.data.confidence,
+        lane: p.data.lane,
+        ms: p.data.ms,
+        frameRef: p.data.frameRef,
+        msgId: p.id,
+      },
+    ),
+  signalHeads: (p, params, b) =>
+    one('signal_heads', { ...b, intersection: params.intersection!, mode: p.data.mode }, p.data.groups),
+  spat: (p, params, b) =>
+    p.data.rings.map((r) => ({
+      measurement: 'spat',
+      tags: { ...b, intersection: params.intersection!, ring: String(r.ring) },
+      fields: clean({
+        mode: p.data.mode,
+        phase: r.phase,
+        interval: r.interval,
+        timeToChangeMs: r.timeToChangeMs,
+      }),
+    })),
+  hiRes: (p, params, b) => ({
+    points: p.data.events.map((e) => ({
+      measurement: 'hires_event',
+      tags: { ...b, intersection: params.intersection! },
+      fields: { code: e.code, param: e.param },
+    })),
+    times: p.data.events.map((e) => e.ts),
+  }),
+  cycle: (p, params, b) =>
+    p.data.phases.map((ph) => ({
+      measurement: 'cycle_measures',
+      tags: { ...b, intersection: params.intersection!, phase: String(ph.phase) },
+      fields: clean({
+        cycle: p.data.cycle,
+        lengthS: p.data.lengthS,
+        greenS: ph.greenS,
+        termination: ph.termination,
+        arrivalsOnGreen: ph.arrivalsOnGreen,
+        arrivalsOnRed: ph.arrivalsOnRed,
+        splitFailure: ph.splitFailure,
+        utilisation: ph.utilisation,
+        redLightViolations: ph.redLightViolations,
+        preemptions: p.data.preemptions.length,
+      }),
+    })),
+  counts: (p, params, b) =>
+    p.data.counts.map((c) => ({
+      measurement: 'traffic_counts',
+      tags: {
+        ...b,
+        intersection: params.intersection!,
+        direction: c.direction,
+        vehicleClass: c.vehicleClass,
+      },
+      fields: clean({
+        count: c.count,
+        detector: c.detector,
+        lane: c.lane,
+        movement: c.movement,
+        periodS: p.data.periodS,
+      }),
+    })),
+  signalAlarm: (p, params, b) =>
+    one(
+      'signal_alarm',
+      { ...b, intersection: params.intersection!, kind: p.data.kind },
+      {
+        detail: p.data.detail,
+        latched: p.data.latched,
+        phase: p.data.phase,
+        detector: p.data.detector,
+        msgId: p.id,
+      },
+    ),
+  evPosition: (p, _, b) =>
+    one('ev_position', b, {
+      vehicleId: p.data.vehicleId,
+      routeId: p.data.routeId,
+      lat: p.data.lat,
+      lon: p.data.lon,
+      routeOffsetM: p.data.routeOffsetM,
+      speedMps: p.data.speedMps,
+      active: p.data.active,
+    }),
+};
+
+/** Points for one validated message; commands and responses are audited, not time series. */
+export function toPoints(msg: DecodedMessage): IPoint[] {
+  const mapper = mappers[msg.kind] as Mapper<TopicKind> | undefined;
+  const payload = msg.payload as { id: string; ts: number };
+  if (!mapper || typeof payload.id !== 'string') return [];
+  const base = { site: msg.params.site!, device: msg.params.device! };
+  const mapped = mapper(msg.payload, msg.params, base);
+  const [points, times] = Array.isArray(mapped) ? [mapped, undefined] : [mapped.points, mapped.times];
+  return points
+    .map((p, i) => ({ ...p, timestamp: pointTime(times?.[i] ?? payload.ts, payload.id, i) }))
+    .filter((p) => p.fields && Object.keys(p.fields).length > 0);
+}

@@ -1,0 +1,44 @@
+/**
+ * The aedes instance: in-memory persistence for one node by default, Redis persistence plus the
+ * Redis emitter when several broker processes share sessions, retained messages and traffic.
+ */
+import type { Readable } from 'node:stream';
+import { Aedes } from 'aedes';
+import aedesPersistenceRedis from 'aedes-persistence-redis';
+import mqemitterRedis from 'mqemitter-redis';
+import type { BrokerConfig } from '../config.ts';
+
+/** The part of aedes-persistence we call (typed locally: aedes exposes it untyped). */
+export interface RetainedStore {
+  createRetainedStream(pattern: string): Readable;
+  /** Without a callback it returns a promise (the callback form waits for a `ready` aedes 1.x never emits). */
+  destroy(): Promise<void>;
+}
+
+export interface MqttCore {
+  broker: Aedes;
+  retained: RetainedStore;
+  close(): Promise<void>;
+}
+
+export async function createAedes(config: BrokerConfig, id: string): Promise<MqttCore> {
+  const redis = config.redis;
+  const mq = redis ? mqemitterRedis({ host: redis.host, port: redis.port }) : undefined;
+  const persistence = redis ? aedesPersistenceRedis({ host: redis.host, port: redis.port }) : undefined;
+  const broker = await Aedes.createBroker({
+    id,
+    ...(mq ? { mq } : {}),
+    ...(persistence ? { persistence } : {}),
+    // A device buffering store-and-forward may legitimately hold many QoS 1 messages in flight.
+    queueLimit: 1000,
+    concurrency: 1000,
+  });
+  const retained = (broker as unknown as { persistence: RetainedStore }).persistence;
+  const close = async () => {
+    await new Promise<void>((resolve) => broker.close(() => resolve()));
+    // aedes 1.x: close() leaves the persistence and emitter open (Redis connections, timers).
+    await retained.destroy().catch(() => undefined);
+    if (mq) await new Promise<void>((resolve) => mq.close(() => resolve()));
+  };
+  return { broker, retained, close };
+}

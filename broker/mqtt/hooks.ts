@@ -1,0 +1,173 @@
+/**
+ * aedes hooks: authentication (password, token or TLS client certificate), ACL, payload size
+ * and rate limits, and contract validation of every device message before it is acknowledged.
+ */
+import type { TLSSocket } from 'node:tls';
+import type { Aedes, AuthenticateError, Client, PublishPacket, Subscription } from 'aedes';
+import type { Logger } from 'pino';
+import { type DecodedMessage, decodeMessage } from '../../core/contract/index.ts';
+import { CityEdgeError } from '../../core/errors.ts';
+import { canPublish, canSubscribe } from '../auth/acl.ts';
+import { describe, type Identity } from '../auth/identity.ts';
+import { DUMMY_HASH, verifyPassword } from '../auth/passwords.ts';
+import { looksLikeJwt, type TokenIssuer } from '../auth/tokens.ts';
+import type { BrokerConfig } from '../config.ts';
+import type { Accounts } from '../db/users.ts';
+import { TokenBucket } from '../limits.ts';
+import type { Counters } from '../metrics.ts';
+import { deadLetter, dlqTopic } from './dlq.ts';
+
+export interface HookDeps {
+  accounts: Accounts;
+  tokens: TokenIssuer;
+  counters: Counters;
+  log: Logger;
+  limits: BrokerConfig['limits'];
+  /** A device message that passed the contract (ingest, live state). */
+  onValid: (msg: DecodedMessage, identity: Identity) => void;
+  /** A command published over MQTT by an operator (audit). */
+  onUserCommand: (msg: DecodedMessage, identity: Identity & { type: 'user' }) => void;
+}
+
+const DEVICE_USER = /^([a-z0-9][a-z0-9_-]{0,63})\.([a-z0-9][a-z0-9_-]{0,63})$/;
+/** Beyond this much queued debt a client is flooding, not bursting: disconnect it. */
+const MAX_THROTTLE_MS = 10_000;
+
+const refuse = (returnCode: 3 | 4 | 5, message: string): AuthenticateError =>
+  Object.assign(new Error(message), { returnCode }) as AuthenticateError;
+
+export class BrokerHooks {
+  readonly identities = new WeakMap<Client, Identity>();
+  private readonly buckets = new WeakMap<Client, TokenBucket>();
+
+  constructor(private readonly deps: HookDeps) {}
+
+  install(broker: Aedes): void {
+    broker.authenticate = (client, username, password, done) => {
+      if (broker.connectedClients >= this.deps.limits.maxConnections) {
+        this.deps.counters.inc('mqtt.refused.connections');
+        return done(refuse(3, 'connection limit reached'), false); // [MQTT-3.2.2-5] then close
+      }
+      this.authenticate(client, username, password).then(
+        (id) => {
+          if (!id) {
+            this.deps.counters.inc('mqtt.refused.auth');
+            this.deps.log.warn({ clientId: client.id, username }, 'mqtt: authentication refused');
+            // 4 = bad credentials; 5 = none given and no valid certificate [MQTT-3.2.2-3]
+            return done(refuse(username || password ? 4 : 5, 'not authorised'), false);
+          }
+          this.identities.set(client, id);
+          this.buckets.set(client, new TokenBucket(this.deps.limits.ratePerS, this.deps.limits.burst));
+          done(null, true);
+        },
+        (e: unknown) => done(refuse(3, (e as Error).message), false),
+      );
+    };
+    broker.authorizePublish = (client, packet, done) => this.authorizePublish(client, packet, done);
+    broker.authorizeSubscribe = (client, sub, done) => this.authorizeSubscribe(client, sub, done);
+  }
+
+  private async authenticate(
+    client: Client,
+    username: string | undefined,
+    password: Buffer | undefined,
+  ): Promise<Identity | undefined> {
+    const cert = this.certificateIdentity(client);
+    if (!username && !password) return cert;
+    if (!username || !password) return undefined;
+    const secret = password.toString('utf8');
+    if (looksLikeJwt(secret)) {
+      const v = await this.deps.tokens.verify(secret);
+      return v.ok && v.value.username === username ? { type: 'user', ...v.value } : undefined;
+    }
+    const m = DEVICE_USER.exec(username);
+    const row = m ? this.deps.accounts.deviceHash(m[1]!, m[2]!) : undefined;
+    // Verify against a dummy hash for unknown devices so timing does not reveal which exist.
+    const good = await verifyPassword(secret, row?.hash ?? DUMMY_HASH);
+    return good && row?.hash && m
+      ? { type: 'device', site: m[1]!, device: m[2]!, via: 'password' }
+      : undefined;
+  }
+
+  /** TLS client certificate signed by our CA with CN `site.device` of a registered device. */
+  private certificateIdentity(client: Client): Identity | undefined {
+    const socket = client.conn as Partial<TLSSocket>;
+    if (typeof socket.getPeerCertificate !== 'function' || !socket.authorized) return undefined;
+    const cn = socket.getPeerCertificate().subject?.CN;
+    const m = typeof cn === 'string' ? DEVICE_USER.exec(cn) : null;
+    if (!m || !this.deps.accounts.deviceHash(m[1]!, m[2]!)) return undefined;
+    return { type: 'device', site: m[1]!, device: m[2]!, via: 'certificate' };
+  }
+
+  private authorizePublish(client: Client | null, packet: PublishPacket, done: (e?: Error | null) => void) {
+    if (!client) return done(null); // the broker's own messages (dead letters, commands from the API)
+    const id = this.identities.get(client);
+    if (!id || !canPublish(id, packet.topic)) {
+      this.deps.counters.inc('mqtt.denied.publish');
+      this.deps.log.warn({ who: describe(id), topic: packet.topic }, 'mqtt: publish denied');
+      // [MQTT-3.3.5-2] we may not tell the client; closing the connection is the honest answer.
+      return done(new CityEdgeError('BROKER_DENIED', `publish to ${packet.topic} not allowed`));
+    }
+    const wait = this.buckets.get(client)?.take() ?? 0;
+    if (wait > MAX_THROTTLE_MS) {
+      this.deps.counters.inc('mqtt.disconnected.flooding');
+      return done(new CityEdgeError('BROKER_RATE_LIMIT', `${describe(id)} exceeds its rate limit`));
+    }
+    const finish = () => {
+      this.validate(client, id, packet);
+      done(null);
+    };
+    if (wait <= 0) return finish();
+    // Holding the callback holds this client's packet stream (and then its TCP window): the
+    // chattering device slows down, everybody else is served, and nothing is dropped.
+    this.deps.counters.inc('mqtt.throttled');
+    setTimeout(finish, wait);
+  }
+
+  /** Checks size and contract; a bad message is acknowledged but re-addressed to the DLQ. */
+  private validate(client: Client, id: Identity, packet: PublishPacket): void {
+    const payload = Buffer.isBuffer(packet.payload) ? packet.payload : Buffer.from(packet.payload);
+    // [MQTT-3.3.1-10] a zero-byte retained message clears the retained state; nothing to ingest.
+    if (payload.length === 0 && packet.retain) return;
+    let error: CityEdgeError | undefined;
+    let decoded: DecodedMessage | undefined;
+    if (payload.length > this.deps.limits.maxPayloadBytes) {
+      error = new CityEdgeError(
+        'BROKER_PAYLOAD_TOO_LARGE',
+        `${payload.length} bytes > limit ${this.deps.limits.maxPayloadBytes}`,
+      );
+    } else {
+      const r = decodeMessage(packet.topic, payload);
+      if (r.ok) decoded = r.value;
+      else error = r.error;
+    }
+    if (decoded?.kind === 'command' && id.type === 'user') {
+      this.deps.onUserCommand(decoded, id);
+      return;
+    }
+    if (decoded && id.type === 'device') {
+      this.deps.onValid(decoded, id);
+      return;
+    }
+    error ??= new CityEdgeError('CONTRACT_SCHEMA', 'unexpected message kind');
+    this.deps.counters.inc('ingest.invalid');
+    this.deps.counters.inc(`ingest.invalid.${error.code}`);
+    this.deps.log.warn({ who: describe(id), topic: packet.topic, code: error.code }, 'mqtt: dead-lettered');
+    const letter = deadLetter(error, packet.topic, client.id, payload);
+    packet.topic = dlqTopic(id, client.id);
+    packet.payload = Buffer.from(JSON.stringify(letter));
+    packet.retain = false;
+  }
+
+  private authorizeSubscribe(
+    client: Client,
+    sub: Subscription,
+    done: (e: Error | null, s?: Subscription | null) => void,
+  ) {
+    const id = this.identities.get(client);
+    if (id && canSubscribe(id, sub.topic)) return done(null, sub);
+    this.deps.counters.inc('mqtt.denied.subscribe');
+    this.deps.log.warn({ who: describe(id), filter: sub.topic }, 'mqtt: subscribe denied');
+    done(null, null); // [MQTT-3.9.3] SUBACK 0x80 for this filter; an error would drop the connection
+  }
+}

@@ -1,0 +1,106 @@
+/** Helpers for broker tests, benches and the demo: a broker in a temp folder plus MQTT clients. */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
+import { pino } from 'pino';
+import { hashPassword } from './auth/passwords.ts';
+import { type BrokerConfigInput, type RunningBroker, startBroker } from './index.ts';
+
+export const ADMIN = { username: 'admin', password: 'admin-password-1' };
+
+export interface TestBroker extends RunningBroker {
+  dataDir: string;
+  /** Registers a device with a password; returns MQTT credentials. */
+  addDevice(
+    site: string,
+    device: string,
+    kind?: 'parking' | 'signals' | 'other',
+  ): Promise<{ username: string; password: string }>;
+  addUser(username: string, role: 'viewer' | 'operator' | 'admin', password?: string): Promise<string>;
+  login(username: string, password: string): Promise<string>;
+  api(
+    path: string,
+    init?: { method?: string; token?: string; body?: unknown },
+  ): Promise<{ status: number; body: unknown }>;
+}
+
+export async function startTestBroker(options: BrokerConfigInput = {}): Promise<TestBroker> {
+  const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'cityedge-broker-')));
+  const broker = await startBroker(
+    {
+      mqttPort: 0,
+      httpPort: 0,
+      host: '127.0.0.1',
+      admin: ADMIN,
+      jwtSecret: 'test-secret-0123456789abcdef',
+      ...options,
+      dataDir,
+    },
+    pino({ level: process.env.BROKER_TEST_LOG ?? 'silent' }),
+  );
+  const base = `http://127.0.0.1:${broker.httpPort}`;
+  const api: TestBroker['api'] = async (path, init = {}) => {
+    const res = await fetch(base + path, {
+      method: init.method ?? (init.body === undefined ? 'GET' : 'POST'),
+      headers: {
+        ...(init.token ? { authorization: `Bearer ${init.token}` } : {}),
+        ...(init.body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
+      ...(init.body === undefined
+        ? {}
+        : { body: typeof init.body === 'string' ? init.body : JSON.stringify(init.body) }),
+    });
+    const text = await res.text();
+    return { status: res.status, body: text ? (JSON.parse(text) as unknown) : undefined };
+  };
+  return {
+    ...broker,
+    dataDir,
+    api,
+    addDevice: async (site, device, kind = 'parking') => {
+      const password = `pw-${site}-${device}-secret`;
+      broker.accounts.createDevice(site, device, kind, await hashPassword(password));
+      return { username: `${site}.${device}`, password };
+    },
+    addUser: async (username, role, password = `${username}-password`) => {
+      broker.accounts.createUser(username, await hashPassword(password), role);
+      return password;
+    },
+    login: async (username, password) => {
+      const r = await api('/api/login', { body: { username, password } });
+      if (r.status !== 200) throw new Error(`login ${username}: ${r.status} ${JSON.stringify(r.body)}`);
+      return (r.body as { token: string }).token;
+    },
+    close: async () => {
+      await broker.close();
+      if (!options.dataDir) await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** MQTT 3.1.1 client that never reconnects on its own (tests decide). */
+export function connectMqtt(url: string, opts: IClientOptions = {}): Promise<MqttClient> {
+  return mqtt.connectAsync(url, { protocolVersion: 4, reconnectPeriod: 0, connectTimeout: 5000, ...opts });
+}
+
+/** Connects and returns the CONNACK return code (0 = accepted) without throwing. */
+export function connackCode(url: string, opts: IClientOptions = {}): Promise<number> {
+  return new Promise((resolve) => {
+    const c = mqtt.connect(url, { protocolVersion: 4, reconnectPeriod: 0, connectTimeout: 5000, ...opts });
+    c.once('connect', () => c.end(true, () => resolve(0)));
+    c.once('error', (e: Error & { code?: number }) => {
+      c.end(true);
+      resolve(typeof e.code === 'number' ? e.code : -1);
+    });
+  });
+}
+
+/** Collects messages on a client into an array (attach before publishing). */
+export function collect(client: MqttClient): { topic: string; payload: string; retain: boolean }[] {
+  const got: { topic: string; payload: string; retain: boolean }[] = [];
+  client.on('message', (topic, payload, packet) =>
+    got.push({ topic, payload: payload.toString(), retain: packet.retain }),
+  );
+  return got;
+}
