@@ -18,3 +18,4 @@ export * from './camera/folder.ts';
 export * from './camera/http.ts';
 export * from './camera/status.ts';
 export * from './camera/trigger.ts';
+export * from './serial/fake-sensor.ts';
