@@ -11,7 +11,8 @@ export interface Trip {
   readonly durationS: number;
   readonly timeLossS: number;
   readonly halts: number;
-  readonly route: readonly string[];
+  /** Edge the vehicle departed from (from `departLane`), to tell cross-street from arterial traffic. */
+  readonly departEdge: string;
 }
 
 function attr(tag: string, name: string): string | undefined {
@@ -29,7 +30,7 @@ export function parseTripinfo(xml: string): Trip[] {
       durationS: Number(attr(tag, 'duration')),
       timeLossS: Number(attr(tag, 'timeLoss')),
       halts: Number(attr(tag, 'waitingCount')),
-      route: [],
+      departEdge: (attr(tag, 'departLane') ?? '').replace(/_\d+$/, ''),
     });
   }
   return trips;
@@ -75,4 +76,16 @@ export function summarize(trips: readonly Trip[], isEv = (t: Trip) => t.vType ==
     evMeanTravelS: mean(evs.map((t) => t.durationS)),
     evMeanDelayS: mean(evs.map((t) => t.timeLossS)),
   };
+}
+
+/** Mean delay of general traffic that entered from one of `edges` (e.g. the cross streets). */
+export function meanDelayFrom(trips: readonly Trip[], edges: ReadonlySet<string>): number {
+  return mean(trips.filter((t) => t.vType !== 'ev' && edges.has(t.departEdge)).map((t) => t.timeLossS));
+}
+
+/** Teleports counted by SUMO's statistic output (`<teleports total="N" …/>`). */
+export async function readTeleports(statisticsPath: string): Promise<number> {
+  const xml = await readFile(statisticsPath, 'utf8');
+  const m = /<teleports\s[^>]*total="(\d+)"/.exec(xml);
+  return m ? Number(m[1]) : Number.NaN;
 }

@@ -13,6 +13,8 @@ export interface PreparedScenario {
   readonly sumocfg: string;
   readonly netPath: string;
   readonly tripinfoPath: string;
+  /** SUMO's statistic output (teleports, totals). */
+  readonly statisticsPath: string;
   readonly demand: Demand;
 }
 
@@ -31,6 +33,7 @@ export async function prepareScenario(o: PrepareOptions): Promise<PreparedScenar
   const routes = await writeRoutes(o.demand, o.dir);
   const det = await writeDetectors(netPath, o.dir, `${o.network}.${o.tls}`);
   const tripinfoPath = join(o.dir, `${label}.tripinfo.xml`);
+  const statisticsPath = join(o.dir, `${label}.stats.xml`);
   const sumocfg = join(o.dir, `${label}.sumocfg`);
   // time-to-teleport stays at SUMO's default (300 s): a teleport means a real jam, which tests catch.
   await writeFile(
@@ -44,10 +47,10 @@ export async function prepareScenario(o: PrepareOptions): Promise<PreparedScenar
   </input>
   <time><begin value="0"/><step-length value="1"/></time>
   <random_number><seed value="${o.demand.seed}"/></random_number>
-  <output><tripinfo-output value="${tripinfoPath}"/></output>
+  <output><tripinfo-output value="${tripinfoPath}"/><statistic-output value="${statisticsPath}"/></output>
   <report><no-step-log value="true"/><no-warnings value="true"/><duration-log.disable value="true"/></report>
 </configuration>
 `,
   );
-  return { dir: o.dir, sumocfg, netPath, tripinfoPath, demand: o.demand };
+  return { dir: o.dir, sumocfg, netPath, tripinfoPath, statisticsPath, demand: o.demand };
 }
