@@ -2,7 +2,7 @@
  * Batched, retried writes to InfluxDB. Points are cut into batches of `batchPoints` or every
  * `flushMs`; up to `maxInflight` batches are written at once. When a write fails, InfluxDB is
  * marked down, the batch and everything after it go to the on-disk spool, and a retry with
- * exponential backoff (0.5 s → 30 s) probes with the oldest spooled batch; once it succeeds the
+ * exponential backoff (0.5 s → 10 s) probes with the oldest spooled batch; once it succeeds the
  * spool drains oldest-first while new batches keep flowing.
  */
 import type { IPoint } from 'influx';
@@ -19,7 +19,7 @@ export interface SinkOptions {
 }
 
 const MIN_BACKOFF_MS = 500;
-const MAX_BACKOFF_MS = 30_000;
+const MAX_BACKOFF_MS = 10_000;
 
 export class InfluxSink {
   private buffer: IPoint[] = [];
