@@ -120,6 +120,23 @@ export const parkingEvent = z.strictObject({
   by: z.string().max(64).optional(),
 });
 
+/** Reviews waiting for an operator (retained state, so a control room opened later sees them). */
+export const parkingReviews = z.strictObject({
+  pending: z
+    .array(
+      z.strictObject({
+        reviewId: z.string().min(1).max(64),
+        lane: idSchema,
+        plate: plateSchema.nullable(),
+        confidence: confidence.optional(),
+        reason: z.string().max(200),
+        since: epochMs,
+        frameRef: z.string().max(200).optional(),
+      }),
+    )
+    .max(100),
+});
+
 export const lprRead = z.strictObject({
   camera: z.string().min(1).max(64),
   lane: idSchema.optional(),

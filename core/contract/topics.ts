@@ -76,6 +76,13 @@ export const topics = {
     qos: 1,
     description: 'Entries, exits (with stay), denials, reviews, tailgating, disabled-bay violations, faults.',
   }),
+  parkingReviews: spec({
+    pattern: `${dev}/parking/reviews`,
+    schema: p.envelope(p.parkingReviews),
+    retained: true,
+    qos: 1,
+    description: 'Plate reads waiting for an operator to approve or deny (`review.decide`).',
+  }),
   lprRead: spec({
     pattern: `${dev}/lpr/read`,
     schema: p.envelope(p.lprRead),
@@ -192,6 +199,9 @@ export function matchTopic(topic: string): { kind: TopicKind; params: TopicParam
   return null;
 }
 
+// TextDecoder rather than Buffer: the dashboard runs this same code in the browser.
+const utf8 = new TextDecoder();
+
 export interface DecodedMessage<K extends TopicKind = TopicKind> {
   kind: K;
   params: TopicParams;
@@ -204,7 +214,7 @@ export function decodeMessage(topic: string, raw: Uint8Array | string): Result<D
   if (!match) return err(new CityEdgeError('CONTRACT_UNKNOWN_TOPIC', `not a ${ROOT} topic: ${topic}`));
   let json: unknown;
   try {
-    json = JSON.parse(typeof raw === 'string' ? raw : Buffer.from(raw).toString('utf8'));
+    json = JSON.parse(typeof raw === 'string' ? raw : utf8.decode(raw));
   } catch {
     return err(new CityEdgeError('CONTRACT_BAD_JSON', `${match.kind}: payload is not JSON`));
   }

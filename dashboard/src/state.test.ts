@@ -69,6 +69,22 @@ describe('dashboard state', () => {
     expect(s.pendingReviews).toEqual({});
   });
 
+  it('takes the retained review list as authoritative for its device', () => {
+    let s = apply(
+      emptyCity(),
+      buildMessage(
+        'parkingEvent',
+        dev,
+        { kind: 'review', lane: 'in', plate: null, reviewId: 'old' },
+        { ts: 1 },
+      ),
+    );
+    const pending = [{ reviewId: 'r7', lane: 'in', plate: 'ABC123', reason: 'low confidence', since: 5 }];
+    s = apply(s, buildMessage('parkingReviews', dev, { pending }, { ts: 6 }));
+    expect(Object.keys(s.pendingReviews)).toEqual(['campus/gw-1/r7']);
+    expect(s.pendingReviews['campus/gw-1/r7']?.plate).toBe('ABC123');
+  });
+
   it('bounds the event feed', () => {
     let s = emptyCity();
     for (let i = 0; i < FEED_LIMIT + 25; i++) {

@@ -32,12 +32,14 @@ export interface FeedItem {
   data: Data<'parkingEvent'> | Data<'lprRead'> | Data<'signalAlarm'>;
 }
 
+export type PendingReview = Data<'parkingReviews'>['pending'][number] & { site: string; device: string };
+
 export interface CityState {
   devices: Record<string, DeviceState>;
   /** Newest first, bounded so a long-running control room does not grow without end. */
   feed: FeedItem[];
-  /** Reviews raised by lanes and not yet decided, keyed by `site/device/reviewRef`. */
-  pendingReviews: Record<string, FeedItem>;
+  /** Reviews raised by lanes and not yet decided, keyed by `site/device/reviewId`. */
+  pendingReviews: Record<string, PendingReview>;
   rejected: number;
   lastError: string | null;
 }
@@ -122,6 +124,9 @@ export function applyDecoded(state: CityState, msg: DecodedMessage): CityState {
     case 'signalAlarm':
       applySignal(city, dev, key, msg.kind, msg.params.intersection ?? 'main', env);
       break;
+    case 'parkingReviews':
+      setReviews(city, site, device, (env as Envelope<'parkingReviews'>).data.pending);
+      break;
     case 'parkingEvent':
     case 'lprRead':
       addFeed(city, {
@@ -165,14 +170,38 @@ function addFeed(city: CityState, item: FeedItem) {
   city.feed = [item, ...city.feed].slice(0, FEED_LIMIT);
   if (item.kind !== 'parkingEvent') return;
   const ev = item.data as Data<'parkingEvent'>;
-  const ref = ev.reviewId;
-  if (ev.kind === 'review' && ref) {
-    city.pendingReviews = { ...city.pendingReviews, [`${item.site}/${item.device}/${ref}`]: item };
+  if (!ev.reviewId) return;
+  const key = `${item.site}/${item.device}/${ev.reviewId}`;
+  if (ev.kind === 'review' && ev.lane) {
+    const review: PendingReview = {
+      site: item.site,
+      device: item.device,
+      reviewId: ev.reviewId,
+      lane: ev.lane,
+      plate: ev.plate ?? null,
+      reason: ev.reason ?? 'review',
+      since: item.ts,
+      ...(ev.confidence === undefined ? {} : { confidence: ev.confidence }),
+    };
+    city.pendingReviews = { ...city.pendingReviews, [key]: review };
   }
-  if (ev.kind === 'reviewDecided' && ref) {
-    const { [`${item.site}/${item.device}/${ref}`]: _done, ...rest } = city.pendingReviews;
+  if (ev.kind === 'reviewDecided') {
+    const { [key]: _done, ...rest } = city.pendingReviews;
     city.pendingReviews = rest;
   }
+}
+
+/** The retained list is authoritative for its device: it replaces what events suggested. */
+function setReviews(
+  city: CityState,
+  site: string,
+  device: string,
+  pending: Data<'parkingReviews'>['pending'],
+) {
+  const prefix = `${site}/${device}/`;
+  const others = Object.entries(city.pendingReviews).filter(([k]) => !k.startsWith(prefix));
+  const mine = pending.map((r) => [`${prefix}${r.reviewId}`, { ...r, site, device }] as const);
+  city.pendingReviews = Object.fromEntries([...others, ...mine]);
 }
 
 /** Devices grouped for the overview: car parks first, then intersections. */

@@ -80,27 +80,25 @@ export function Reviews(props: { city: CityState; session: Session; site?: strin
       <table data-testid="reviews">
         <tbody>
           {items.map((r) => {
-            const ev = r.data as Data<'parkingEvent'>;
-            const args = { reviewId: ev.reviewId ?? '' };
             const target = { session: props.session, site: r.site, device: r.device };
             return (
               <tr>
-                <td>{time(r.ts)}</td>
-                <td>{ev.lane}</td>
-                <td>{ev.plate ?? 'unreadable'}</td>
-                <td>{ev.reason}</td>
+                <td>{time(r.since)}</td>
+                <td>{r.lane}</td>
+                <td>{r.plate ?? 'unreadable'}</td>
+                <td>{r.reason}</td>
                 <td>
                   <CommandButton
                     {...target}
                     command="review.decide"
                     label="approve"
-                    args={{ ...args, decision: 'approve' }}
+                    args={{ reviewId: r.reviewId, decision: 'approve' }}
                   />
                   <CommandButton
                     {...target}
                     command="review.decide"
                     label="deny"
-                    args={{ ...args, decision: 'deny' }}
+                    args={{ reviewId: r.reviewId, decision: 'deny' }}
                   />
                 </td>
               </tr>
