@@ -24,7 +24,9 @@ export const isPermissiveOnly = (p: PhaseConfig): boolean => p.leftTurnMode === 
 
 export function checkConfig(cfg: ParsedConfig): FieldIssue[] {
   const issues: FieldIssue[] = [];
-  const add = (path: string, message: string) => issues.push({ path, message });
+  const add = (path: string, message: string): void => {
+    issues.push({ path, message });
+  };
   const byId = new Map<number, PhaseConfig>();
   cfg.phases.forEach((p, i) => {
     if (byId.has(p.id)) add(`phases[${i}].id`, `phase ${p.id} is defined twice`);
@@ -33,7 +35,9 @@ export function checkConfig(cfg: ParsedConfig): FieldIssue[] {
   const ringOf = checkRings(cfg, byId, add);
   const barrierOf = checkBarriers(cfg, ringOf, add);
   checkMatrix(cfg, byId, ringOf, barrierOf, add);
-  cfg.phases.forEach((p, i) => checkPhase(p, `phases[${i}]`, byId, ringOf, add));
+  cfg.phases.forEach((p, i) => {
+    checkPhase(p, `phases[${i}]`, byId, ringOf, add);
+  });
   checkDetectors(cfg, ringOf, add);
   checkPreemption(cfg, ringOf, add);
   return issues;
@@ -43,15 +47,16 @@ type Add = (path: string, message: string) => void;
 
 function checkRings(cfg: ParsedConfig, byId: Map<number, PhaseConfig>, add: Add): Map<number, number> {
   const ringOf = new Map<number, number>();
-  cfg.rings.forEach((ring, r) =>
+  cfg.rings.forEach((ring, r) => {
     ring.forEach((id, k) => {
       const p = byId.get(id);
       if (!p) add(`rings[${r}][${k}]`, `phase ${id} is not defined in phases`);
-      else if (isPermissiveOnly(p)) add(`rings[${r}][${k}]`, `phase ${id} is permissive-only and is not timed`);
+      else if (isPermissiveOnly(p))
+        add(`rings[${r}][${k}]`, `phase ${id} is permissive-only and is not timed`);
       if (ringOf.has(id)) add(`rings[${r}][${k}]`, `phase ${id} appears in more than one ring position`);
       ringOf.set(id, r);
-    }),
-  );
+    });
+  });
   cfg.phases.forEach((p, i) => {
     if (!isPermissiveOnly(p) && !ringOf.has(p.id)) add(`phases[${i}].id`, `phase ${p.id} is in no ring`);
   });
@@ -60,13 +65,13 @@ function checkRings(cfg: ParsedConfig, byId: Map<number, PhaseConfig>, add: Add)
 
 function checkBarriers(cfg: ParsedConfig, ringOf: Map<number, number>, add: Add): Map<number, number> {
   const barrierOf = new Map<number, number>();
-  cfg.barriers.forEach((barrier, b) =>
+  cfg.barriers.forEach((barrier, b) => {
     barrier.forEach((id, k) => {
       if (!ringOf.has(id)) add(`barriers[${b}][${k}]`, `phase ${id} is not in any ring`);
       if (barrierOf.has(id)) add(`barriers[${b}][${k}]`, `phase ${id} is in more than one barrier`);
       barrierOf.set(id, b);
-    }),
-  );
+    });
+  });
   for (const id of ringOf.keys()) {
     if (!barrierOf.has(id)) add('barriers', `phase ${id} is in no barrier`);
   }
@@ -85,8 +90,14 @@ function checkMatrix(
   const declared = new Set<string>();
   cfg.compatible.forEach(([a, b], k) => {
     const at = `compatible[${k}]`;
-    if (!byId.has(a) || !byId.has(b)) return add(at, `pair [${a}, ${b}] names an undefined phase`);
-    if (a === b) return add(at, `phase ${a} cannot be paired with itself`);
+    if (!byId.has(a) || !byId.has(b)) {
+      add(at, `pair [${a}, ${b}] names an undefined phase`);
+      return;
+    }
+    if (a === b) {
+      add(at, `phase ${a} cannot be paired with itself`);
+      return;
+    }
     declared.add(key(a, b));
     const ra = ringOf.get(a);
     const rb = ringOf.get(b);
@@ -107,7 +118,13 @@ function checkMatrix(
     }
 }
 
-function checkPhase(p: PhaseConfig, at: string, byId: Map<number, PhaseConfig>, ringOf: Map<number, number>, add: Add) {
+function checkPhase(
+  p: PhaseConfig,
+  at: string,
+  byId: Map<number, PhaseConfig>,
+  ringOf: Map<number, number>,
+  add: Add,
+) {
   checkChangeInterval(p, at, add);
   if (p.maxGreenS < p.minGreenS) add(`${at}.maxGreenS`, `${p.maxGreenS} is below minGreenS ${p.minGreenS}`);
   if (p.maxGreen2S !== undefined && p.maxGreen2S < p.minGreenS)
@@ -117,13 +134,19 @@ function checkPhase(p: PhaseConfig, at: string, byId: Map<number, PhaseConfig>, 
   if (p.maxGreenBoundsS && p.maxGreenBoundsS[0] < p.minGreenS)
     add(`${at}.maxGreenBoundsS`, `lower bound ${p.maxGreenBoundsS[0]} is below minGreenS ${p.minGreenS}`);
   if ((p.pedWalkS === undefined) !== (p.pedClearanceS === undefined))
-    add(`${at}.${p.pedWalkS === undefined ? 'pedWalkS' : 'pedClearanceS'}`, 'ped walk and ped clearance go together');
+    add(
+      `${at}.${p.pedWalkS === undefined ? 'pedWalkS' : 'pedClearanceS'}`,
+      'ped walk and ped clearance go together',
+    );
   if (p.recall === 'ped' && p.pedWalkS === undefined) add(`${at}.recall`, 'ped recall needs pedWalkS');
-  if (p.leftTurnMode && p.movement !== 'left') add(`${at}.leftTurnMode`, 'only a left-turn movement has a mode');
+  if (p.leftTurnMode && p.movement !== 'left')
+    add(`${at}.leftTurnMode`, 'only a left-turn movement has a mode');
   if (p.leftTurnMode && p.leftTurnMode !== 'protected') {
     const q = p.opposingThroughPhase;
-    if (q === undefined) add(`${at}.opposingThroughPhase`, `required for ${p.leftTurnMode} lefts (drives the FYA)`);
-    else if (!byId.has(q) || !ringOf.has(q)) add(`${at}.opposingThroughPhase`, `phase ${q} is not a timed phase`);
+    if (q === undefined)
+      add(`${at}.opposingThroughPhase`, `required for ${p.leftTurnMode} lefts (drives the FYA)`);
+    else if (!byId.has(q) || !ringOf.has(q))
+      add(`${at}.opposingThroughPhase`, `phase ${q} is not a timed phase`);
   }
   if (isPermissiveOnly(p) && p.recall !== 'none') add(`${at}.recall`, 'a permissive-only left is not timed');
 }
@@ -138,7 +161,10 @@ function checkChangeInterval(p: PhaseConfig, at: string, add: Add): void {
     if (ite !== undefined && p.yellowS + 1e-9 < Math.min(ite, YELLOW_MAX_S))
       add(`${at}.yellowS`, `${p.yellowS} is below the ITE change interval ${ite.toFixed(1)} s`);
   } else if (ite !== undefined && ite > YELLOW_MAX_S) {
-    add(`${at}.approachSpeedKmh`, `ITE yellow ${ite.toFixed(1)} s exceeds ${YELLOW_MAX_S} s; add a dilemma-zone treatment`);
+    add(
+      `${at}.approachSpeedKmh`,
+      `ITE yellow ${ite.toFixed(1)} s exceeds ${YELLOW_MAX_S} s; add a dilemma-zone treatment`,
+    );
   }
   if (p.redClearanceS > RED_CLEARANCE_MAX_S)
     add(`${at}.redClearanceS`, `${p.redClearanceS} is above ${RED_CLEARANCE_MAX_S} s`);

@@ -135,9 +135,9 @@ function invalid(issues: FieldIssue[]): Result<IntersectionConfig> {
 
 function derive(cfg: ParsedConfig): IntersectionConfig {
   const ringOf = new Map<number, number>();
-  cfg.rings.forEach((ring, r) => ring.forEach((id) => ringOf.set(id, r)));
+  for (const [r, ring] of cfg.rings.entries()) for (const id of ring) ringOf.set(id, r);
   const barrierOf = new Map<number, number>();
-  cfg.barriers.forEach((b, k) => b.forEach((id) => barrierOf.set(id, k)));
+  for (const [k, b] of cfg.barriers.entries()) for (const id of b) barrierOf.set(id, k);
   const phases = cfg.phases.map((p) => derivePhase(p, ringOf.get(p.id) ?? -1, barrierOf.get(p.id) ?? -1));
   const compatibility: Record<number, number[]> = {};
   for (const p of phases) compatibility[p.id] = [];
@@ -224,7 +224,8 @@ function signalGroups(phases: PhasePlan[]): SignalGroup[] {
           ? 'arrow'
           : 'ball';
     groups.push({ name: p.name, phase: p.id, kind: 'vehicle', display });
-    if (p.pedWalkMs !== undefined) groups.push({ name: `${p.name}-ped`, phase: p.id, kind: 'ped', display: 'ped' });
+    if (p.pedWalkMs !== undefined)
+      groups.push({ name: `${p.name}-ped`, phase: p.id, kind: 'ped', display: 'ped' });
   }
   return groups;
 }

@@ -27,7 +27,11 @@ export interface SignalError {
 export type Result<T = void> = { ok: true; value: T } | { ok: false; error: SignalError };
 
 export const ok = <T>(value: T): Result<T> => ({ ok: true, value });
-export const fail = <T = never>(code: SignalErrorCode, message: string, issues?: FieldIssue[]): Result<T> => ({
+export const fail = <T = never>(
+  code: SignalErrorCode,
+  message: string,
+  issues?: FieldIssue[],
+): Result<T> => ({
   ok: false,
   error: issues ? { code, message, issues } : { code, message },
 });

@@ -1,0 +1,90 @@
+/**
+ * Derive what each phase and head shows from a sequencer snapshot. Pure: used by heads(), SPaT and the
+ * hi-res logger. The conflict monitor does NOT use this; it only watches the resulting heads.
+ */
+import type { SnapshotFrom } from 'xstate';
+import type { IntersectionConfig, PhasePlan } from '../config.ts';
+import type { SequencerMachine } from '../sequencer/machine.ts';
+import type { ControllerMode, HeadState, PedInterval, PhaseInterval } from '../types.ts';
+
+export type SequencerSnapshot = SnapshotFrom<SequencerMachine>;
+
+export interface Frame {
+  mode: ControllerMode;
+  /** Flashing (startup flash, operator or fault flash): every vehicle head flashes red. */
+  flashing: boolean;
+  phases: Record<number, PhaseInterval>;
+  peds: Record<number, PedInterval>;
+}
+
+export function modeOf(s: SequencerSnapshot): ControllerMode {
+  if (s.matches('startup')) return 'startup';
+  if (s.matches('preemption')) return 'preemption';
+  if (s.matches('manualHold')) return 'manualHold';
+  if (s.matches('flash')) return 'flash';
+  return 'normal';
+}
+
+function clearingInterval(s: SequencerSnapshot): PhaseInterval {
+  if (s.matches({ normal: 'yellow' }) || s.matches({ preemption: 'exitYellow' })) return 'yellow';
+  return 'redClearance';
+}
+
+export function frameOf(config: IntersectionConfig, s: SequencerSnapshot): Frame {
+  const mode = modeOf(s);
+  const flashing = s.matches('flash') || s.matches({ startup: 'flash' });
+  const ctx = s.context;
+  const phases: Record<number, PhaseInterval> = {};
+  const peds: Record<number, PedInterval> = {};
+  const clearing = clearingInterval(s);
+  const pedState: PedInterval = s.matches({ normal: { green: { ped: 'walk' } } })
+    ? 'walk'
+    : s.matches({ normal: { green: { ped: 'clearance' } } })
+      ? 'pedClearance'
+      : 'dontWalk';
+  for (const p of config.phases) {
+    if (!p.timed) continue;
+    phases[p.id] = flashing
+      ? 'red'
+      : ctx.green.includes(p.id)
+        ? 'green'
+        : ctx.clearing.includes(p.id)
+          ? clearing
+          : 'red';
+    if (p.pedWalkMs !== undefined) peds[p.id] = ctx.pedServing.includes(p.id) ? pedState : 'dontWalk';
+  }
+  return { mode, flashing, phases, peds };
+}
+
+/** Head per signal group, for the edge to drive load switches. */
+export function headsOf(config: IntersectionConfig, frame: Frame, dark = false): Record<string, HeadState> {
+  const out: Record<string, HeadState> = {};
+  for (const g of config.signalGroups) {
+    const p = config.phases.find((q) => q.id === g.phase);
+    if (!p) continue;
+    if (dark) out[g.name] = 'dark';
+    else if (g.kind === 'ped')
+      out[g.name] = frame.flashing ? 'dark' : pedHead(frame.peds[p.id] ?? 'dontWalk');
+    else out[g.name] = frame.flashing ? 'flashingRed' : vehicleHead(p, frame);
+  }
+  return out;
+}
+
+function pedHead(i: PedInterval): HeadState {
+  return i === 'walk' ? 'walk' : i === 'pedClearance' ? 'flashingDontWalk' : 'dontWalk';
+}
+
+function vehicleHead(p: PhasePlan, frame: Frame): HeadState {
+  const own = p.timed ? (frame.phases[p.id] ?? 'red') : 'red';
+  if (own === 'green') return p.movement === 'left' ? 'greenArrow' : 'green';
+  if (own === 'yellow') return 'yellow';
+  // FYA (NCHRP 493): permissive left flashes yellow while the opposing through is green and turns steady
+  // yellow with it, so the left never sees red while opposing traffic still has yellow (no yellow trap).
+  if (p.leftTurnMode === 'permissive' || p.leftTurnMode === 'protected-permissive') {
+    const opp =
+      p.opposingThroughPhase === undefined ? 'red' : (frame.phases[p.opposingThroughPhase] ?? 'red');
+    if (own === 'red' && opp === 'green') return 'flashingYellowArrow';
+    if (own === 'red' && opp === 'yellow') return 'yellow';
+  }
+  return 'red';
+}

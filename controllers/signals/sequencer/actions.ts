@@ -1,0 +1,153 @@
+/**
+ * Context updates of the sequencer as pure functions (context, event) → partial context. The machine
+ * wraps each in a named `assign` so tests can swap them with `.provide()`.
+ */
+import type { ActivePreempt, SequencerContext, SequencerEvent, TerminationReason } from './context.ts';
+import { demand, holdStage, minus, restStage, selectNext, union } from './stages.ts';
+
+type Update = Partial<SequencerContext>;
+
+export const pendingPreempts = (ctx: SequencerContext): ActivePreempt[] =>
+  ctx.preempts.filter((p) => !p.cleared);
+export const activePreempt = (ctx: SequencerContext): ActivePreempt | undefined => pendingPreempts(ctx)[0];
+
+export function trackDetectorOn(ctx: SequencerContext, e: SequencerEvent): Update {
+  if (e.type !== 'detector.on') return {};
+  const occupied = {
+    ...ctx.occupied,
+    [e.id]: { calls: e.calls, extends: e.extends, nonLocking: e.nonLocking },
+  };
+  // A call for a phase already green is being served now (NEMA: calls register on red/yellow only).
+  const latched = e.nonLocking ? [] : minus(e.calls, ctx.green);
+  return { occupied, calls: union(ctx.calls, latched) };
+}
+
+export function trackDetectorOff(ctx: SequencerContext, e: SequencerEvent): Update {
+  if (e.type !== 'detector.off' || !(e.id in ctx.occupied)) return {};
+  const { [e.id]: _gone, ...occupied } = ctx.occupied;
+  return { occupied };
+}
+
+export function trackPedCall(ctx: SequencerContext, e: SequencerEvent): Update {
+  if (e.type !== 'ped.call') return {};
+  return { pedCalls: union(ctx.pedCalls, [e.phase]) };
+}
+
+export function setFaultRecall(ctx: SequencerContext, e: SequencerEvent): Update {
+  if (e.type !== 'recall.fault') return {};
+  return { faultRecall: e.on ? union(ctx.faultRecall, [e.phase]) : minus(ctx.faultRecall, [e.phase]) };
+}
+
+/** Queue ordered by priority then ETA; a preempt already being served keeps its place. */
+export function enqueuePreempt(ctx: SequencerContext, e: SequencerEvent): Update {
+  if (e.type !== 'preempt.activate') return {};
+  const rest = ctx.preempts.filter((p) => p.vehicleId !== e.preempt.vehicleId);
+  const head = rest[0]?.serving ? rest.slice(0, 1) : [];
+  const tail = [...rest.slice(head.length), e.preempt].sort(byUrgency(ctx));
+  return { preempts: [...head, ...tail] };
+}
+
+function byUrgency(ctx: SequencerContext) {
+  const prio = (p: ActivePreempt) => ctx.config.preemption.find((c) => c.id === p.preemptId)?.priority ?? 0;
+  return (a: ActivePreempt, b: ActivePreempt) => prio(b) - prio(a) || a.etaMs - b.etaMs;
+}
+
+export function clearPreempt(ctx: SequencerContext, e: SequencerEvent): Update {
+  if (e.type !== 'preempt.clear') return {};
+  return { preempts: ctx.preempts.map((p) => (p.vehicleId === e.vehicleId ? { ...p, cleared: true } : p)) };
+}
+
+/** Start the decided stage (or pick one): clears served calls and decides which peds walk. */
+export function beginNextStage(ctx: SequencerContext): Update {
+  const chosen = ctx.next.length > 0 ? ctx.next : (selectNext(ctx.config, ctx.green, demand(ctx)) ?? []);
+  const green = chosen.length > 0 ? chosen : ctx.green.length > 0 ? ctx.green : restStage(ctx.config);
+  return startGreen(ctx, green);
+}
+
+function startGreen(ctx: SequencerContext, green: number[]): Update {
+  const started = minus(green, ctx.green);
+  const pedRecall = ctx.config.phases.filter((p) => p.recall === 'ped').map((p) => p.id);
+  // Walk is not started while an EV is being brought in: the ped call waits for the next service.
+  const pedWanted = pendingPreempts(ctx).length > 0 ? [] : union(ctx.pedCalls, pedRecall);
+  const pedServing = started.filter((id) => pedWanted.includes(id) && hasPed(ctx, id));
+  return {
+    green,
+    started,
+    clearing: [],
+    next: [],
+    calls: minus(ctx.calls, green),
+    pedCalls: minus(ctx.pedCalls, pedServing),
+    pedServing,
+    preempts: ctx.preempts.filter((p) => !p.cleared),
+  };
+}
+
+const hasPed = (ctx: SequencerContext, id: number) =>
+  ctx.config.phases.find((p) => p.id === id)?.pedWalkMs !== undefined;
+
+/** Ped recycle: a ped call for a phase resting in green gets a new walk. */
+export function recyclePed(ctx: SequencerContext, e: SequencerEvent): Update {
+  if (e.type !== 'ped.call') return {};
+  return { pedServing: [e.phase], pedCalls: minus(ctx.pedCalls, [e.phase]) };
+}
+
+export function beginDwell(ctx: SequencerContext): Update {
+  const head = activePreempt(ctx);
+  if (!head) return {};
+  const update = startGreen(ctx, head.phases);
+  const [first, ...others] = update.preempts ?? [];
+  const preempts = first ? [{ ...first, serving: true }, ...others] : [];
+  return { ...update, preempts, pedServing: [], termination: null };
+}
+
+/** End green for the phases not in `next`; they time yellow then red clearance. */
+function terminate(ctx: SequencerContext, next: number[], reason: TerminationReason): Update {
+  const clearing = minus(ctx.green, next);
+  const green = ctx.green.filter((id) => next.includes(id));
+  // Presence detectors still occupied re-place their call (NEMA non-locking memory on red).
+  const held = Object.values(ctx.occupied).flatMap((o) => o.calls);
+  return {
+    green,
+    clearing,
+    next,
+    termination: { reason, phases: clearing },
+    calls: union(ctx.calls, minus(held, next)),
+  };
+}
+
+export const terminateGapOut = (ctx: SequencerContext): Update =>
+  terminate(ctx, selectNext(ctx.config, ctx.green, demand(ctx)) ?? ctx.green, 'gapOut');
+export const terminateMaxOut = (ctx: SequencerContext): Update => {
+  const u = terminate(ctx, selectNext(ctx.config, ctx.green, demand(ctx)) ?? ctx.green, 'maxOut');
+  // A phase that maxes out keeps its call: traffic was still there (NEMA max recall-on-max-out).
+  return { ...u, calls: union(u.calls ?? [], u.clearing ?? []) };
+};
+export const forceOffForPreempt = (ctx: SequencerContext): Update =>
+  terminate(ctx, activePreempt(ctx)?.phases ?? [], 'forceOff');
+export const forceOffForHold = (ctx: SequencerContext): Update =>
+  terminate(ctx, ctx.hold === null ? [] : holdStage(ctx.config, ctx.green, ctx.hold), 'forceOff');
+export const forceOffForFlash = (ctx: SequencerContext): Update => terminate(ctx, [], 'forceOff');
+
+/** Leave dwell toward the next queued EV or the configured exit phases. */
+export function terminateForExit(ctx: SequencerContext): Update {
+  const remaining = ctx.preempts.slice(1).filter((p) => !p.cleared);
+  const next = remaining[0]?.phases ?? ctx.preempts[0]?.exitPhases ?? restStage(ctx.config);
+  return { ...terminate(ctx, next, 'forceOff'), preempts: remaining };
+}
+
+export function applyTiming(ctx: SequencerContext, e: SequencerEvent): Update {
+  if (e.type !== 'timing.apply') return {};
+  return { maxGreenMs: { ...ctx.maxGreenMs, ...e.maxGreenMs } };
+}
+
+export function enterFlash(): Update {
+  return {
+    green: [],
+    clearing: [],
+    next: [],
+    started: [],
+    pedServing: [],
+    flashRequested: false,
+    hold: null,
+  };
+}

@@ -1,0 +1,83 @@
+/** Named guards and delays of the sequencer, as pure functions of the context. */
+import type { PhasePlan } from '../config.ts';
+import { activePreempt, pendingPreempts } from './actions.ts';
+import type { SequencerContext, SequencerEvent } from './context.ts';
+import { demand, minus, selectNext } from './stages.ts';
+
+const plans = (ctx: SequencerContext, ids: number[]): PhasePlan[] =>
+  ctx.config.phases.filter((p) => ids.includes(p.id));
+const maxOf = (xs: number[]): number => xs.reduce((a, b) => Math.max(a, b), 0);
+
+export const conflictingDemand = (ctx: SequencerContext): boolean =>
+  selectNext(ctx.config, ctx.green, demand(ctx)) !== null;
+export const preemptPending = (ctx: SequencerContext): boolean => pendingPreempts(ctx).length > 0;
+const normalMay = (ctx: SequencerContext): boolean =>
+  !preemptPending(ctx) && ctx.hold === null && !ctx.flashRequested;
+const served = (ctx: SequencerContext): boolean => ctx.flags.minDone && ctx.flags.pedDone;
+
+export const guards = {
+  conflictingDemand,
+  preemptPending,
+  /** The EV's phases already include everything green: dwell without a change interval (green extension). */
+  preemptDwellNow: (ctx: SequencerContext) => {
+    const head = activePreempt(ctx);
+    return head !== undefined && minus(ctx.green, head.phases).length === 0;
+  },
+  /** Min green (or, when the ETA is short, the preempt minimum) and ped clearance done: force off. */
+  preemptForceOff: (ctx: SequencerContext) => {
+    const head = activePreempt(ctx);
+    if (!head || !ctx.flags.pedDone) return false;
+    return ctx.flags.minDone || (head.urgent && ctx.flags.preemptMinDone);
+  },
+  flashForceOff: (ctx: SequencerContext) => ctx.flashRequested && !preemptPending(ctx) && served(ctx),
+  flashNow: (ctx: SequencerContext) => ctx.flashRequested && ctx.green.length === 0,
+  holdReached: (ctx: SequencerContext) =>
+    ctx.hold !== null && !preemptPending(ctx) && ctx.green.includes(ctx.hold),
+  holdForceOff: (ctx: SequencerContext) => ctx.hold !== null && !preemptPending(ctx) && served(ctx),
+  maxOut: (ctx: SequencerContext) =>
+    normalMay(ctx) && ctx.flags.maxExpired && served(ctx) && conflictingDemand(ctx),
+  gapOut: (ctx: SequencerContext) =>
+    normalMay(ctx) && ctx.flags.gapExpired && served(ctx) && conflictingDemand(ctx),
+  greenOccupied: (ctx: SequencerContext) =>
+    Object.values(ctx.occupied).some((o) => o.extends.some((id) => ctx.green.includes(id))) ||
+    plans(ctx, ctx.green).some((p) => p.recall === 'max'),
+  extendsGreen: (ctx: SequencerContext, e: SequencerEvent) =>
+    (e.type === 'detector.on' && e.extends.some((id) => ctx.green.includes(id))) ||
+    (e.type === 'detector.off' &&
+      (ctx.occupied[e.id]?.extends.some((id) => ctx.green.includes(id)) ?? false)),
+  pedServed: (ctx: SequencerContext) => ctx.pedServing.length > 0,
+  pedRecyclable: (ctx: SequencerContext, e: SequencerEvent) =>
+    e.type === 'ped.call' &&
+    ctx.green.includes(e.phase) &&
+    plans(ctx, [e.phase])[0]?.pedWalkMs !== undefined &&
+    !preemptPending(ctx) &&
+    !conflictingDemand(ctx),
+  activePreemptCleared: (ctx: SequencerContext) => ctx.preempts[0]?.cleared === true,
+};
+
+export const delays = {
+  startupFlash: (ctx: SequencerContext) => ctx.config.startup.flashMs,
+  startupAllRed: (ctx: SequencerContext) => ctx.config.startup.allRedMs,
+  minGreen: (ctx: SequencerContext) => maxOf(plans(ctx, ctx.started).map((p) => p.minGreenMs)),
+  /** The largest configured preempt minimum (never cut below any of them), capped by the min green. */
+  preemptMinGreen: (ctx: SequencerContext) =>
+    Math.min(
+      maxOf(plans(ctx, ctx.started).map((p) => p.minGreenMs)),
+      maxOf(ctx.config.preemption.map((p) => p.preemptMinGreenMs)),
+    ),
+  passage: (ctx: SequencerContext) => maxOf(plans(ctx, ctx.green).map((p) => p.passageMs)),
+  maxGreen: (ctx: SequencerContext) => {
+    const ids = ctx.started.length > 0 ? ctx.started : ctx.green;
+    return maxOf(ids.map((id) => ctx.maxGreenMs[id] ?? 0));
+  },
+  pedWalk: (ctx: SequencerContext) => maxOf(plans(ctx, ctx.pedServing).map((p) => p.pedWalkMs ?? 0)),
+  pedClearance: (ctx: SequencerContext) =>
+    maxOf(plans(ctx, ctx.pedServing).map((p) => p.pedClearanceMs ?? 0)),
+  /** The longest yellow of the clearing phases: a shorter one is lengthened, never the reverse. */
+  yellow: (ctx: SequencerContext) => maxOf(plans(ctx, ctx.clearing).map((p) => p.yellowMs)),
+  redClearance: (ctx: SequencerContext) => maxOf(plans(ctx, ctx.clearing).map((p) => p.redClearanceMs)),
+  dwellMin: (ctx: SequencerContext) => {
+    const head = ctx.preempts[0];
+    return head ? Math.max(head.dwellMs, head.minDurationMs) : 0;
+  },
+};
