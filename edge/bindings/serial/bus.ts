@@ -80,6 +80,7 @@ class Bus implements SerialSensorBus {
   private wakeTimer: unknown = null;
   private wake: (() => void) | null = null;
   private loop: Promise<void> | null = null;
+  private looping = false;
 
   constructor(
     private readonly factory: SerialLinkFactory,
@@ -126,11 +127,11 @@ class Bus implements SerialSensorBus {
     await this.loop;
   }
 
-  /** Starts (or restarts) the connect loop; resolves when it ends (up, or closed). */
+  /** Starts the connect loop unless it is running; resolves when it ends (up, or closed). */
   connect(): Promise<void> {
-    this.loop ??= this.connectLoop().finally(() => {
-      this.loop = null;
-    });
+    if (this.looping && this.loop) return this.loop;
+    this.looping = true;
+    this.loop = this.connectLoop();
     return this.loop;
   }
 
@@ -149,6 +150,15 @@ class Bus implements SerialSensorBus {
   }
 
   private async connectLoop(): Promise<void> {
+    try {
+      await this.tryUntilUp();
+    } finally {
+      // Cleared inside the loop's own promise, so a link that drops right after `up` restarts it.
+      this.looping = false;
+    }
+  }
+
+  private async tryUntilUp(): Promise<void> {
     let delay = this.backoff.initialMs;
     while (!this.isClosed() && !this.link) {
       if (!(await this.factory.isPresent())) {
@@ -156,20 +166,29 @@ class Bus implements SerialSensorBus {
         await this.wait(this.presencePollMs);
         continue;
       }
+      // The link may drop before this loop adopts it (same tick as open): then it never counts as up.
+      let adopted = false;
+      let droppedEarly: BindingError | null = null;
       const opened = await this.factory.open({
         onData: (chunk) => this.onData(chunk),
-        onClose: (error) => this.onLinkClosed(error),
+        onClose: (error) => {
+          if (adopted) this.onLinkClosed(error);
+          else droppedEarly = error ?? this.disconnected();
+        },
       });
-      if (opened.ok) {
+      if (opened.ok && !droppedEarly) {
         if (this.isClosed()) {
           await opened.value.close();
           return;
         }
+        adopted = true;
         this.up(opened.value);
         return;
       }
+      const failure = opened.ok ? (droppedEarly ?? this.disconnected()) : opened.error;
+      this.parser.reset();
       this.openFailures++;
-      this.down(opened.error);
+      this.down(failure);
       await this.wait(delay);
       delay = Math.min(delay * 2, this.backoff.maxMs);
     }
@@ -177,7 +196,6 @@ class Bus implements SerialSensorBus {
 
   private up(link: SerialLink): void {
     this.link = link;
-    this.parser.reset();
     if (this.everUp) this.reconnects++;
     this.everUp = true;
     this.setState('up');
@@ -203,8 +221,9 @@ class Bus implements SerialSensorBus {
 
   private onLinkClosed(error: BindingError | null): void {
     this.link = null;
+    this.parser.reset(); // a frame torn by the unplug must not merge with bytes after replug
     if (this.state === 'closed') return;
-    this.down(error ?? toBindingError('link closed', 'SERIAL_DISCONNECTED', this.factory.path));
+    this.down(error ?? this.disconnected());
     void this.connect();
   }
 
@@ -217,6 +236,7 @@ class Bus implements SerialSensorBus {
   }
 
   private wait(ms: number): Promise<void> {
+    if (this.isClosed()) return Promise.resolve();
     return new Promise((resolve) => {
       this.wake = resolve;
       this.wakeTimer = this.clock.setTimeout(() => {
@@ -232,6 +252,10 @@ class Bus implements SerialSensorBus {
     this.wakeTimer = null;
     this.wake?.();
     this.wake = null;
+  }
+
+  private disconnected(): BindingError {
+    return toBindingError('link closed', 'SERIAL_DISCONNECTED', this.factory.path);
   }
 
   private missing(): BindingError {
