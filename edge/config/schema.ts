@@ -105,6 +105,8 @@ export const edgeConfigSchema = z
         /** Run LPR on the lane cameras; false uses only loops and operator decisions. */
         lpr: z.boolean().default(true),
         ocrWorkers: z.number().int().min(0).max(4).default(1),
+        /** Lot sensor name → address on the serial bus. Default: the N-th bay has address N. */
+        sensorAddresses: z.record(z.string(), z.number().int().min(0).max(65_535)).optional(),
       })
       .optional(),
     signals: z.array(signalsSchema).max(8).default([]),

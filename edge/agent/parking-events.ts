@@ -1,0 +1,196 @@
+/**
+ * Maps parking-controller events to contract messages. Contract ids are lowercase
+ * (`idSchema`), lot files may use `D01`: ids are lowercased on the way out.
+ */
+import type {
+  GateStateName,
+  LotConfig,
+  ParkingController,
+  ParkingEvent,
+} from '../../controllers/parking/index.ts';
+import type { FeatureContext } from './feature.ts';
+
+const id = (s: string) => s.toLowerCase();
+
+const barrierOf = (state: GateStateName): 'up' | 'down' | 'moving' | 'unknown' =>
+  state === 'open'
+    ? 'up'
+    : state === 'closed'
+      ? 'down'
+      : state === 'opening' || state === 'closing'
+        ? 'moving'
+        : 'unknown';
+
+const ALARM_KIND = {
+  tailgate: 'tailgating',
+  'disabled-bay-violation': 'disabledViolation',
+  'occupancy-drift': 'drift',
+  blocklisted: 'denied',
+  'gate-fault': 'fault',
+  'power-loss': 'fault',
+} as const;
+
+export function publishLotState(ctx: FeatureContext, lot: LotConfig, ctl: ParkingController): void {
+  const snap = ctl.snapshot();
+  const disabled = snap.bays.filter((b) => b.kind === 'disabled');
+  ctx.publisher.publish(
+    'parkingLot',
+    {},
+    {
+      totalSpotNumber: snap.counts.totalSpotNumber,
+      availableSpotNumber: snap.counts.availableSpotNumber,
+      occupiedSpotNumber: snap.counts.occupiedSpotNumber,
+      unknownSpotNumber: snap.counts.bayUnknown,
+      full: snap.full,
+      drift: snap.counts.drift ?? 0,
+      disabled: { total: disabled.length, available: disabled.filter((b) => b.status === 'free').length },
+    },
+  );
+  for (const g of snap.gates) {
+    publishGate(ctx, lot, g.laneId, g.state, g.faultReason);
+  }
+}
+
+function publishGate(
+  ctx: FeatureContext,
+  lot: LotConfig,
+  laneId: string,
+  state: GateStateName,
+  fault: string | null,
+) {
+  const direction = lot.lanes.find((l) => l.id === laneId)?.direction ?? 'entry';
+  ctx.publisher.publish(
+    'parkingGate',
+    { lane: id(laneId) },
+    { lane: id(laneId), direction, state, barrier: barrierOf(state), fault: fault?.slice(0, 128) ?? null },
+  );
+}
+
+export function mapParkingEvent(
+  ctx: FeatureContext,
+  lot: LotConfig,
+  ctl: ParkingController,
+  e: ParkingEvent,
+): void {
+  const p = ctx.publisher;
+  switch (e.type) {
+    case 'gate.state':
+      publishGate(
+        ctx,
+        lot,
+        e.laneId,
+        e.state,
+        ctl.snapshot().gates.find((g) => g.laneId === e.laneId)?.faultReason ?? null,
+      );
+      return;
+    case 'entry':
+    case 'exit': {
+      const r = e.record;
+      p.publish(
+        'parkingEvent',
+        {},
+        {
+          kind: e.type,
+          lane: id(r.laneId),
+          plate: r.plate && /^[A-Z0-9]{2,10}$/.test(r.plate) ? r.plate : null,
+          ...(r.confidence === null ? {} : { confidence: r.confidence }),
+          reason: r.decision,
+          ...(r.stayMs === undefined ? {} : { stayS: r.stayMs / 1000 }),
+          ...(r.frameRef ? { frameRef: r.frameRef.slice(0, 200) } : {}),
+        },
+        r.at,
+      );
+      return;
+    }
+    case 'decision':
+      if (e.decision.verdict !== 'deny') return;
+      p.publish(
+        'parkingEvent',
+        {},
+        {
+          kind: 'denied',
+          lane: id(e.laneId),
+          plate: e.decision.plate,
+          decision: 'deny',
+          reason: e.decision.reason,
+        },
+        e.at,
+      );
+      return;
+    case 'alarm':
+      p.publish(
+        'parkingEvent',
+        {},
+        {
+          kind: ALARM_KIND[e.code],
+          ...(e.laneId ? { lane: id(e.laneId) } : {}),
+          ...(e.bayId ? { bay: id(e.bayId) } : {}),
+          ...(e.plate !== undefined ? { plate: e.plate } : {}),
+          reason: `${e.code}${e.detail ? `: ${e.detail}` : ''}`.slice(0, 200),
+        },
+        e.at,
+      );
+      return;
+    case 'review.requested':
+      p.publish(
+        'parkingEvent',
+        {},
+        {
+          kind: 'review',
+          lane: id(e.review.laneId),
+          plate: e.review.best?.plate ?? null,
+          reason: `${e.review.id}: ${e.review.reason}`,
+        },
+        e.review.at,
+      );
+      return;
+    case 'review.resolved':
+      p.publish(
+        'parkingEvent',
+        {},
+        {
+          kind: 'reviewDecided',
+          lane: id(e.review.laneId),
+          decision: e.verdict === 'approve' ? 'open' : 'deny',
+          by: e.who.slice(0, 64),
+          reason: e.review.id,
+        },
+        e.at,
+      );
+      return;
+    case 'operator.audit':
+      p.publish(
+        'parkingEvent',
+        {},
+        {
+          kind: 'operator',
+          by: e.entry.who.slice(0, 64),
+          reason: `${e.entry.command} ${e.entry.target}: ${e.entry.why}`.slice(0, 200),
+        },
+        e.entry.at,
+      );
+      return;
+    case 'bay.status':
+      p.publish(
+        'parkingBay',
+        { bay: id(e.bay.id) },
+        { bay: id(e.bay.id), kind: e.bay.kind, status: e.bay.status, since: e.at },
+        e.at,
+      );
+      return;
+    case 'occupancy':
+    case 'occupancy.drift':
+      publishLotState(ctx, lot, ctl);
+      return;
+    case 'lot.full':
+      p.publish('parkingEvent', {}, { kind: 'full', reason: e.on ? 'full' : 'spaces available' }, e.at);
+      publishLotState(ctx, lot, ctl);
+      return;
+    case 'input.rejected':
+      ctx.count(`PARKING_${e.error.code}`, e.error.message);
+      return;
+    case 'operator.refused':
+    case 'bay.unverified':
+      return;
+  }
+}

@@ -1,0 +1,263 @@
+/**
+ * Parking feature: wires the lot's GPIO lines, bay-sensor bus, lane cameras and LPR to the pure
+ * parking controller, maps its events to the contract and its commands from the uplink.
+ */
+import { readFileSync } from 'node:fs';
+import {
+  createParkingController,
+  type LotConfig,
+  type ParkingController,
+  type ParkingOutput,
+  parseLotYaml,
+  parseRegistryYaml,
+} from '../../controllers/parking/index.ts';
+import { CityEdgeError, err, ok, type Result } from '../../core/errors.ts';
+import type { DigitalOutput, MonitoredCamera } from '../bindings/index.ts';
+import type { PlateReader } from '../lpr/index.ts';
+import type { CommandRouter } from '../uplink/commands.ts';
+import type { Feature, FeatureContext } from './feature.ts';
+import { mapParkingEvent, publishLotState } from './parking-events.ts';
+import { wireBaySensors } from './parking-sensors.ts';
+
+export interface ParkingFeature extends Feature {
+  readonly controller: ParkingController;
+}
+
+export function loadLot(lotPath: string, registryPath: string) {
+  const read = (p: string, field: string): Result<string> => {
+    try {
+      return ok(readFileSync(p, 'utf8'));
+    } catch (e) {
+      return err(new CityEdgeError('CONFIG_UNREADABLE', `${field}: ${(e as Error).message}`));
+    }
+  };
+  const lotText = read(lotPath, 'parking.lot');
+  if (!lotText.ok) return lotText;
+  const regText = read(registryPath, 'parking.registry');
+  if (!regText.ok) return regText;
+  const lot = parseLotYaml(lotText.value);
+  if (!lot.ok) return err(domainError('parking.lot', lot.errors));
+  const registry = parseRegistryYaml(regText.value);
+  if (!registry.ok) return err(domainError('parking.registry', registry.errors));
+  return ok({ lot: lot.value, registry: registry.value });
+}
+
+const domainError = (field: string, errors: { message: string }[]) =>
+  new CityEdgeError('CONFIG_INVALID', `${field}: ${errors.map((e) => e.message).join('; ')}`, errors);
+
+const pinOf = (pin: number | string, field: string): Result<number> =>
+  typeof pin === 'number'
+    ? ok(pin)
+    : err(new CityEdgeError('CONFIG_PIN', `${field}: "${pin}" is not a BCM line number`));
+
+export async function startParking(ctx: FeatureContext): Promise<Result<ParkingFeature>> {
+  const cfg = ctx.config.parking;
+  if (!cfg) return err(new CityEdgeError('CONFIG_INVALID', 'parking: not configured'));
+  const loaded = loadLot(cfg.lot, cfg.registry);
+  if (!loaded.ok) return loaded;
+  const { lot, registry } = loaded.value;
+  const controller = createParkingController(lot, registry, { clock: ctx.epochClock });
+  const outputs = new Map<string, DigitalOutput>();
+  const cameras = new Map<string, MonitoredCamera>();
+  const cleanups: (() => unknown)[] = [];
+
+  const wired = await wireLanes(ctx, lot, controller, outputs, cameras);
+  if (!wired.ok) return wired;
+  const reader = cfg.lpr && cfg.ocrWorkers > 0 ? await startReader(ctx, cfg.ocrWorkers) : null;
+
+  cleanups.push(
+    controller.onOutput((o) => void applyOutput(ctx, o, outputs, cameras, controller, reader)),
+    controller.onEvent((e) => mapParkingEvent(ctx, lot, controller, e)),
+  );
+  const sensors = await wireBaySensors(ctx, lot, controller);
+  if (!sensors.ok) return sensors;
+  registerCommands(ctx.commands, controller);
+  controller.start();
+  publishLotState(ctx, lot, controller);
+
+  return ok({
+    name: 'parking',
+    controller,
+    health: () => ({
+      serial: sensors.value.health(),
+      cameras: Object.fromEntries([...cameras.values()].map((c) => [c.name, c.health()])),
+    }),
+    async stop() {
+      for (const c of cleanups) c();
+      controller.stop();
+      await sensors.value.close();
+      await reader?.close();
+    },
+  });
+}
+
+async function wireLanes(
+  ctx: FeatureContext,
+  lot: LotConfig,
+  controller: ParkingController,
+  outputs: Map<string, DigitalOutput>,
+  cameras: Map<string, MonitoredCamera>,
+): Promise<Result<void>> {
+  for (const [i, lane] of lot.lanes.entries()) {
+    const at = `parking.lot.lanes.${i}`;
+    const inputs: [string, number | string, (on: boolean) => unknown][] = [
+      ['armingLoop.input', lane.armingLoop.input, (on) => controller.loop(lane.id, 'arming', on)],
+      ['safety.input', lane.safety.input, (on) => controller.loop(lane.id, 'safety', on)],
+      ['barrier.openLimit', lane.barrier.openLimit, (on) => controller.limit(lane.id, 'open', on)],
+      ['barrier.closedLimit', lane.barrier.closedLimit, (on) => controller.limit(lane.id, 'closed', on)],
+    ];
+    for (const [field, pin, handler] of inputs) {
+      const line = pinOf(pin, `${at}.${field}`);
+      if (!line.ok) return line;
+      const input = await ctx.hardware.input(`${lane.id}.${field}`, line.value);
+      if (!input.ok) return input;
+      input.value.onEdge((edge) => handler(edge.value === 1));
+    }
+    const outs: [string, number | string | undefined][] = [
+      ['barrier', lane.barrier.output],
+      ['warningLight', lane.warningLight?.output],
+      ['fullSign', lane.fullSign?.output],
+    ];
+    for (const [what, pin] of outs) {
+      if (pin === undefined) continue;
+      const line = pinOf(pin, `${at}.${what}.output`);
+      if (!line.ok) return line;
+      const out = await ctx.hardware.output(`${lane.id}.${what}`, line.value);
+      if (!out.ok) return out;
+      outputs.set(`${lane.id}.${what}`, out.value);
+    }
+    if (lane.camera) {
+      const cam = await ctx.hardware.camera(lane.camera.id, {
+        ...(lane.camera.snapshotUrl ? { url: lane.camera.snapshotUrl } : {}),
+        ...(lane.camera.folder ? { folder: lane.camera.folder } : {}),
+      });
+      if (!cam.ok) return cam;
+      cameras.set(lane.id, cam.value);
+    }
+  }
+  return ok(undefined);
+}
+
+async function applyOutput(
+  ctx: FeatureContext,
+  o: ParkingOutput,
+  outputs: Map<string, DigitalOutput>,
+  cameras: Map<string, MonitoredCamera>,
+  controller: ParkingController,
+  reader: PlateReader | null,
+): Promise<void> {
+  const drive = async (key: string, level: 0 | 1) => {
+    const out = outputs.get(key);
+    if (!out) return;
+    await out.write(level).catch((e: unknown) => ctx.count('GPIO_IO_FAILED', `${key}: ${String(e)}`));
+  };
+  switch (o.type) {
+    case 'barrier.raise':
+      return drive(`${o.laneId}.barrier`, 1);
+    case 'barrier.lower':
+      return drive(`${o.laneId}.barrier`, 0);
+    case 'light.flash':
+      return drive(`${o.laneId}.warningLight`, 1);
+    case 'light.off':
+      return drive(`${o.laneId}.warningLight`, 0);
+    case 'sign.full':
+      return drive(`${o.laneId}.fullSign`, o.on ? 1 : 0);
+    case 'bay.warning':
+      return; // no bay-side output on this hardware; the event is published
+    case 'camera.trigger':
+      return identify(ctx, o.laneId, cameras.get(o.laneId), controller, reader);
+  }
+}
+
+/** Arming loop → snapshot → LPR → plateRead; each failure is counted, the lane's own timeout decides. */
+async function identify(
+  ctx: FeatureContext,
+  laneId: string,
+  camera: MonitoredCamera | undefined,
+  controller: ParkingController,
+  reader: PlateReader | null,
+): Promise<void> {
+  if (!camera || !reader) return;
+  let frame: Buffer;
+  try {
+    frame = await camera.snapshot();
+  } catch (e) {
+    ctx.count((e as { code?: string }).code ?? 'CAMERA_IO_FAILED', `${camera.name}: ${String(e)}`);
+    return;
+  }
+  const read = await reader.read(frame);
+  if (read.error) ctx.count(read.error.code, read.error.message);
+  const frameRef = `${camera.name}/${ctx.nowEpochMs()}`;
+  const validPlate = read.plate && /^[A-Z0-9]{2,10}$/.test(read.plate) ? read.plate : null;
+  ctx.publisher.publish(
+    'lprRead',
+    {},
+    {
+      camera: camera.name,
+      lane: laneId.toLowerCase(),
+      plate: validPlate,
+      confidence: read.confidence,
+      box: read.box,
+      candidates: read.candidates.filter((c) => /^[A-Z0-9]{2,10}$/.test(c.plate)).slice(0, 10),
+      ms: read.ms,
+      frameRef,
+    },
+  );
+  controller.plateRead(laneId, {
+    plate: validPlate,
+    confidence: read.confidence,
+    candidates: read.candidates.slice(0, 10),
+    frameRef,
+  });
+}
+
+async function startReader(ctx: FeatureContext, workers: number): Promise<PlateReader | null> {
+  // Imported lazily: without LPR the agent never loads tesseract (and stays far below 100 MB).
+  const { createPlateReader } = await import('../lpr/index.ts');
+  const reader = createPlateReader({ workers });
+  void reader.ready().then((e) => {
+    if (e) ctx.count(e.code, e.message);
+  });
+  return reader;
+}
+
+function registerCommands(commands: CommandRouter, ctl: ParkingController): void {
+  const asResult = (
+    r: { ok: true } | { ok: false; error: { code: string; message: string } },
+  ): Result<unknown> =>
+    r.ok
+      ? ok({ accepted: true })
+      : err(new CityEdgeError('UPLINK_REFUSED', `${r.error.code}: ${r.error.message}`));
+  commands.handle('gate.open', (a) =>
+    asResult(ctl.operator({ type: 'gate.open', laneId: a.lane, who: a.by, why: a.reason })),
+  );
+  commands.handle('gate.close', (a) =>
+    asResult(ctl.operator({ type: 'gate.close', laneId: a.lane, who: a.by, why: a.reason })),
+  );
+  commands.handle('review.decide', (a) =>
+    asResult(
+      ctl.operator({
+        type: a.decision === 'approve' ? 'review.approve' : 'review.deny',
+        reviewId: a.reviewId,
+        who: a.by,
+        why: '',
+      }),
+    ),
+  );
+  commands.handle('registry.upsert', (a) => {
+    const refused: string[] = [];
+    for (const v of a.vehicles) {
+      const category = v.category === 'disabled' ? 'disabled-permit' : v.category;
+      const r = ctl.registerVehicle({
+        plate: v.plate,
+        owner: v.owner,
+        category,
+        ...(v.validFrom === undefined ? {} : { validFrom: new Date(v.validFrom) }),
+        ...(v.validUntil === undefined ? {} : { validUntil: new Date(v.validUntil) }),
+      });
+      if (!r.ok) refused.push(`${v.plate}: ${r.error.message}`);
+    }
+    if (refused.length > 0) return err(new CityEdgeError('UPLINK_REFUSED', refused.join('; ')));
+    return ok({ upserted: a.vehicles.length });
+  });
+}

@@ -1,0 +1,75 @@
+/**
+ * Bay-sensor bus → parking controller `baySensor` + `sensorReading` telemetry. Bus addresses map
+ * to lot sensors by `parking.sensorAddresses`, else address N is the N-th bay of the lot (1-based).
+ */
+import type { LotConfig, ParkingController } from '../../controllers/parking/index.ts';
+import { ok, type Result } from '../../core/errors.ts';
+import { openSerialSensorBus, type SensorMessage } from '../bindings/index.ts';
+import type { FeatureContext, FeatureHealth } from './feature.ts';
+
+export interface BaySensors {
+  health(): FeatureHealth['serial'];
+  close(): Promise<void>;
+}
+
+export async function wireBaySensors(
+  ctx: FeatureContext,
+  lot: LotConfig,
+  ctl: ParkingController,
+): Promise<Result<BaySensors>> {
+  const serial = ctx.config.hardware.serial ?? lot.baySensorBus;
+  if (!serial) return ok({ health: () => null, close: async () => {} });
+  const byAddress = new Map<number, string>();
+  for (const [i, b] of lot.bays.entries()) {
+    byAddress.set(ctx.config.parking?.sensorAddresses?.[b.sensor] ?? i + 1, b.sensor);
+  }
+  // The bus reconnects by itself (unplug/replug); opening never fails for a missing device.
+  const bus = await openSerialSensorBus({ path: serial.path, baudRate: serial.baudRate, clock: ctx.clock });
+  bus.onMessage((msg) => onSensor(ctx, ctl, byAddress, msg));
+  bus.onFrameError((e) => ctx.count(e.code, e.detail));
+  return ok({
+    health: () => bus.status(),
+    close: () => bus.close(),
+  });
+}
+
+function onSensor(
+  ctx: FeatureContext,
+  ctl: ParkingController,
+  byAddress: Map<number, string>,
+  msg: SensorMessage,
+) {
+  const sensor = byAddress.get(msg.sensorId);
+  if (!sensor) {
+    ctx.count('SERIAL_UNKNOWN_SENSOR', `bus address ${msg.sensorId} is not a bay of this lot`);
+    return;
+  }
+  const params = { sensor };
+  switch (msg.type) {
+    case 'occupancy':
+      ctl.baySensor(sensor, { occupied: msg.occupied });
+      return ctx.publisher.publish('sensorReading', params, {
+        sensor,
+        kind: 'occupancy',
+        occupied: msg.occupied,
+        raw: msg.raw,
+      });
+    case 'status':
+      if (msg.status === 'fault') ctl.baySensor(sensor, { state: 'fault' });
+      return ctx.publisher.publish('sensorReading', params, {
+        sensor,
+        kind: 'status',
+        status: msg.status,
+        raw: msg.faultCode,
+      });
+    case 'battery':
+      return ctx.publisher.publish('sensorReading', params, {
+        sensor,
+        kind: 'battery',
+        batteryMv: msg.millivolts,
+        raw: msg.percent,
+      });
+    case 'heartbeat':
+      return ctx.publisher.publish('sensorReading', params, { sensor, kind: 'heartbeat', raw: msg.seq });
+  }
+}
