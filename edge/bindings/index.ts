@@ -19,3 +19,4 @@ export * from './camera/http.ts';
 export * from './camera/status.ts';
 export * from './camera/trigger.ts';
 export * from './serial/fake-sensor.ts';
+export * from './gpio/pins.ts';

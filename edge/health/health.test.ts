@@ -6,7 +6,7 @@ import { payloads } from '../../core/contract/index.ts';
 import type { LinkStatus } from '../bindings/serial/bus.ts';
 import { emptyCounters } from '../bindings/serial/protocol.ts';
 import { collectHealth, toHealthPayload } from './snapshot.ts';
-import { readCpuTempC, readDisk } from './system.ts';
+import { readCpuTempC, readDisk, readNtpSynchronized } from './system.ts';
 
 let root: string;
 beforeAll(async () => {
@@ -56,6 +56,19 @@ describe('disk', () => {
     expect(d!.totalMb).toBeGreaterThan(0);
     expect(d!.freeMb).toBeLessThanOrEqual(d!.totalMb);
     expect(await readDisk(join(root, 'missing', 'dir'))).toBeNull();
+  });
+});
+
+describe('NTP sync flag', () => {
+  it('true when timesyncd wrote its flag, false when not yet, null without timesyncd', async () => {
+    const synced = join(root, 'run-synced', 'systemd', 'timesync');
+    await mkdir(synced, { recursive: true });
+    await writeFile(join(synced, 'synchronized'), '');
+    const waiting = join(root, 'run-waiting', 'systemd', 'timesync');
+    await mkdir(waiting, { recursive: true });
+    expect(await readNtpSynchronized(join(root, 'run-synced'))).toBe(true);
+    expect(await readNtpSynchronized(join(root, 'run-waiting'))).toBe(false);
+    expect(await readNtpSynchronized(join(root, 'run-none'))).toBeNull();
   });
 });
 

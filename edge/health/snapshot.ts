@@ -8,7 +8,7 @@ import type { z } from 'zod';
 import type { LinkStatus } from '../bindings/serial/bus.ts';
 import type { CameraHealth } from '../bindings/camera/status.ts';
 import type { payloads } from '../../core/contract/index.ts';
-import { readCpuTempC, readDisk, readLoad, readMemory } from './system.ts';
+import { readCpuTempC, readDisk, readLoad, readMemory, readNtpSynchronized } from './system.ts';
 
 export type HealthPayload = z.infer<typeof payloads.health>;
 
@@ -25,6 +25,8 @@ export interface HealthOptions {
   sysRoot?: string;
   /** Filesystem whose free space matters (queue/data dir). Default '/'. */
   diskPath?: string;
+  /** Root of /run for the NTP sync flag. Default '/run'. */
+  runRoot?: string;
 }
 
 export interface HealthSnapshot {
@@ -32,6 +34,8 @@ export interface HealthSnapshot {
   uptimeS: number;
   processUptimeS: number;
   cpuTempC: number | null;
+  /** Wall clock NTP-synchronised (timesyncd); null when unknown. Timestamps are suspect when false. */
+  ntpSynchronized: boolean | null;
   memUsedMb: number;
   memTotalMb: number;
   rssMb: number;
@@ -50,12 +54,17 @@ export async function collectHealth(
   inputs: HealthInputs = {},
   opts: HealthOptions = {},
 ): Promise<HealthSnapshot> {
-  const [cpuTempC, disk] = await Promise.all([readCpuTempC(opts.sysRoot), readDisk(opts.diskPath)]);
+  const [cpuTempC, disk, ntpSynchronized] = await Promise.all([
+    readCpuTempC(opts.sysRoot),
+    readDisk(opts.diskPath),
+    readNtpSynchronized(opts.runRoot),
+  ]);
   const mem = readMemory();
   return {
     uptimeS: Math.round(systemUptime()),
     processUptimeS: Math.round(process.uptime()),
     cpuTempC,
+    ntpSynchronized,
     memUsedMb: mem.usedMb,
     memTotalMb: mem.totalMb,
     rssMb: mem.rssMb,

@@ -2,7 +2,7 @@
  * System readings for health telemetry. Each reader returns null when the source is missing (no
  * thermal zone in a container, statfs on an unmounted path) — telemetry must never throw.
  */
-import { readdir, readFile, statfs } from 'node:fs/promises';
+import { readdir, readFile, stat, statfs } from 'node:fs/promises';
 import os from 'node:os';
 import { join } from 'node:path';
 
@@ -71,4 +71,22 @@ export function readMemory(): MemoryReading {
 export function readLoad(): { load1: number; load5: number; load15: number } {
   const [load1 = 0, load5 = 0, load15 = 0] = os.loadavg();
   return { load1, load5, load15 };
+}
+
+/**
+ * Whether the wall clock is NTP-synchronised, as systemd-timesyncd records it
+ * (/run/systemd/timesync/synchronized, touched on each sync since systemd 239). Null when timesyncd
+ * is not in use (chrony, containers): unknown rather than false.
+ */
+export async function readNtpSynchronized(runRoot = '/run'): Promise<boolean | null> {
+  const dir = join(runRoot, 'systemd', 'timesync');
+  const hasDir = await stat(dir).then(
+    (s) => s.isDirectory(),
+    () => false,
+  );
+  if (!hasDir) return null;
+  return stat(join(dir, 'synchronized')).then(
+    () => true,
+    () => false,
+  );
 }
