@@ -10,7 +10,7 @@ import type { IntersectionConfig } from './config.ts';
 import { fail, ok, type Result, type SignalErrorCode } from './errors.ts';
 import { DetectorInputs } from './inputs.ts';
 import { FlashParam, HiRes, diffFrames, toDecisecond } from './outputs/hires.ts';
-import { type Frame, frameOf, headsOf, type SequencerSnapshot } from './outputs/intervals.ts';
+import { type Frame, frameOf, headsOf, type SequencerSnapshot, sameFrame } from './outputs/intervals.ts';
 import { CycleMeter } from './outputs/measures.ts';
 import { spatOf } from './outputs/spat.ts';
 import { PriorityManager } from './priority/manager.ts';
@@ -59,6 +59,7 @@ class Controller implements IntersectionController {
   private frame: Frame = { mode: 'startup', flashing: true, phases: {}, peds: {} };
   private readonly since = new Map<number, number>();
   private prevCalls: number[] = [];
+  private callRefs: unknown[] = [];
   private readonly listeners = {
     event: new Set<Listener<HiResEvent>>(),
     cycle: new Set<Listener<CycleMeasures>>(),
@@ -270,6 +271,11 @@ class Controller implements IntersectionController {
     const now = this.clock.now();
     const next = frameOf(this.config, s);
     const prev = this.frame;
+    this.logCalls(s);
+    if (sameFrame(prev, next)) {
+      this.logPreempt(s);
+      return; // context-only change (a detector call, a queued EV): nothing displayed changed
+    }
     const term = s.context.termination;
     const code = (p: number) =>
       term?.phases.includes(p)
@@ -287,7 +293,6 @@ class Controller implements IntersectionController {
     for (const [id, iv] of Object.entries(next.phases))
       if (prev.phases[Number(id)] !== iv) this.since.set(Number(id), now);
     this.logPreempt(s);
-    this.logCalls(s);
     this.frame = next;
     this.check(now);
   }
@@ -316,7 +321,11 @@ class Controller implements IntersectionController {
   }
 
   private logCalls(s: SequencerSnapshot): void {
-    const calls = demand(s.context).filter((p) => !s.context.green.includes(p));
+    const c = s.context;
+    const refs = [c.calls, c.pedCalls, c.occupied, c.faultRecall, c.green];
+    if (refs.every((r, i) => r === this.callRefs[i])) return;
+    this.callRefs = refs;
+    const calls = demand(c).filter((p) => !c.green.includes(p));
     for (const p of calls) if (!this.prevCalls.includes(p)) this.log(HiRes.PHASE_CALL_REGISTERED, p);
     for (const p of this.prevCalls) if (!calls.includes(p)) this.log(HiRes.PHASE_CALL_DROPPED, p);
     this.prevCalls = calls;

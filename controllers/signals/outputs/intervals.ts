@@ -88,3 +88,11 @@ function vehicleHead(p: PhasePlan, frame: Frame): HeadState {
   }
   return 'red';
 }
+
+/** True when nothing displayed differs (used to skip logging and monitoring on context-only changes). */
+export function sameFrame(a: Frame, b: Frame): boolean {
+  if (a.mode !== b.mode || a.flashing !== b.flashing) return false;
+  for (const k in b.phases) if (a.phases[k] !== b.phases[k]) return false;
+  for (const k in b.peds) if (a.peds[k] !== b.peds[k]) return false;
+  return true;
+}

@@ -3,7 +3,7 @@
  * wraps each in a named `assign` so tests can swap them with `.provide()`.
  */
 import type { ActivePreempt, SequencerContext, SequencerEvent, TerminationReason } from './context.ts';
-import { demand, holdStage, minus, restStage, selectNext, union } from './stages.ts';
+import { holdStage, minus, nextFor, restStage, union } from './stages.ts';
 
 type Update = Partial<SequencerContext>;
 
@@ -59,7 +59,7 @@ export function clearPreempt(ctx: SequencerContext, e: SequencerEvent): Update {
 
 /** Start the decided stage (or pick one): clears served calls and decides which peds walk. */
 export function beginNextStage(ctx: SequencerContext): Update {
-  const chosen = ctx.next.length > 0 ? ctx.next : (selectNext(ctx.config, ctx.green, demand(ctx)) ?? []);
+  const chosen = ctx.next.length > 0 ? ctx.next : (nextFor(ctx) ?? []);
   const green = chosen.length > 0 ? chosen : ctx.green.length > 0 ? ctx.green : restStage(ctx.config);
   return startGreen(ctx, green);
 }
@@ -116,9 +116,9 @@ function terminate(ctx: SequencerContext, next: number[], reason: TerminationRea
 }
 
 export const terminateGapOut = (ctx: SequencerContext): Update =>
-  terminate(ctx, selectNext(ctx.config, ctx.green, demand(ctx)) ?? ctx.green, 'gapOut');
+  terminate(ctx, nextFor(ctx) ?? ctx.green, 'gapOut');
 export const terminateMaxOut = (ctx: SequencerContext): Update => {
-  const u = terminate(ctx, selectNext(ctx.config, ctx.green, demand(ctx)) ?? ctx.green, 'maxOut');
+  const u = terminate(ctx, nextFor(ctx) ?? ctx.green, 'maxOut');
   // A phase that maxes out keeps its call: traffic was still there (NEMA max recall-on-max-out).
   return { ...u, calls: union(u.calls ?? [], u.clearing ?? []) };
 };

@@ -2,14 +2,13 @@
 import type { PhasePlan } from '../config.ts';
 import { activePreempt, pendingPreempts } from './actions.ts';
 import type { SequencerContext, SequencerEvent } from './context.ts';
-import { demand, minus, selectNext } from './stages.ts';
+import { minus, nextFor } from './stages.ts';
 
 const plans = (ctx: SequencerContext, ids: number[]): PhasePlan[] =>
   ctx.config.phases.filter((p) => ids.includes(p.id));
 const maxOf = (xs: number[]): number => xs.reduce((a, b) => Math.max(a, b), 0);
 
-export const conflictingDemand = (ctx: SequencerContext): boolean =>
-  selectNext(ctx.config, ctx.green, demand(ctx)) !== null;
+export const conflictingDemand = (ctx: SequencerContext): boolean => nextFor(ctx) !== null;
 export const preemptPending = (ctx: SequencerContext): boolean => pendingPreempts(ctx).length > 0;
 const normalMay = (ctx: SequencerContext): boolean =>
   !preemptPending(ctx) && ctx.hold === null && !ctx.flashRequested;

@@ -12,23 +12,57 @@ export const minus = (a: number[], b: number[]): number[] => a.filter((x) => !b.
 export const sameSet = (a: number[], b: number[]): boolean =>
   a.length === b.length && a.every((x) => b.includes(x));
 
-function phase(config: IntersectionConfig, id: number): PhasePlan | undefined {
-  return config.phases.find((p) => p.id === id);
+interface Lookup {
+  byId: Map<number, PhasePlan>;
+  recalls: number[];
+  soft: number[];
 }
+
+// Derived once per configuration: guards run on every microstep, so no linear scans there.
+const lookups = new WeakMap<IntersectionConfig, Lookup>();
+function lookup(config: IntersectionConfig): Lookup {
+  let l = lookups.get(config);
+  if (!l) {
+    const timed = config.phases.filter((p) => p.timed);
+    l = {
+      byId: new Map(config.phases.map((p) => [p.id, p])),
+      recalls: timed
+        .filter((p) => p.recall === 'min' || p.recall === 'max' || p.recall === 'ped')
+        .map((p) => p.id),
+      soft: timed.filter((p) => p.recall === 'soft').map((p) => p.id),
+    };
+    lookups.set(config, l);
+  }
+  return l;
+}
+
+function phase(config: IntersectionConfig, id: number): PhasePlan | undefined {
+  return lookup(config).byId.get(id);
+}
+
+const demandMemo = new WeakMap<SequencerContext, number[]>();
+const nextMemo = new WeakMap<SequencerContext, number[] | null>();
 
 /** Phases served on demand now: calls, detector-fault recalls, min/max/ped recalls; soft recall only when idle. */
 export function demand(ctx: SequencerContext): number[] {
-  const { config } = ctx;
-  const occupiedCalls = Object.values(ctx.occupied).flatMap((o) => o.calls);
-  const hard = union(union(ctx.calls, ctx.pedCalls), union(occupiedCalls, ctx.faultRecall));
-  const recalls = config.phases
-    .filter((p) => p.timed && (p.recall === 'min' || p.recall === 'max' || p.recall === 'ped'))
-    .map((p) => p.id);
-  const all = union(hard, recalls);
+  const cached = demandMemo.get(ctx);
+  if (cached) return cached;
+  const l = lookup(ctx.config);
+  const occupiedCalls: number[] = [];
+  for (const o of Object.values(ctx.occupied)) occupiedCalls.push(...o.calls);
+  const all = uniq([...ctx.calls, ...ctx.pedCalls, ...occupiedCalls, ...ctx.faultRecall, ...l.recalls]);
   // Soft recall (NEMA): call the main-road phases only when no other phase wants service.
-  if (minus(all, ctx.green).length > 0) return all;
-  const soft = config.phases.filter((p) => p.timed && p.recall === 'soft').map((p) => p.id);
-  return union(all, soft);
+  const out = all.some((id) => !ctx.green.includes(id)) ? all : union(all, l.soft);
+  demandMemo.set(ctx, out);
+  return out;
+}
+
+/** `selectNext` for the context's green and demand, memoised per context object. */
+export function nextFor(ctx: SequencerContext): number[] | null {
+  if (nextMemo.has(ctx)) return nextMemo.get(ctx) ?? null;
+  const out = selectNext(ctx.config, ctx.green, demand(ctx));
+  nextMemo.set(ctx, out);
+  return out;
 }
 
 /**
@@ -84,7 +118,7 @@ function advanceWithinBarrier(
 
 /** Where to rest when nothing is called: soft-recall phases, else the first barrier's dual-entry phases. */
 export function restStage(config: IntersectionConfig): number[] {
-  const soft = config.phases.filter((p) => p.timed && p.recall === 'soft').map((p) => p.id);
+  const soft = lookup(config).soft;
   if (soft.length > 0) return uniq(soft);
   return (
     selectNext(
