@@ -147,8 +147,9 @@ export const gateMachine = setup({
       context.armingRises >= 1,
     safetyClear: ({ context }) => !context.safetyOccupied,
     passedAndClear: ({ context }) => context.passes >= 1 && !context.safetyOccupied,
-    limitClosed: ({ context }) => context.limitClosed,
-    limitOpen: ({ context }) => context.limitOpen,
+    // Both limits on at once is a wiring fault: trust neither.
+    limitClosed: ({ context }) => context.limitClosed && !context.limitOpen,
+    limitOpen: ({ context }) => context.limitOpen && !context.limitClosed,
     isOn: ({ event }) => isOn(event),
     fallbackOpen: ({ context }) => context.fallback === 'open',
     fallbackDeny: ({ context }) => context.fallback === 'deny',
@@ -253,7 +254,6 @@ export const gateMachine = setup({
     },
     closing: {
       entry: 'barrier.lower',
-      always: { guard: 'limitClosed', target: 'closed' },
       after: {
         travelTimeout: {
           target: 'faulted',
@@ -292,6 +292,7 @@ export const gateMachine = setup({
           { actions: 'trackInputs' },
         ],
         'operator.reset': [
+          { guard: 'limitClosed', target: 'closed', actions: { type: 'setFault', params: { reason: '' } } },
           { guard: 'safetyClear', target: 'closing', actions: { type: 'setFault', params: { reason: '' } } },
           { actions: 'operator.refused' },
         ],
