@@ -101,7 +101,7 @@ describe('edge agent (simulated profile)', () => {
     const fd = openSync(pty.peerPath, 'w');
     cleanups.push(() => closeSync(fd));
     const corrupt = encodeFrame({ type: 'occupancy', sensorId: 2, occupied: true, raw: 5 });
-    corrupt[corrupt.length - 1] ^= 0xff; // CRC no longer matches
+    corrupt.writeUInt8(corrupt.readUInt8(corrupt.length - 1) ^ 0xff, corrupt.length - 1); // CRC no longer matches
     writeSync(fd, Buffer.concat([Buffer.from([0x00, 0x13, 0x37]), corrupt]));
     writeSync(fd, encodeFrame({ type: 'occupancy', sensorId: 1, occupied: true, raw: 812 }));
     await waitFor(() => on('/sensor/S-D01').length > 0, 5_000, 'sensor reading');
