@@ -20,3 +20,4 @@ export * from './camera/status.ts';
 export * from './camera/trigger.ts';
 export * from './serial/fake-sensor.ts';
 export * from './gpio/pins.ts';
+export * from './listeners.ts';

@@ -79,6 +79,7 @@ const serial: LinkStatus = {
   openFailures: 5,
   lastError: null,
   sinceMs: 0,
+  listenerFaults: 0,
   counters: { ...emptyCounters(), frames: 100, badCrc: 3, badLength: 2, unknownType: 1, badPayload: 1 },
 };
 

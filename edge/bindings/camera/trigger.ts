@@ -6,6 +6,7 @@ import type { Clock } from '../clock.ts';
 import { systemClock } from '../clock.ts';
 import { type BindingError, err, ok, type Result, toBindingError } from '../errors.ts';
 import type { DigitalEdge, DigitalInput, EdgeKind } from '../gpio/types.ts';
+import { listenerSet } from '../listeners.ts';
 import type { Camera } from './types.ts';
 
 /** snapshot() as a Result value, for callers that collect outcomes rather than catch. */
@@ -42,6 +43,9 @@ export function captureOnEdge(opts: ArmingCaptureOptions): () => void {
   const count = opts.count ?? 3;
   const intervalMs = opts.intervalMs ?? 200;
   const timers = new Set<unknown>();
+  // Isolated so a throwing consumer cannot become an unhandled rejection (which kills Node 20).
+  const captured = listenerSet<[Capture]>('arming capture');
+  captured.add(opts.onCapture);
 
   const burst = (edge: DigitalEdge): void => {
     const shots: Promise<Result<Buffer, BindingError>>[] = [];
@@ -54,7 +58,7 @@ export function captureOnEdge(opts: ArmingCaptureOptions): () => void {
         }, intervalMs);
         timers.add(t);
       } else {
-        void Promise.all(shots).then((frames) => opts.onCapture({ edge, frames }));
+        void Promise.all(shots).then((frames) => captured.emit({ edge, frames }));
       }
     };
     shoot(0);

@@ -82,6 +82,19 @@ describe('DigitalInput (simulated backend, manual clock)', () => {
     expect(extra.map((e) => e.edge)).toEqual(['rising']);
   });
 
+  it('a throwing edge listener does not stop the others (nor the interrupt path)', async () => {
+    const { clock, gpio, input, edges } = await setup({ debounceMs: 0 });
+    input.onEdge(() => {
+      throw new Error('consumer bug');
+    });
+    const after: string[] = [];
+    input.onEdge((e) => after.push(e.edge));
+    expect(() => gpio.drive(5, 1)).not.toThrow();
+    clock.advance(1);
+    expect(edges.map((e) => e.edge)).toEqual(['rising']);
+    expect(after).toEqual(['rising']);
+  });
+
   it('close() cancels a pending debounce timer and frees the line', async () => {
     const { clock, gpio, input, edges } = await setup({ debounceMs: 20 });
     gpio.drive(5, 1);

@@ -5,6 +5,7 @@
 import type { Clock } from '../clock.ts';
 import { systemClock } from '../clock.ts';
 import { BindingError, ok, type Result } from '../errors.ts';
+import { listenerSet } from '../listeners.ts';
 import type {
   DigitalEdge,
   DigitalInput,
@@ -31,7 +32,7 @@ export async function openDigitalInput(
 function debouncedInput(raw: RawInputLine, opts: DigitalInputOptions, clock: Clock): DigitalInput {
   const debounceMs = opts.debounceMs ?? 20;
   const logical = (v: Level): Level => (opts.activeLow ? invert(v) : v);
-  const listeners = new Set<(e: DigitalEdge) => void>();
+  const listeners = listenerSet<[DigitalEdge]>(`gpio ${opts.name} edge`);
   let stable = logical(raw.read());
   let timer: unknown = null;
   let rawChangedAt = clock.now();
@@ -47,7 +48,7 @@ function debouncedInput(raw: RawInputLine, opts: DigitalInputOptions, clock: Clo
       atMs: rawChangedAt,
       confirmedAtMs: clock.now(),
     };
-    for (const fn of [...listeners]) fn(e);
+    listeners.emit(e);
   };
 
   const unsubscribe = raw.onChange((level) => {
@@ -64,10 +65,7 @@ function debouncedInput(raw: RawInputLine, opts: DigitalInputOptions, clock: Clo
   return {
     name: opts.name,
     value: () => stable,
-    onEdge: (fn) => {
-      listeners.add(fn);
-      return () => listeners.delete(fn);
-    },
+    onEdge: (fn) => listeners.add(fn),
     close: async () => {
       if (timer !== null) clock.clearTimeout(timer);
       timer = null;

@@ -102,6 +102,20 @@ describe('serial bus reconnect policy', () => {
     expect(bus.status().counters.badCrc).toBeGreaterThanOrEqual(1);
   });
 
+  it('isolates a throwing subscriber: others still get the message, the fault is counted', async () => {
+    const clock = new ManualClock();
+    const s = scripted(clock, ['ok']);
+    bus = await openSerialSensorBus({ path: 'x', link: s.factory, clock });
+    const got: number[] = [];
+    bus.onMessage(() => {
+      throw new Error('consumer bug');
+    });
+    bus.onMessage((m) => got.push(m.sensorId));
+    s.data(encodeFrame({ type: 'heartbeat', sensorId: 9, seq: 1, uptimeS: 1 }));
+    expect(got).toEqual([9]);
+    expect(bus.status().listenerFaults).toBe(1);
+  });
+
   it('close() during backoff ends the loop promptly', async () => {
     const clock = new ManualClock();
     const s = scripted(clock, ['fail', 'fail']);

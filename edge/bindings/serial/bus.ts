@@ -5,6 +5,7 @@
 import type { Clock } from '../clock.ts';
 import { systemClock } from '../clock.ts';
 import { type BindingError, ok, type Result, toBindingError } from '../errors.ts';
+import { listenerSet } from '../listeners.ts';
 import { type SerialLink, type SerialLinkFactory, serialPortLinkFactory } from './link.ts';
 import {
   encodeFrame,
@@ -26,6 +27,8 @@ export interface LinkStatus {
   /** Monotonic ms of the last state change. */
   sinceMs: number;
   counters: ParserCounters;
+  /** Subscriber callbacks that threw (isolated, reported as process warnings). */
+  listenerFaults: number;
 }
 
 export interface SerialSensorBusOptions {
@@ -52,24 +55,11 @@ export interface SerialSensorBus {
   close(): Promise<void>;
 }
 
-function listeners<A extends unknown[]>() {
-  const set = new Set<(...args: A) => void>();
-  return {
-    add(fn: (...args: A) => void): () => void {
-      set.add(fn);
-      return () => set.delete(fn);
-    },
-    emit(...args: A): void {
-      for (const fn of [...set]) fn(...args);
-    },
-  };
-}
-
 class Bus implements SerialSensorBus {
   private readonly parser = new FrameParser();
-  private readonly messages = listeners<[SensorMessage, number]>();
-  private readonly statuses = listeners<[LinkStatus]>();
-  private readonly frameErrors = listeners<[FrameError]>();
+  private readonly messages = listenerSet<[SensorMessage, number]>('serial bus message');
+  private readonly statuses = listenerSet<[LinkStatus]>('serial bus status');
+  private readonly frameErrors = listenerSet<[FrameError]>('serial bus frame error');
   private link: SerialLink | null = null;
   private state: LinkState = 'connecting';
   private sinceMs: number;
@@ -101,6 +91,7 @@ class Bus implements SerialSensorBus {
       lastError: e ? { code: e.code, message: e.message } : null,
       sinceMs: this.sinceMs,
       counters: this.parser.counters,
+      listenerFaults: this.messages.faults + this.statuses.faults + this.frameErrors.faults,
     };
   }
 

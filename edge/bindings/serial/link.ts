@@ -68,6 +68,11 @@ async function openPort(
     handlers.onClose(error);
   };
   port.on('data', (chunk: Buffer) => handlers.onData(chunk));
+  // A zero-byte read ends the stream while the port stays "open": the adapter is gone all the same.
+  port.on('end', () => {
+    end(new BindingError('SERIAL_DISCONNECTED', `${opts.path}: end of stream`));
+    if (port.isOpen) port.close();
+  });
   port.on('close', (e: Error | null | undefined) =>
     end(e && !closing ? toBindingError(e, 'SERIAL_DISCONNECTED', opts.path) : null),
   );
