@@ -13,6 +13,7 @@ import {
   type IntersectionConfig,
   parseIntersectionConfig,
 } from '../controllers/signals/index.ts';
+import { createAdaptiveTiming } from '../controllers/signals/timing/adaptive.ts';
 import { timingLayoutFromConfig } from '../controllers/signals/timing/from-config.ts';
 import { websterPlan } from '../controllers/signals/timing/webster.ts';
 import { controllerPlant } from '../simulators/traffic/adapters/controller.ts';
@@ -27,7 +28,7 @@ const DURATION_S = 3600;
 const WARMUP_S = 300;
 const CONFIG = new URL('../controllers/signals/examples/four-leg-protected.yaml', import.meta.url);
 
-type Kind = 'webster-fixed' | 'responsive';
+type Kind = 'webster-fixed' | 'responsive' | 'resp+retime';
 
 interface Row {
   scenario: string;
@@ -44,14 +45,26 @@ function load(): IntersectionConfig {
 }
 
 function plantFor(kind: Kind, cfg: IntersectionConfig, layout: SimLayout, sc: Scenario, row: Row) {
-  if (kind === 'responsive') {
+  if (kind !== 'webster-fixed') {
     return (clock: SimulatedClock): SignalPlant => {
-      const p = controllerPlant(createIntersectionController(cfg, { clock }));
-      const stop = p.stop;
+      const ctl = createIntersectionController(cfg, { clock });
+      const p = controllerPlant(ctl);
+      const adaptive = kind === 'resp+retime' ? createAdaptiveTiming(cfg) : undefined;
+      if (adaptive) {
+        ctl.onCycle((m) => {
+          const d = adaptive.cycle(m.endMs, m.phases);
+          if (d && !ctl.applyTiming(d.controllerPlan).ok)
+            row.rejected.applyTiming = (row.rejected.applyTiming ?? 0) + 1;
+        });
+      }
       return {
         ...p,
+        detector: (id, on) => {
+          adaptive?.edge(id, on, clock.now());
+          p.detector(id, on);
+        },
         stop: () => {
-          stop();
+          p.stop();
           for (const [k, v] of Object.entries(p.rejected())) row.rejected[k] = (row.rejected[k] ?? 0) + v;
         },
       };
@@ -141,7 +154,7 @@ function main(): void {
   );
   const rows = new Map<string, Row>();
   for (const sc of scenarios) {
-    for (const kind of ['webster-fixed', 'responsive'] as const) {
+    for (const kind of ['webster-fixed', 'responsive', 'resp+retime'] as const) {
       const row = runRow(kind, cfg, layout, sc);
       rows.set(`${sc.name}/${kind}`, row);
       printRow(row);
