@@ -4,8 +4,6 @@ import { routeToRequests } from './priority/plan.ts';
 import { rig } from './test-helpers.ts';
 import type { CountEvent, CycleMeasures, HiResEvent, SafetyAlarm } from './types.ts';
 
-const START_MS = 9000; // example startup: 5 s flash + 4 s all-red
-
 function collect(r: ReturnType<typeof rig>) {
   const events: HiResEvent[] = [];
   const alarms: SafetyAlarm[] = [];
