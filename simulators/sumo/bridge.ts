@@ -32,7 +32,35 @@ export interface BridgeOptions {
   /** Turn EV sightings into priority requests (false = same controller without priority). */
   readonly priority?: boolean;
   readonly onStep?: (timeS: number) => void;
+  /** Every priority message sent (or, with priority off, that would have been sent). */
+  readonly onPriority?: (m: PriorityMessage) => void;
 }
+
+/** Priority messages in the shape a dispatch/GPS system sends them to each intersection. */
+export type PriorityMessage =
+  | {
+      readonly type: 'announce';
+      readonly atS: number;
+      readonly vehicleId: string;
+      readonly routeId: string;
+      readonly stops: readonly { readonly intersection: string; readonly approach: string }[];
+    }
+  | {
+      readonly type: 'request';
+      readonly atS: number;
+      readonly vehicleId: string;
+      readonly routeId: string;
+      readonly intersection: string;
+      readonly approach: string;
+      readonly etaMs: number;
+      readonly distanceM: number;
+    }
+  | {
+      readonly type: 'checkOut';
+      readonly atS: number;
+      readonly vehicleId: string;
+      readonly intersection: string;
+    };
 
 export interface BridgeResult {
   readonly steps: number;
@@ -107,15 +135,36 @@ export async function runBridge(o: BridgeOptions): Promise<BridgeResult> {
       if (!evClasses.has(await client.vehicle.getVehicleClass(id))) continue;
       const route = await client.vehicle.getRoute(id);
       for (const e of route) if (!edgeLength.has(e)) edgeLength.set(e, await client.lane.getLength(`${e}_0`));
-      evs.set(id, { routeId: await client.vehicle.getRouteId(id), route });
+      const routeId = await client.vehicle.getRouteId(id);
+      evs.set(id, { routeId, route });
       seenEvs.push(id);
+      o.onPriority?.({
+        type: 'announce',
+        atS: timeS,
+        vehicleId: id,
+        routeId,
+        stops: stopsOn(route, o.intersections),
+      });
       await client.subscribe('vehicle', id, EV_VARS);
     }
     for (const l of live) feedDetectors(l, res, count);
-    if (o.priority !== false) {
-      for (const a of tracker.update(clock.now(), observe(res, evs), (e) => edgeLength.get(e) ?? 0)) {
-        const ctl = byTls.get(a.junction)?.x.controller;
-        if (!ctl) continue;
+    for (const a of tracker.update(clock.now(), observe(res, evs), (e) => edgeLength.get(e) ?? 0)) {
+      o.onPriority?.(
+        a.kind === 'request'
+          ? {
+              type: 'request',
+              atS: timeS,
+              vehicleId: a.vehicleId,
+              routeId: a.routeId,
+              intersection: a.junction,
+              approach: a.approach,
+              etaMs: a.etaMs,
+              distanceM: a.distanceM,
+            }
+          : { type: 'checkOut', atS: timeS, vehicleId: a.vehicleId, intersection: a.junction },
+      );
+      const ctl = byTls.get(a.junction)?.x.controller;
+      if (o.priority !== false && ctl) {
         if (a.kind === 'request') {
           totals.requests++;
           count(
@@ -196,6 +245,21 @@ async function applyHeads(client: TraciClient, live: readonly Live[]): Promise<v
     l.state = state;
     await client.trafficLight.setRedYellowGreenState(l.x.binding.mapping.tls, state);
   }
+}
+
+/** Intersections an EV route crosses, in route order, with the approach it uses at each. */
+export function stopsOn(
+  route: readonly string[],
+  intersections: readonly BridgeIntersection[],
+): { intersection: string; approach: string }[] {
+  const stops: { intersection: string; approach: string }[] = [];
+  for (const edge of route) {
+    for (const x of intersections) {
+      const approach = x.binding.mapping.approaches[edge];
+      if (approach) stops.push({ intersection: x.binding.mapping.tls, approach });
+    }
+  }
+  return stops;
 }
 
 function list(res: SubscriptionResults, variable: number): string[] {

@@ -167,12 +167,19 @@ export function registerSumoSim(sim: Command): void {
     .description('SUMO static and actuated programs vs CityEdge: delay, p95, halts, EV travel time and delay')
     .option('--duration <s>', 'demand duration per scenario', '1800')
     .option('--seeds <n>', 'seeds per scenario (trips pooled)', '1')
+    .option('--only <names>', 'comma-separated subset: offpeak,peak,unbalanced,emergency,corridor')
     .action(
-      guarded(async (flags: { duration: string; seeds: string }) => {
+      guarded(async (flags: { duration: string; seeds: string; only?: string }) => {
         const durationS = resolveNumber('--duration', flags.duration) ?? 1800;
         const seeds = Math.max(1, Math.round(resolveNumber('--seeds', flags.seeds) ?? 1));
         const started = Date.now();
-        const rows = await runReport({ durationS, seeds, log: (l) => console.error(l) });
+        const only = flags.only?.split(',').map((s) => s.trim());
+        const rows = await runReport({
+          durationS,
+          seeds,
+          ...(only ? { only } : {}),
+          log: (l) => console.error(l),
+        });
         console.log(
           `SUMO comparison: ${durationS} s of demand per scenario, ${seeds} seed(s), delay = tripinfo timeLoss\n`,
         );

@@ -21,6 +21,8 @@ export interface ReportOptions {
   /** Seeds per scenario; trips of all seeds are pooled. */
   readonly seeds: number;
   readonly factory?: ControllerFactory;
+  /** Subset of scenarios (offpeak, peak, unbalanced, emergency, corridor); all when absent. */
+  readonly only?: readonly string[];
   readonly log?: (line: string) => void;
 }
 
@@ -111,14 +113,16 @@ export async function runReport(o: ReportOptions): Promise<ReportRow[]> {
   const dir = await mkdtemp(join(tmpdir(), 'cityedge-sumo-report-'));
   try {
     const rows: ReportRow[] = [];
+    const wanted = (n: string) => !o.only?.length || o.only.includes(n);
     const names: JunctionDemandName[] = ['offpeak', 'peak', 'unbalanced', 'emergency'];
-    for (const name of names) {
+    for (const name of names.filter(wanted)) {
       const kinds: RunKind[] = ['sumo-static', 'sumo-actuated', 'cityedge'];
       if (name === 'emergency') kinds.push('cityedge-no-priority');
       rows.push(...(await runScenario('junction', junctionDemand(name, o.durationS), kinds, dir, o)));
     }
     const corridorKinds: RunKind[] = ['sumo-static', 'sumo-actuated', 'cityedge-no-priority', 'cityedge'];
-    rows.push(...(await runScenario('corridor', corridorDemand(o.durationS), corridorKinds, dir, o)));
+    if (wanted('corridor'))
+      rows.push(...(await runScenario('corridor', corridorDemand(o.durationS), corridorKinds, dir, o)));
     return rows;
   } finally {
     await rm(dir, { recursive: true, force: true });

@@ -2,7 +2,7 @@
  * One controlled SUMO run: start SUMO (or connect to a running one), build a controller per
  * intersection on one simulated clock, run the bridge, close TraCI and make sure SUMO is gone.
  */
-import { type BridgeResult, runBridge } from './bridge.ts';
+import { type BridgeResult, type PriorityMessage, runBridge } from './bridge.ts';
 import { type ControllerFactory, createSimulatedClock } from './controller.ts';
 import { type SumoProcess, launchSumo } from './launch.ts';
 import type { IntersectionBinding } from './mapping.ts';
@@ -19,6 +19,7 @@ export interface ControlledRunOptions {
   readonly priority?: boolean;
   readonly endS?: number;
   readonly onStep?: (timeS: number) => void;
+  readonly onPriority?: (m: PriorityMessage) => void;
 }
 
 export interface ControlledRunResult extends BridgeResult {
@@ -53,6 +54,7 @@ export async function runControlled(o: ControlledRunOptions): Promise<Controlled
       ...(o.endS !== undefined ? { endS: o.endS } : {}),
       priority: o.priority ?? true,
       ...(o.onStep ? { onStep: o.onStep } : {}),
+      ...(o.onPriority ? { onPriority: o.onPriority } : {}),
     });
     await client.close();
     // SUMO writes tripinfo on exit: wait for it so the caller can read complete files.
