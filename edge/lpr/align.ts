@@ -9,6 +9,8 @@ export interface AlignedRead {
   /** One character per recognised glyph; blobs OCR saw nothing in (bolts, border stubs) are dropped. */
   text: string;
   confidences: number[];
+  /** For each character, the glyph it was read from. */
+  glyphOf: number[];
 }
 
 export function alignSymbols(
@@ -19,12 +21,17 @@ export function alignSymbols(
   // Same count: trust the order. LSTM symbol boxes are approximate and a narrow I or 1 can
   // appear centred over its neighbour.
   if (chars.length === glyphs.length) {
-    return { text: chars.map((s) => s.text).join(''), confidences: chars.map((s) => s.confidence) };
+    return {
+      text: chars.map((s) => s.text).join(''),
+      confidences: chars.map((s) => s.confidence),
+      glyphOf: chars.map((_, i) => i),
+    };
   }
   const widths = glyphs.map((g) => g.x1 - g.x0).sort((a, b) => a - b);
   const typical = widths[widths.length >> 1] ?? 1;
   let text = '';
   const confidences: number[] = [];
+  const glyphOf: number[] = [];
   glyphs.forEach((g, i) => {
     const prev = glyphs[i - 1];
     const next = glyphs[i + 1];
@@ -45,7 +52,8 @@ export function alignSymbols(
     for (const { s } of kept) {
       text += s.text;
       confidences.push(s.confidence);
+      glyphOf.push(i);
     }
   });
-  return { text, confidences };
+  return { text, confidences, glyphOf };
 }

@@ -23,8 +23,19 @@ export interface OcrRead {
   symbols: OcrSymbol[];
 }
 
+export const WHITELIST = {
+  /** Space and hyphen included: tesseract must be able to explain the gap of 'ABCD 123' and
+   * the dash of 'ABC-123' rather than turn them into a letter. */
+  any: 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 -',
+  letters: 'ABCDEFGHIJKLMNOPQRSTUVWXYZ ',
+  digits: '0123456789 ',
+} as const;
+
+export type Whitelist = keyof typeof WHITELIST;
+
 export interface OcrEngine {
-  recognize(image: Buffer): Promise<OcrRead>;
+  /** Reads one line of text; `whitelist` restricts the glyphs it may output (default: any). */
+  recognize(image: Buffer, whitelist?: Whitelist): Promise<OcrRead>;
   terminate(): Promise<void>;
 }
 
@@ -42,7 +53,6 @@ export interface OcrOptions {
   langPath?: string;
   gzip?: boolean;
   startTimeoutMs?: number;
-  whitelist?: string;
 }
 
 export async function startOcr(o: OcrOptions = {}): Promise<OcrEngine> {
@@ -64,16 +74,20 @@ export async function startOcr(o: OcrOptions = {}): Promise<OcrEngine> {
   });
   await worker.setParameters({
     tessedit_pageseg_mode: PSM.SINGLE_LINE,
-    // Space and hyphen stay in the whitelist: tesseract must be able to explain the gap of 'ABCD 123' and the dash of 'ABC-123' rather than turn them into a letter.
-    tessedit_char_whitelist: o.whitelist ?? 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 -',
+    tessedit_char_whitelist: WHITELIST.any,
     user_defined_dpi: '300',
   });
   return wrap(worker);
 }
 
 function wrap(worker: Worker): OcrEngine {
+  let current: Whitelist = 'any';
   return {
-    async recognize(image) {
+    async recognize(image, whitelist = 'any') {
+      if (whitelist !== current) {
+        await worker.setParameters({ tessedit_char_whitelist: WHITELIST[whitelist] });
+        current = whitelist;
+      }
       const { data } = await worker.recognize(image, {}, { text: true, blocks: true });
       const symbols: OcrSymbol[] = [];
       for (const block of data.blocks ?? []) {

@@ -1,10 +1,11 @@
-/** One frame through the whole chain: locate → rectify → OCR → template correction. */
+/** One frame through the whole chain: locate → rectify → segment → OCR → template correction. */
+import { type AlignedRead, alignSymbols } from './align.ts';
+import { extractGlyphs, type GlyphSet, typeset } from './glyphs.ts';
 import { downscale, type Gray, toPgm } from './image.ts';
 import { findTextLines } from './locate.ts';
-import { alignSymbols } from './align.ts';
-import type { OcrEngine } from './ocr.ts';
-import { plateBox, rectifyLine, scaleLine } from './rectify.ts';
-import { matchTemplates } from './templates.ts';
+import type { OcrEngine, Whitelist } from './ocr.ts';
+import { plateBox, sampleStrip, scaleLine } from './strip.ts';
+import { fitTemplates } from './templates.ts';
 import type { Box, PlateCandidate, PlateTemplate } from './types.ts';
 
 export interface PipelineOptions {
@@ -21,27 +22,27 @@ export interface FrameRead {
   candidates: PlateCandidate[];
 }
 
-/** Localisation works on at most this width: 1080p frames are halved, plates stay ≥ 8 px tall. */
+/** Localisation works on at most this width: 1080p frames are shrunk, plates stay ≥ 8 px tall. */
 const LOCATE_MAX_WIDTH = 1280;
 /** Stop trying further runs once a read is this sure. */
-const GOOD_ENOUGH = 0.88;
+const GOOD_ENOUGH = 0.85;
 
 export async function readFrame(frame: Gray, ocr: OcrEngine, o: PipelineOptions): Promise<FrameRead> {
   const factor = Math.max(1, frame.width / LOCATE_MAX_WIDTH);
-  const work = downscale(frame, factor);
-  const lines = findTextLines(work, { maxLines: o.maxLines ?? 3 });
+  const lines = findTextLines(downscale(frame, factor), { maxLines: o.maxLines ?? 3 });
   const pooled = new Map<string, { confidence: number; box: Box }>();
+  const offer = (plate: string, confidence: number, box: Box): void => {
+    const prev = pooled.get(plate);
+    if (!prev || confidence > prev.confidence) pooled.set(plate, { confidence, box });
+  };
   for (const found of lines) {
     const line = scaleLine(found, factor);
-    const input = rectifyLine(frame, line);
-    if (input.glyphs.length < 4 || input.glyphs.length > 10) continue;
-    const read = await ocr.recognize(toPgm(input.image));
-    const aligned = alignSymbols(read.symbols, input.glyphs);
+    const set = extractGlyphs(sampleStrip(frame, line));
+    if (set.glyphs.length < 4 || set.glyphs.length > 10) continue;
     const box = plateBox(line, frame.width, frame.height);
-    for (const c of matchTemplates(aligned.text, glyphConfidence(aligned.confidences), o.templates)) {
-      const prev = pooled.get(c.plate);
-      if (!prev || c.confidence > prev.confidence) pooled.set(c.plate, { confidence: c.confidence, box });
-    }
+    const read = await readGlyphs(ocr, set, undefined, 'any');
+    for (const fit of fitTemplates(read.text, glyphConfidence(read.confidences), o.templates))
+      offer(fit.plate, fit.confidence, box);
     if (Math.max(0, ...[...pooled.values()].map((p) => p.confidence)) >= GOOD_ENOUGH) break;
   }
   const ranked = [...pooled.entries()].sort((a, b) => b[1].confidence - a[1].confidence);
@@ -50,6 +51,17 @@ export async function readFrame(frame: Gray, ocr: OcrEngine, o: PipelineOptions)
   if (!best || best[1].confidence < o.minConfidence)
     return { plate: null, confidence: 0, box: null, candidates };
   return { plate: best[0], confidence: best[1].confidence, box: best[1].box, candidates };
+}
+
+async function readGlyphs(
+  ocr: OcrEngine,
+  set: GlyphSet,
+  indices: number[] | undefined,
+  whitelist: Whitelist,
+): Promise<AlignedRead> {
+  const input = typeset(set, indices);
+  const read = await ocr.recognize(toPgm(input.image), whitelist);
+  return alignSymbols(read.symbols, input.spans);
 }
 
 /** Mean glyph confidence blended with the weakest glyph: one doubtful glyph makes the plate doubtful. */

@@ -80,12 +80,12 @@ export function fitPattern(text: string, pattern: string): { plate: string; corr
 }
 
 /** All windows of `text` at the pattern's length: OCR often adds a stray glyph at either end (a bolt, the border). */
-function windows(text: string, len: number): { sub: string; trimmed: number }[] {
-  const out: { sub: string; trimmed: number }[] = [];
+function windows(text: string, len: number): { sub: string; trimmed: number; start: number }[] {
+  const out: { sub: string; trimmed: number; start: number }[] = [];
   for (let start = 0; start + len <= text.length && start <= 2; start++) {
     const trimmed = text.length - len;
     if (trimmed > 2) break;
-    out.push({ sub: text.slice(start, start + len), trimmed });
+    out.push({ sub: text.slice(start, start + len), trimmed, start });
   }
   return out;
 }
@@ -99,23 +99,41 @@ export function matchTemplates(
   ocrConfidence: number,
   templates: readonly PlateTemplate[],
 ): PlateCandidate[] {
+  return fitTemplates(raw, ocrConfidence, templates).map(({ plate, confidence }) => ({ plate, confidence }));
+}
+
+export interface TemplateFit extends PlateCandidate {
+  pattern: string;
+  /** Where in the normalised text the plate starts (characters trimmed before it). */
+  start: number;
+  corrections: number;
+}
+
+/** Like matchTemplates, but says which pattern and which part of the text each candidate used. */
+export function fitTemplates(
+  raw: string,
+  ocrConfidence: number,
+  templates: readonly PlateTemplate[],
+): TemplateFit[] {
   const text = normalisePlate(raw);
-  const best = new Map<string, number>();
+  const best = new Map<string, TemplateFit>();
   templates.forEach((template, rank) => {
     // Earlier templates are the site's expected formats: prefer them slightly on ties.
     const rankFactor = 1 - rank * 0.02;
     for (const pattern of template.patterns) {
-      for (const { sub, trimmed } of windows(text, pattern.length)) {
+      for (const { sub, trimmed, start } of windows(text, pattern.length)) {
         const fit = fitPattern(sub, pattern);
         if (!fit) continue;
-        const conf = ocrConfidence * CORRECTION_PENALTY ** (fit.corrections + trimmed) * rankFactor;
-        if (conf > (best.get(fit.plate) ?? -1)) best.set(fit.plate, conf);
+        const confidence = clamp01(
+          ocrConfidence * CORRECTION_PENALTY ** (fit.corrections + trimmed) * rankFactor,
+        );
+        if (confidence > (best.get(fit.plate)?.confidence ?? -1)) {
+          best.set(fit.plate, { plate: fit.plate, confidence, pattern, start, corrections: fit.corrections });
+        }
       }
     }
   });
-  return [...best.entries()]
-    .map(([plate, confidence]) => ({ plate, confidence: clamp01(confidence) }))
-    .sort((a, b) => b.confidence - a.confidence);
+  return [...best.values()].sort((a, b) => b.confidence - a.confidence);
 }
 
 /** Formats a normalised plate the way the template prints it ('ABCD123' → 'ABCD 123'). */
