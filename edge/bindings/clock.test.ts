@@ -61,7 +61,10 @@ describe('xstateClock', () => {
     const actor = createActor(createMachine({ initial: 'a', states: { a: { after: { 20: 'b' } }, b: {} } }), {
       clock: xstateClock(),
     }).start();
-    await new Promise((r) => setTimeout(r, 60));
+    expect(actor.getSnapshot().value).toBe('a');
+    const deadline = Date.now() + 2000;
+    while (actor.getSnapshot().value !== 'b' && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 5));
     expect(actor.getSnapshot().value).toBe('b');
     actor.stop();
   });

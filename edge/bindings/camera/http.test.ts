@@ -50,8 +50,10 @@ afterAll(async () => {
   await new Promise((r) => server.close(r));
 });
 
+// Generous timeout so a loaded CI machine does not fail the happy paths; timeout tests use SHORT.
+const SHORT = 300;
 const cam = (path: string, extra: Partial<ConstructorParameters<typeof HttpCamera>[0]> = {}) =>
-  new HttpCamera({ name: 'gate-cam', url: `${base}${path}`, timeoutMs: 300, ...extra });
+  new HttpCamera({ name: 'gate-cam', url: `${base}${path}`, timeoutMs: 10_000, ...extra });
 
 describe('HttpCamera', () => {
   it('returns the JPEG body', async () => {
@@ -80,8 +82,11 @@ describe('HttpCamera', () => {
 
   it('times out on a silent server and on a stalled body', async () => {
     const t0 = Date.now();
-    await expect(cam('/hang').snapshot()).rejects.toMatchObject({ code: 'CAMERA_TIMEOUT' });
-    await expect(cam('/hang-body.jpg').snapshot()).rejects.toMatchObject({ code: 'CAMERA_TIMEOUT' });
+    await expect(cam('/hang', { timeoutMs: SHORT }).snapshot()).rejects.toMatchObject({
+      code: 'CAMERA_TIMEOUT',
+    });
+    const stalled = cam('/hang-body.jpg', { timeoutMs: SHORT }).snapshot();
+    await expect(stalled).rejects.toMatchObject({ code: 'CAMERA_TIMEOUT' });
     expect(Date.now() - t0).toBeLessThan(5000);
   });
 
@@ -90,7 +95,7 @@ describe('HttpCamera', () => {
     await new Promise<void>((r) => closed.listen(0, '127.0.0.1', r));
     const port = (closed.address() as AddressInfo).port;
     await new Promise((r) => closed.close(r));
-    const c = new HttpCamera({ name: 'gone', url: `http://127.0.0.1:${port}/snap.jpg`, timeoutMs: 2000 });
+    const c = new HttpCamera({ name: 'gone', url: `http://127.0.0.1:${port}/snap.jpg`, timeoutMs: 10_000 });
     await expect(c.snapshot()).rejects.toMatchObject({ code: 'CAMERA_NETWORK' });
   });
 
@@ -99,7 +104,7 @@ describe('HttpCamera', () => {
     expect(good.health()).toBe('unknown');
     await good.snapshot();
     expect(good.health()).toBe('ok');
-    const slow = monitorCamera(cam('/hang'));
+    const slow = monitorCamera(cam('/hang', { timeoutMs: SHORT }));
     await slow.snapshot().catch(() => {});
     expect(slow.health()).toBe('timeout');
     const broken = monitorCamera(cam('/missing'));
