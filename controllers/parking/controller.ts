@@ -10,6 +10,7 @@ import { type ParkingError, type ParkingErrorCode, fail } from './errors.ts';
 import type { GateEmitted, gateMachine } from './gate-machine.ts';
 import { Lane } from './lane.ts';
 import { InOutLog } from './log.ts';
+import { normalisePlate } from './plate.ts';
 import { Occupancy, bayReadingSchema } from './occupancy.ts';
 import { type RegistryIndex, hasDisabledPermit, indexRegistry } from './registry.ts';
 import { handleOperator } from './operator.ts';
@@ -46,6 +47,8 @@ export class ParkingControllerImpl {
   private readonly events = new Set<Listener<ParkingEvent>>();
   private readonly expecting = new Set<string>();
   private reviewSeq = 0;
+  /** Set when the machine refuses the operator command being executed (see operator.ts). */
+  refusedDuringCommand = false;
   private full = false;
   private started = false;
 
@@ -180,7 +183,12 @@ export class ParkingControllerImpl {
     if (!permitted && !bay.violation) {
       this.occupancy.setViolation(bayId, true);
       this.output({ type: 'bay.warning', bayId, on: true });
-      this.alarm({ code: 'disabled-bay-violation', bayId, plate, detail: parsed.data.frameRef ?? '' });
+      this.alarm({
+        code: 'disabled-bay-violation',
+        bayId,
+        plate: normalisePlate(plate),
+        detail: parsed.data.frameRef ?? '',
+      });
     } else if (permitted && bay.violation) {
       this.occupancy.setViolation(bayId, false);
       this.output({ type: 'bay.warning', bayId, on: false });
@@ -371,7 +379,7 @@ export class ParkingControllerImpl {
         if (!e.on) this.alarm({ code: 'power-loss', laneId: lane.id });
         return;
       case 'operator.refused':
-        for (const a of this.audit) if (a.target === lane.id && a.at === this.now()) a.accepted = false;
+        this.refusedDuringCommand = true;
         this.event({
           type: 'operator.refused',
           laneId: lane.id,

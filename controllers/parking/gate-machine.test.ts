@@ -80,7 +80,9 @@ describe('barrier gate: behaviour', () => {
     const emitted: string[] = [];
     actor.on('*', (e) => emitted.push(e.type === 'vehicle.passed' ? `passed:${e.authorised}` : e.type));
     actor.start();
-    const send = (...events: GateEvent[]) => events.forEach((e) => actor.send(e));
+    const send = (...events: GateEvent[]) => {
+      for (const e of events) actor.send(e);
+    };
     const state = () => String(actor.getSnapshot().value);
     return { clock, actor, emitted, send, state };
   };

@@ -1,5 +1,6 @@
 /** Operator commands from the dashboard: validated, executed, and audited (who, when, why). */
 import type { ParkingControllerImpl } from './controller.ts';
+import { normalisePlate } from './plate.ts';
 import { type AuditEntry, type InputResult, type OperatorCommand, operatorCommandSchema } from './types.ts';
 
 function target(cmd: OperatorCommand): string {
@@ -25,8 +26,9 @@ export function handleOperator(c: ParkingControllerImpl, raw: unknown): InputRes
   };
   c.audit.push(entry);
   if (c.audit.length > 1000) c.audit.shift();
+  c.refusedDuringCommand = false;
   const result = execute(c, cmd);
-  if (!result.ok) entry.accepted = false;
+  if (!result.ok || c.refusedDuringCommand) entry.accepted = false;
   c.event({ type: 'operator.audit', entry });
   return result;
 }
@@ -57,7 +59,7 @@ function execute(c: ParkingControllerImpl, cmd: OperatorCommand): InputResult {
       c.resolveReview(review.id, approve ? 'approve' : 'deny', cmd.who);
       if (lane) {
         // The operator's verdict replaces the unreadable one; the crossing is logged as `operator`.
-        const plate = review.best?.plate ?? null;
+        const plate = review.best?.plate ? normalisePlate(review.best.plate) : null;
         const reason = approve ? 'operator-approved' : 'operator-denied';
         lane.decision = { verdict: approve ? 'open' : 'deny', reason, plate, category: null, alarm: false };
         lane.send({ type: approve ? 'decision.open' : 'decision.deny' });

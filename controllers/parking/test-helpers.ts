@@ -8,17 +8,28 @@ import type { ParkingEvent, ParkingOutput } from './types.ts';
 
 const here = new URL('./examples/', import.meta.url);
 
+let lotCache: LotConfig | undefined;
+let registryCache: Registry | undefined;
+
+/** A fresh copy of the example lot (parsed once per file), optionally patched. */
 export function exampleLot(patch: (lot: LotConfig) => void = () => {}): LotConfig {
-  const r = parseLotYaml(readFileSync(new URL('campus-lot.yaml', here), 'utf8'));
-  if (!r.ok) throw new Error(JSON.stringify(r.errors));
-  patch(r.value);
-  return r.value;
+  if (!lotCache) {
+    const r = parseLotYaml(readFileSync(new URL('campus-lot.yaml', here), 'utf8'));
+    if (!r.ok) throw new Error(JSON.stringify(r.errors));
+    lotCache = r.value;
+  }
+  const lot = structuredClone(lotCache);
+  patch(lot);
+  return lot;
 }
 
 export function exampleRegistry(): Registry {
-  const r = parseRegistryYaml(readFileSync(new URL('registry.yaml', here), 'utf8'));
-  if (!r.ok) throw new Error(JSON.stringify(r.errors));
-  return r.value;
+  if (!registryCache) {
+    const r = parseRegistryYaml(readFileSync(new URL('registry.yaml', here), 'utf8'));
+    if (!r.ok) throw new Error(JSON.stringify(r.errors));
+    registryCache = r.value;
+  }
+  return structuredClone(registryCache);
 }
 
 /** 2026-11-23 (a Monday) 10:00 in Asunción (UTC−3). */
