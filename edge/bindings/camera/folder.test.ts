@@ -23,7 +23,7 @@ async function open(extra: Partial<FolderCameraOptions> = {}): Promise<FolderCam
     dir,
     settleMs: 60,
     pollMs: 15,
-    timeoutMs: 2000,
+    timeoutMs: 5000,
     ...extra,
   });
   return cam;
