@@ -56,7 +56,7 @@ export interface ParkingController {
   limit(laneId: string, which: 'open' | 'closed', on: boolean): InputResult;
   /** OCR result for a lane camera frame; accepted only while a vehicle is being identified. */
   plateRead(laneId: string, read: PlateRead | unknown): InputResult;
-  /** Decoded bay sensor report `{ occupied, fault? }` or `{ state }`. */
+  /** Decoded bay sensor report `{ occupied, fault? }`, `{ state }` or `{ heartbeat: true }` (keeps the bay known). */
   baySensor(sensorId: string, reading: BayReading | unknown): InputResult;
   /** Plate read by a bay camera (disabled bays: permit check). */
   bayCameraRead(bayId: string, read: PlateRead | unknown): InputResult;

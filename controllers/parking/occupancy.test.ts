@@ -31,6 +31,17 @@ describe('bay occupancy', () => {
     expect(occ.bay('A01')?.status).toBe('occupied');
   });
 
+  it('heartbeats keep a bay known for hours without occupancy changes', () => {
+    const { occ, clock, allFree } = setup();
+    allFree();
+    for (let i = 0; i < 30; i++) {
+      clock.increment(60_000);
+      occ.reading('S-A04', { heartbeat: true });
+    }
+    expect(occ.bay('A04')?.status).toBe('free');
+    expect(occ.bay('A05')?.status).toBe('unknown');
+  });
+
   it('ignores chatter shorter than the debounce time', () => {
     const { occ, clock, changes, allFree } = setup();
     allFree();
@@ -51,6 +62,8 @@ describe('bay occupancy', () => {
     clock.increment(2_000);
     expect(occ.bay('A01')?.status).toBe('free');
     expect(occ.bay('A03')).toMatchObject({ status: 'unknown', reason: 'sensor-silent' });
+    occ.reading('S-A03', { heartbeat: true }); // alive again: its last value stands
+    expect(occ.bay('A03')).toMatchObject({ status: 'free', reason: 'sensor' });
     expect(occ.reading('S-A01', { occupied: true, fault: 'low battery' })).toBe(false);
     expect(occ.bay('A01')).toMatchObject({ status: 'unknown', reason: 'sensor-fault' });
   });

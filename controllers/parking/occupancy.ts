@@ -14,6 +14,8 @@ export type BayStatus = 'free' | 'occupied' | 'closed' | 'unknown';
 export const bayReadingSchema = z.union([
   z.object({ occupied: z.boolean(), fault: z.union([z.boolean(), z.string()]).optional() }),
   z.object({ state: z.enum(['free', 'occupied', 'fault']) }),
+  /** Sensor alive (protocol heartbeat): keeps the bay from going unknown; state unchanged. */
+  z.object({ heartbeat: z.literal(true) }),
 ]);
 export type BayReading = z.input<typeof bayReadingSchema>;
 
@@ -56,9 +58,10 @@ export interface OccupancyHooks {
   drift(counts: LotCounts, corrected: boolean): void;
 }
 
-type Reading = { kind: 'fault' } | { kind: 'value'; occupied: boolean };
+type Reading = { kind: 'fault' } | { kind: 'alive' } | { kind: 'value'; occupied: boolean };
 
 function interpret(r: z.output<typeof bayReadingSchema>): Reading {
+  if ('heartbeat' in r) return { kind: 'alive' };
   if ('state' in r)
     return r.state === 'fault' ? { kind: 'fault' } : { kind: 'value', occupied: r.state === 'occupied' };
   return r.fault ? { kind: 'fault' } : { kind: 'value', occupied: r.occupied };
@@ -116,6 +119,12 @@ export class Occupancy {
       bay.raw = null;
       this.setStatus(bay, 'unknown', 'sensor-fault');
       return false;
+    }
+    if (r.kind === 'alive') {
+      // Back from silence with a known last value: the sensor reports on change only.
+      if (bay.status === 'unknown' && bay.reason === 'sensor-silent' && bay.raw !== null)
+        this.setStatus(bay, bay.raw ? 'occupied' : 'free', 'sensor');
+      return true;
     }
     const settled = bay.status === (r.occupied ? 'occupied' : 'free') && bay.reason === 'sensor';
     if (bay.raw === r.occupied && (bay.debounce !== null || settled)) return true;
@@ -212,7 +221,6 @@ export class Occupancy {
     bay.silence = this.clock.setTimeout(() => {
       bay.silence = null;
       this.cancelDebounce(bay);
-      bay.raw = null;
       this.setStatus(bay, 'unknown', 'sensor-silent');
     }, this.lot.occupancy.sensorSilenceMs);
   }
