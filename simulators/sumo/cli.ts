@@ -187,12 +187,9 @@ export function registerSumoSim(sim: Command): void {
         console.log(`(ran in ${((Date.now() - started) / 1000).toFixed(0)} s)`);
       }),
     );
+  // `links` takes --sumocfg/--port/--host/--tls from `sumo` (commander hands them to the parent)
   sumo
     .command('links')
-    .description("print a traffic light's controlled links by index")
-    .option('--sumocfg <file>', 'launch sumo with this config')
-    .option('--port <n>', 'connect to a running SUMO')
-    .option('--host <host>', 'host of the running SUMO', '127.0.0.1')
-    .option('--tls <id>', 'only this traffic light')
-    .action(guarded(linksCommand));
+    .description("print a traffic light's controlled links by index (uses --sumocfg/--port/--tls)")
+    .action(guarded(() => linksCommand(sumo.opts<RunFlags>())));
 }
