@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../clock.ts';
 import { BindingError } from '../errors.ts';
-import { createOnoffBackend } from './onoff-backend.ts';
 import { openDigitalInput, openDigitalOutput } from './digital.ts';
 import { SimulatedGpio } from './simulated.ts';
 import type { DigitalEdge, DigitalInput } from './types.ts';
@@ -145,13 +144,5 @@ describe('DigitalOutput (simulated backend)', () => {
     const e = await r.value.write(1).catch((x: unknown) => x);
     expect(e).toBeInstanceOf(BindingError);
     expect((e as BindingError).code).toBe('GPIO_CLOSED');
-  });
-});
-
-describe('onoff backend', () => {
-  it('reports GPIO_UNAVAILABLE on a machine without GPIO sysfs instead of throwing', async () => {
-    const r = await createOnoffBackend();
-    expect(r.ok).toBe(false);
-    expect(!r.ok && r.error.code).toBe('GPIO_UNAVAILABLE');
   });
 });

@@ -6,12 +6,33 @@ import { BindingError, err, ok, type Result, toBindingError } from '../errors.ts
 import { bcmToSysfs, type MapOptions } from './sysfs.ts';
 import type { GpioBackend, Level, RawInputLine, RawOutputLine } from './types.ts';
 
-type OnoffModule = typeof import('onoff');
-type OnoffGpio = InstanceType<OnoffModule['Gpio']>;
+/** The part of onoff's API used here (lets tests check the numbering with a fake Gpio class). */
+export interface OnoffGpioLike {
+  readSync(): 0 | 1;
+  read(): Promise<0 | 1>;
+  write(value: 0 | 1): Promise<void>;
+  watch(callback: (err: Error | null | undefined, value: 0 | 1) => void): void;
+  unwatch(callback?: (err: Error | null | undefined, value: 0 | 1) => void): void;
+  unwatchAll(): void;
+  unexport(): void;
+}
 
-async function loadOnoff(): Promise<Result<OnoffModule>> {
+export interface OnoffModuleLike {
+  Gpio: {
+    new (
+      gpio: number,
+      direction: 'in' | 'out' | 'high' | 'low',
+      edge?: 'none' | 'rising' | 'falling' | 'both',
+    ): OnoffGpioLike;
+    readonly accessible: boolean;
+  };
+}
+
+type OnoffGpio = OnoffGpioLike;
+
+async function loadOnoff(injected?: OnoffModuleLike): Promise<Result<OnoffModuleLike>> {
   try {
-    const mod: OnoffModule = await import('onoff');
+    const mod: OnoffModuleLike = injected ?? (await import('onoff'));
     if (!mod.Gpio.accessible) {
       return err(
         new BindingError(
@@ -60,9 +81,14 @@ function outputLine(gpio: OnoffGpio, line: number): RawOutputLine {
   };
 }
 
+export interface OnoffBackendOptions extends MapOptions {
+  /** Defaults to the real onoff module. */
+  onoff?: OnoffModuleLike;
+}
+
 /** Resolves to GPIO_UNAVAILABLE when there is no GPIO sysfs (as on CI machines). */
-export async function createOnoffBackend(opts: MapOptions = {}): Promise<Result<GpioBackend>> {
-  const loaded = await loadOnoff();
+export async function createOnoffBackend(opts: OnoffBackendOptions = {}): Promise<Result<GpioBackend>> {
+  const loaded = await loadOnoff(opts.onoff);
   if (!loaded.ok) return loaded;
   const { Gpio } = loaded.value;
   const construct = async <T>(line: number, make: (n: number) => T): Promise<Result<T>> => {

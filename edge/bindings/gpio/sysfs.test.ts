@@ -1,15 +1,9 @@
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type FakeChip, PI4_NEW_KERNEL, PI5, writeFakeGpioSysfs } from '../testing/fake-sysfs.ts';
 import { bcmToSysfs, listGpioChips } from './sysfs.ts';
-
-interface FakeChip {
-  name: string;
-  base: number;
-  ngpio: number;
-  label: string;
-}
 
 let root: string;
 beforeAll(async () => {
@@ -19,20 +13,7 @@ afterAll(async () => {
   await rm(root, { recursive: true, force: true });
 });
 
-/** Writes a /sys/class/gpio look-alike with the given chips (plus the export/unexport files). */
-async function fakeTree(name: string, chips: FakeChip[]): Promise<string> {
-  const dir = join(root, name, 'sys', 'class', 'gpio');
-  await mkdir(dir, { recursive: true });
-  await writeFile(join(dir, 'export'), '');
-  await writeFile(join(dir, 'unexport'), '');
-  for (const c of chips) {
-    await mkdir(join(dir, c.name));
-    await writeFile(join(dir, c.name, 'base'), `${c.base}\n`);
-    await writeFile(join(dir, c.name, 'ngpio'), `${c.ngpio}\n`);
-    await writeFile(join(dir, c.name, 'label'), `${c.label}\n`);
-  }
-  return dir;
-}
+const fakeTree = (name: string, chips: FakeChip[]) => writeFakeGpioSysfs(root, name, chips);
 
 describe('BCM → sysfs GPIO number', () => {
   it('old kernel (Pi 4, base 0): numbers are unchanged', async () => {
@@ -45,21 +26,14 @@ describe('BCM → sysfs GPIO number', () => {
   });
 
   it('kernel ≥ 6.6 on Pi 4 (base 512, pinctrl-bcm2711): adds the base', async () => {
-    const dir = await fakeTree('pi4-new', [
-      { name: 'gpiochip512', base: 512, ngpio: 58, label: 'pinctrl-bcm2711' },
-      { name: 'gpiochip570', base: 570, ngpio: 8, label: 'raspberrypi-exp-gpio' },
-    ]);
+    const dir = await fakeTree('pi4-new', PI4_NEW_KERNEL);
     const r = await bcmToSysfs(17, { sysfsRoot: dir });
     expect(r.ok && r.value.sysfsNumber).toBe(529);
     expect(r.ok && r.value.chip.label).toBe('pinctrl-bcm2711');
   });
 
   it('Pi 5 (base 571, pinctrl-rp1): picks the RP1 header chip, not the SoC chip', async () => {
-    const dir = await fakeTree('pi5', [
-      { name: 'gpiochip512', base: 512, ngpio: 32, label: 'pinctrl-bcm2712' },
-      { name: 'gpiochip544', base: 544, ngpio: 27, label: 'pinctrl-bcm2712' },
-      { name: 'gpiochip571', base: 571, ngpio: 54, label: 'pinctrl-rp1' },
-    ]);
+    const dir = await fakeTree('pi5', PI5);
     const r = await bcmToSysfs(4, { sysfsRoot: dir });
     expect(r.ok && r.value.sysfsNumber).toBe(575);
     const chips = await listGpioChips(dir);
