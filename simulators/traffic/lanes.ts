@@ -49,6 +49,8 @@ export interface Lane {
   group: LaneGroup;
   index: number;
   vehs: Veh[];
+  /** EVs that traffic makes way for: they bypass the FIFO and wait only for the signal. */
+  evs: Veh[];
   head: number;
   ready: number;
   lastDepS: number;
@@ -69,6 +71,7 @@ export function makeLane(group: LaneGroup, index: number): Lane {
     group,
     index,
     vehs: [],
+    evs: [],
     head: 0,
     ready: 0,
     lastDepS: Number.NEGATIVE_INFINITY,
@@ -153,4 +156,12 @@ export function earliestDeparture(
         : undefined;
     }
   }
+}
+
+/** Departure of an EV that queued traffic yields to: signal permitting, it goes on arrival. */
+export function evDeparture(v: Veh, lane: Lane, tS: number): number | undefined {
+  const dep = Math.max(tS, v.tArrS);
+  if (lane.perm === 'go' || lane.perm === 'permissive') return dep;
+  if (lane.perm === 'yellow' && dep <= lane.yellowStartS + YELLOW_USE_S) return dep;
+  return undefined;
 }

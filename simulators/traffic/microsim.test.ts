@@ -203,6 +203,38 @@ describe('microsim', () => {
     expect(ev[0]!.delayS).toBeLessThan(2);
   });
 
+  it.each([
+    [true, 0, 0.5],
+    [false, 10, 200],
+  ])(
+    'EV behind a standing queue (traffic yields: %s) is delayed %s–%s s after green',
+    (queueYields, lo, hi) => {
+      const { sim } = run(
+        {
+          demand: { vehPerHour: { 'EB.through': 900 } },
+          durationS: 300,
+          emergencies: [
+            {
+              vehicleId: 'ev',
+              movement: 'EB.through',
+              appearAtS: 100,
+              distanceM: 500,
+              speedMps: 10,
+              queueYields,
+            },
+          ],
+        },
+        (t) => ({ A: t < 150_000 ? 'red' : 'green' }),
+      );
+      sim.runToCompletion();
+      const ev = sim.departed().find((v) => v.ev === 'ev')!;
+      expect(ev.tFfS).toBeCloseTo(150, 6);
+      expect(ev.depS! - 150).toBeGreaterThanOrEqual(lo);
+      expect(ev.depS! - 150).toBeLessThanOrEqual(hi);
+      expect(sim.counts().inSystem).toBe(0);
+    },
+  );
+
   it('rejects demand on a movement no lane group serves', () => {
     const clock = new SimulatedClock();
     const { plant } = scriptedPlant(

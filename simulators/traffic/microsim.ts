@@ -1,6 +1,7 @@
 import { createDetectorBank, type DetectorBank } from './detectors.ts';
 import {
   earliestDeparture,
+  evDeparture,
   JAM_GAP_M,
   type Lane,
   makeLane,
@@ -84,6 +85,7 @@ function evArrivals(opts: MicrosimOptions, groupFor: Map<string, LaneGroup>, fir
       tEnterS: Math.max(e.appearAtS, tFf - g.approachLengthM / e.speedMps),
       runDraw: 1,
       ev: e.vehicleId,
+      evYields: e.queueYields ?? true,
     };
   });
 }
@@ -142,9 +144,11 @@ function buildMicrosim(
     const speedMps = g.speedMps * a.speedFactor;
     const tFfS = a.tEnterS + g.approachLengthM / speedMps;
     const prev = lane.vehs[lane.vehs.length - 1];
-    const tArrS = prev ? Math.max(tFfS, prev.tArrS + MIN_FOLLOW_S) : tFfS;
+    const yields = a.evYields === true;
+    const tArrS = prev && !yields ? Math.max(tFfS, prev.tArrS + MIN_FOLLOW_S) : tFfS;
     const v: Veh = { ...a, lane, speedMps, tFfS, tArrS, stopped: false, violation: false };
-    lane.vehs.push(v);
+    if (yields) lane.evs.push(v);
+    else lane.vehs.push(v);
     entered += 1;
     for (const d of g.lanes[lane.index]!.detectors) {
       if (d.role === 'stopBar') continue;
@@ -159,10 +163,14 @@ function buildMicrosim(
     v.depS = depS;
     v.violation = violation;
     v.stopped = depS - v.tArrS >= STOP_DELAY_S;
-    lane.lastDepS = depS;
-    lane.head += 1;
-    lane.queueM -= v.lengthM + JAM_GAP_M;
-    if (lane.perm !== 'stop') lane.busyS += satHeadwayS(v, lane.group);
+    if (v.evYields) {
+      lane.evs.splice(lane.evs.indexOf(v), 1);
+    } else {
+      lane.lastDepS = depS;
+      lane.head += 1;
+      lane.queueM -= v.lengthM + JAM_GAP_M;
+      if (lane.perm !== 'stop') lane.busyS += satHeadwayS(v, lane.group);
+    }
     for (const d of lane.group.lanes[lane.index]!.detectors) {
       if (d.role !== 'stopBar') continue;
       const from = v.stopped ? depS : depS - d.lengthM / v.speedMps;
@@ -177,6 +185,10 @@ function buildMicrosim(
       const v = lane.vehs[lane.ready]!;
       lane.queueM += v.lengthM + JAM_GAP_M;
       lane.ready += 1;
+    }
+    for (const ev of [...lane.evs]) {
+      const dep = ev.tArrS < t1S ? evDeparture(ev, lane, tS) : undefined;
+      if (dep !== undefined && dep < t1S) depart(ev, dep, false);
     }
     const opposing = opposingOf.get(lane)!;
     while (lane.head < lane.ready) {
@@ -255,7 +267,7 @@ function buildMicrosim(
     if (end > clock.now()) clock.increment(end - clock.now());
   };
 
-  const inSystem = () => allLanes.reduce((s, l) => s + l.vehs.length - l.head, 0);
+  const inSystem = () => allLanes.reduce((s, l) => s + l.vehs.length - l.head + l.evs.length, 0);
   const queued = () => allLanes.reduce((s, l) => s + l.ready - l.head, 0);
 
   return {

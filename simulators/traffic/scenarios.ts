@@ -47,7 +47,12 @@ export const UNBALANCED: Scenario = {
 };
 
 /** Emergency vehicles on every approach, first request 600 m out at 15 m/s (ETA 40 s). */
-export function evScenario(base: Scenario, approaches: string[], durationS: number): Scenario {
+export function evScenario(
+  base: Scenario,
+  approaches: string[],
+  durationS: number,
+  queueYields = true,
+): Scenario {
   const gap = durationS / (approaches.length * 2 + 1);
   const emergencies: EmergencySpec[] = approaches.flatMap((a, i) =>
     [0, 1].map((k) => ({
@@ -56,7 +61,8 @@ export function evScenario(base: Scenario, approaches: string[], durationS: numb
       appearAtS: Math.round(gap * (1 + i * 2 + k)),
       distanceM: 600,
       speedMps: 15,
+      queueYields,
     })),
   );
-  return { name: `${base.name}+EV`, demand: base.demand, emergencies };
+  return { name: `${base.name}+EV${queueYields ? '' : '/q'}`, demand: base.demand, emergencies };
 }

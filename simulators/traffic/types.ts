@@ -99,6 +99,12 @@ export interface EmergencySpec {
   speedMps: number;
   /** ETA refresh period (s) while approaching. */
   updateEveryS?: number;
+  /**
+   * Queued traffic makes way (pulls over / rescue lane, as drivers must for an EV with lights and
+   * siren), so the EV waits only for the signal. False: it waits behind the queue in its lane.
+   * Default true.
+   */
+  queueYields?: boolean;
 }
 
 export interface SimError {

@@ -34,6 +34,8 @@ export interface Arrival {
   /** Uniform draw deciding red running, fixed at generation so runs stay comparable. */
   runDraw: number;
   ev?: string;
+  /** EV only: queued traffic makes way for it. */
+  evYields?: boolean;
 }
 
 function pickClass(rng: Rng, mix: Record<VehicleClass, number>): VehicleClass {
