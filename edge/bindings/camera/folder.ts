@@ -5,7 +5,7 @@
  * upload is never handed out half-written. Polling (not fs.watch) because FTP servers often write
  * through rename/append patterns and network filesystems do not deliver inotify events.
  */
-import { readdir, readFile, stat, unlink } from 'node:fs/promises';
+import { open, readdir, readFile, stat, unlink } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import type { Clock } from '../clock.ts';
 import { systemClock } from '../clock.ts';
@@ -36,6 +36,24 @@ export interface FolderCameraStats {
   rejected: number;
   deleted: number;
   scanErrors: number;
+}
+
+/** Checks SOI at the start and EOI at the end without reading the whole (possibly large) file. */
+async function hasJpegMarkers(path: string, size: number): Promise<boolean> {
+  if (size < 5) return false;
+  const fh = await open(path, 'r').catch(() => null);
+  if (!fh) return false;
+  try {
+    const head = Buffer.alloc(3);
+    const tail = Buffer.alloc(2);
+    await fh.read(head, 0, 3, 0);
+    await fh.read(tail, 0, 2, size - 2);
+    return isJpeg(Buffer.concat([head, tail]));
+  } catch {
+    return false;
+  } finally {
+    await fh.close();
+  }
 }
 
 interface Tracked {
@@ -194,7 +212,7 @@ export class FolderCamera implements Camera {
     }
     if (t.done || f.size === 0 || now - t.stableSinceMs < (this.opts.settleMs ?? 500)) return;
     t.done = true;
-    const complete = await readFile(join(this.opts.dir, f.name)).then(isJpeg, () => false);
+    const complete = await hasJpegMarkers(join(this.opts.dir, f.name), f.size);
     if (complete) this.ready.push({ name: f.name, mtimeMs: f.mtimeMs });
     else this.st.rejected++;
   }
