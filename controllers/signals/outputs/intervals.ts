@@ -57,10 +57,21 @@ export function frameOf(config: IntersectionConfig, s: SequencerSnapshot): Frame
 }
 
 /** Head per signal group, for the edge to drive load switches. */
+const byId = new WeakMap<IntersectionConfig, Map<number, PhasePlan>>();
+function phaseMap(config: IntersectionConfig): Map<number, PhasePlan> {
+  let m = byId.get(config);
+  if (!m) {
+    m = new Map(config.phases.map((p) => [p.id, p]));
+    byId.set(config, m);
+  }
+  return m;
+}
+
 export function headsOf(config: IntersectionConfig, frame: Frame, dark = false): Record<string, HeadState> {
   const out: Record<string, HeadState> = {};
+  const phases = phaseMap(config);
   for (const g of config.signalGroups) {
-    const p = config.phases.find((q) => q.id === g.phase);
+    const p = phases.get(g.phase);
     if (!p) continue;
     if (dark) out[g.name] = 'dark';
     else if (g.kind === 'ped')

@@ -174,7 +174,19 @@ const greenState = {
   },
 } as const;
 
+const machines = new WeakMap<IntersectionConfig, ReturnType<typeof buildMachine>>();
+
+/** The sequencer for one configuration (built once per config object; machines are immutable). */
 export function createSequencerMachine(config: IntersectionConfig) {
+  let m = machines.get(config);
+  if (!m) {
+    m = buildMachine(config);
+    machines.set(config, m);
+  }
+  return m;
+}
+
+function buildMachine(config: IntersectionConfig) {
   return sequencerSetup.createMachine({
     id: 'signals',
     context: initialContext(config),
@@ -277,4 +289,4 @@ export function createSequencerMachine(config: IntersectionConfig) {
   });
 }
 
-export type SequencerMachine = ReturnType<typeof createSequencerMachine>;
+export type SequencerMachine = ReturnType<typeof buildMachine>;

@@ -1,0 +1,324 @@
+/**
+ * Property-based safety and liveness tests (fast-check) on the three example layouts. The checker is
+ * independent of the code under test: it only samples heads() every 100 ms (every configured interval
+ * is a multiple of 100 ms, so no change is missed) and judges them against the configuration numbers.
+ */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { SimulatedClock } from 'xstate';
+import { type IntersectionConfig, parseIntersectionConfig } from './config.ts';
+import { createIntersectionController } from './controller.ts';
+import { EXAMPLES, type Example, exampleObject } from './test-helpers.ts';
+import type { HeadState, IntersectionController, SafetyAlarm } from './types.ts';
+
+/** Fault thresholds shortened so stuck/silent/chatter faults happen inside short sequences. */
+function layout(name: Example): IntersectionConfig {
+  const o = exampleObject(name);
+  o.detectorFaults = { stuckOnS: 20, silentS: 90, chatterPerMinute: 30 };
+  const r = parseIntersectionConfig(o);
+  if (!r.ok) throw new Error(r.error.message);
+  return r.value;
+}
+const LAYOUTS = Object.fromEntries(EXAMPLES.map((n) => [n, layout(n)])) as Record<
+  Example,
+  IntersectionConfig
+>;
+const STEP = 100;
+const STARTUP_MS = 9000;
+
+type Cmd =
+  | { k: 'wait'; ms: number }
+  | { k: 'det'; i: number; on: boolean }
+  | { k: 'chatter'; i: number }
+  | { k: 'ev'; v: number; a: number; etaMs: number }
+  | { k: 'cancel'; v: number }
+  | { k: 'checkout'; v: number }
+  | { k: 'op'; op: 'flash' | 'resetFlash' | 'hold' | 'release'; phase: number };
+
+const wait = fc.integer({ min: 1, max: 60 }).map((n): Cmd => ({ k: 'wait', ms: n * STEP }));
+const det = fc.record({ i: fc.nat(31), on: fc.boolean() }).map((d): Cmd => ({ k: 'det', ...d }));
+const chatter = fc.nat(31).map((i): Cmd => ({ k: 'chatter', i }));
+const ev = fc
+  .record({ v: fc.nat(2), a: fc.nat(3), etaMs: fc.integer({ min: 0, max: 400 }).map((n) => n * STEP) })
+  .map((e): Cmd => ({ k: 'ev', ...e }));
+const cancel = fc.nat(2).map((v): Cmd => ({ k: 'cancel', v }));
+const checkout = fc.nat(2).map((v): Cmd => ({ k: 'checkout', v }));
+const op = fc
+  .record({ op: fc.constantFrom('flash', 'resetFlash', 'hold', 'release' as const), phase: fc.nat(7) })
+  .map((o): Cmd => ({ k: 'op', ...o }));
+
+const anything = fc.array(
+  fc.oneof({ arbitrary: wait, weight: 5 }, det, det, chatter, ev, cancel, checkout, op),
+  {
+    maxLength: 14,
+  },
+);
+const trafficOnly = fc.array(fc.oneof({ arbitrary: wait, weight: 4 }, det, det, chatter), { maxLength: 16 });
+
+type Cls = 'G' | 'Y' | 'R';
+
+/** Independent judge of what the heads show over time. */
+class Checker {
+  readonly violations: string[] = [];
+  private readonly cls = new Map<number, Cls>();
+  private readonly since = new Map<number, number>();
+  private readonly yellowEnd = new Map<number, number>();
+  private readonly lastHead = new Map<string, HeadState>();
+  /** Last time each phase was seen green, for liveness. */
+  readonly lastGreen = new Map<number, number>();
+  private readonly groups: { name: string; phase: number; fya: boolean }[];
+  private readonly plans: Map<number, IntersectionConfig['phases'][number]>;
+  private readonly preemptMin: number;
+  evActiveDuringGreen = new Set<number>();
+  evOutstanding = 0;
+
+  constructor(private readonly c: IntersectionConfig) {
+    this.plans = new Map(c.phases.map((p) => [p.id, p]));
+    this.groups = c.signalGroups
+      .filter((g) => g.kind === 'vehicle' && this.plans.get(g.phase)?.timed)
+      .map((g) => ({ name: g.name, phase: g.phase, fya: g.display === 'fya' }));
+    this.preemptMin = Math.max(...c.preemption.map((x) => x.preemptMinGreenMs));
+  }
+
+  /** An EV request may cut the greens running now down to the preempt minimum. */
+  evRequested(): void {
+    this.evOutstanding++;
+    for (const [p, c] of this.cls) if (c === 'G') this.evActiveDuringGreen.add(p);
+  }
+
+  private conflicts(a: number, b: number) {
+    return a !== b && !(this.c.compatibility[a] ?? []).includes(b);
+  }
+
+  private classify(h: Record<string, HeadState>): Map<number, Cls> {
+    const out = new Map<number, Cls>();
+    for (const g of this.groups) {
+      const s = h[g.name];
+      const prev = this.cls.get(g.phase) ?? 'R';
+      // An FYA head's steady yellow after the flashing arrow belongs to the opposing through.
+      const own: Cls =
+        s === 'green' || s === 'greenArrow' ? 'G' : s === 'yellow' && (!g.fya || prev !== 'R') ? 'Y' : 'R';
+      out.set(
+        g.phase,
+        own === 'Y' && g.fya && this.lastHead.get(g.name) === 'flashingYellowArrow' ? 'R' : own,
+      );
+    }
+    return out;
+  }
+
+  observe(t: number, h: Record<string, HeadState>): void {
+    const now = this.classify(h);
+    for (const [p, c] of now) {
+      const plan = this.plans.get(p)!;
+      const before = this.cls.get(p) ?? 'R';
+      if (c === 'G' && this.evOutstanding > 0) this.evActiveDuringGreen.add(p);
+      if (c === 'G') this.lastGreen.set(p, t);
+      if (c === before) continue;
+      const dur = t - (this.since.get(p) ?? t);
+      const floor = this.evActiveDuringGreen.has(p)
+        ? Math.min(plan.minGreenMs, this.preemptMin)
+        : plan.minGreenMs;
+      if (before === 'G' && dur < floor) this.violations.push(`t=${t} phase ${p} green ${dur} < ${floor}`);
+      if (before === 'G' && c === 'R') this.violations.push(`t=${t} phase ${p} green → red without yellow`);
+      if (before === 'Y' && dur < plan.yellowMs)
+        this.violations.push(`t=${t} phase ${p} yellow ${dur} < ${plan.yellowMs}`);
+      if (before === 'Y') this.yellowEnd.set(p, t);
+      if (before === 'G') this.evActiveDuringGreen.delete(p);
+      if (c === 'G')
+        for (const [q, end] of this.yellowEnd) {
+          const rc = this.plans.get(q)!.redClearanceMs;
+          if (this.conflicts(p, q) && t - end < rc)
+            this.violations.push(`t=${t} phase ${p} green ${t - end} ms after ${q}`);
+        }
+      this.since.set(p, t);
+      this.cls.set(p, c);
+    }
+    const active = [...now].filter(([, c]) => c !== 'R').map(([p]) => p);
+    for (const a of active)
+      for (const b of active)
+        if (a < b && this.conflicts(a, b)) this.violations.push(`t=${t} ${a} and ${b} not red together`);
+    for (const g of this.groups) if (g.fya) this.lastHead.set(g.name, h[g.name] ?? 'dark');
+  }
+}
+
+interface Run {
+  clock: SimulatedClock;
+  ctl: IntersectionController;
+  checker: Checker;
+  latched: SafetyAlarm[];
+  step(ms: number): void;
+  /** Give an input, then look at the heads at that same instant (a change may be immediate). */
+  act(f: () => unknown): void;
+}
+
+function startRun(config: IntersectionConfig): Run {
+  const clock = new SimulatedClock();
+  const ctl = createIntersectionController(config, { clock });
+  const checker = new Checker(config);
+  const latched: SafetyAlarm[] = [];
+  ctl.onAlarm((a) => a.latched && latched.push(a));
+  ctl.start();
+  clock.increment(STARTUP_MS);
+  checker.observe(clock.now(), ctl.heads());
+  return {
+    clock,
+    ctl,
+    checker,
+    latched,
+    step(ms) {
+      for (let t = 0; t < ms; t += STEP) {
+        clock.increment(STEP);
+        checker.observe(clock.now(), ctl.heads());
+      }
+    },
+    act(f) {
+      f();
+      checker.observe(clock.now(), ctl.heads());
+    },
+  };
+}
+
+function apply(run: Run, config: IntersectionConfig, cmd: Cmd): void {
+  const dets = config.detectors;
+  const vehicle = (v: number) => `ev-${v}`;
+  switch (cmd.k) {
+    case 'wait':
+      return run.step(cmd.ms);
+    case 'det':
+      run.act(() => run.ctl.detector(dets[cmd.i % dets.length]!.id, cmd.on));
+      return run.step(STEP);
+    case 'chatter':
+      for (let n = 0; n < 40; n++) {
+        run.act(() => run.ctl.detector(dets[cmd.i % dets.length]!.id, n % 2 === 0));
+        run.step(STEP);
+      }
+      return;
+    case 'ev': {
+      const pre = config.preemption[cmd.a % config.preemption.length]!;
+      run.checker.evRequested();
+      run.act(() =>
+        run.ctl.requestPriority({
+          vehicleId: vehicle(cmd.v),
+          approach: pre.approach,
+          etaMs: run.clock.now() + cmd.etaMs,
+        }),
+      );
+      return run.step(STEP);
+    }
+    case 'cancel':
+    case 'checkout':
+      run.act(() => {
+        if (run.ctl[cmd.k === 'cancel' ? 'cancelPriority' : 'checkOut'](vehicle(cmd.v)).ok)
+          run.checker.evOutstanding--;
+      });
+      return run.step(STEP);
+    case 'op': {
+      const timed = config.phases.filter((p) => p.timed);
+      const phase = timed[cmd.phase % timed.length]!.id;
+      run.act(() => run.ctl.command(cmd.op === 'hold' ? { type: 'hold', phase } : { type: cmd.op }));
+      return run.step(STEP);
+    }
+  }
+}
+
+/** Test-side worst case from EV activation to dwell green (cf. the controller's own, computed apart). */
+function evBoundMs(c: IntersectionConfig): number {
+  const t = c.phases.filter((p) => p.timed);
+  const y = Math.max(...t.map((p) => p.yellowMs));
+  const r = Math.max(...t.map((p) => p.redClearanceMs));
+  const ped = Math.max(0, ...t.map((p) => p.pedClearanceMs ?? 0));
+  const pmin = Math.max(...c.preemption.map((p) => p.preemptMinGreenMs));
+  return 2 * (y + r) + Math.max(pmin, ped);
+}
+
+/** Longest a called phase can wait: every phase at its longest service, once. */
+function serviceBoundMs(c: IntersectionConfig): number {
+  return c.phases
+    .filter((p) => p.timed)
+    .reduce(
+      (s, p) =>
+        s +
+        Math.max(p.maxGreenMs, p.minGreenMs, (p.pedWalkMs ?? 0) + (p.pedClearanceMs ?? 0)) +
+        p.yellowMs +
+        p.redClearanceMs,
+      0,
+    );
+}
+
+const RUNS = { safety: 1400, liveness: 1000, ev: 1000 }; // per layout: 3 × 3400 = 10,200 sequences
+
+describe.each(EXAMPLES)('%s', (name) => {
+  const config = LAYOUTS[name];
+
+  it('never shows conflicting movements, never shortens green/yellow/red clearance, never trips the monitor', () => {
+    fc.assert(
+      fc.property(anything, (cmds) => {
+        const run = startRun(config);
+        for (const c of cmds) apply(run, config, c);
+        run.step(2000);
+        expect(run.checker.violations).toEqual([]);
+        expect(run.latched).toEqual([]);
+      }),
+      { numRuns: RUNS.safety },
+    );
+  });
+
+  it('serves every registered call within one worst-case cycle', () => {
+    const bound = serviceBoundMs(config);
+    const callers = config.detectors.filter(
+      (d) => d.kind !== 'pedButton' && d.kind !== 'stopBar' && d.calls.length > 0,
+    );
+    fc.assert(
+      fc.property(trafficOnly, fc.nat(callers.length - 1), (cmds, which) => {
+        const run = startRun(config);
+        for (const c of cmds) apply(run, config, c);
+        // A locking call (advance / count station) on a phase that is not green now.
+        const d = callers[which]!;
+        const phase = d.calls[0]!;
+        run.act(() => run.ctl.detector(d.id, true));
+        run.step(STEP);
+        run.act(() => run.ctl.detector(d.id, false));
+        const calledAt = run.clock.now();
+        const green = () => (run.checker.lastGreen.get(phase) ?? -1) >= calledAt;
+        for (let t = 0; t <= bound && !green(); t += 1000) {
+          run.clock.increment(1000);
+          run.checker.observe(run.clock.now(), run.ctl.heads());
+        }
+        expect(green()).toBe(true);
+        expect(run.latched).toEqual([]);
+      }),
+      { numRuns: RUNS.liveness },
+    );
+  });
+
+  it('has the EV phase green at arrival whenever the ETA allows the transition', () => {
+    const bound = evBoundMs(config);
+    fc.assert(
+      fc.property(trafficOnly, fc.nat(config.preemption.length - 1), fc.nat(300), (cmds, a, extra) => {
+        const run = startRun(config);
+        for (const c of cmds) apply(run, config, c);
+        const pre = config.preemption[a]!;
+        const eta = run.clock.now() + bound + extra * STEP;
+        run.checker.evRequested();
+        run.act(() =>
+          expect(run.ctl.requestPriority({ vehicleId: 'ev', approach: pre.approach, etaMs: eta }).ok).toBe(
+            true,
+          ),
+        );
+        run.step(eta - run.clock.now());
+        const heads = run.ctl.heads();
+        const evGroups = config.signalGroups.filter(
+          (g) => g.kind === 'vehicle' && pre.phases.includes(g.phase),
+        );
+        for (const g of evGroups)
+          expect([g.name, heads[g.name]]).toEqual([
+            g.name,
+            g.display === 'arrow' ? 'greenArrow' : heads[g.name] === 'greenArrow' ? 'greenArrow' : 'green',
+          ]);
+        run.step(2000);
+        expect(run.checker.violations).toEqual([]);
+      }),
+      { numRuns: RUNS.ev },
+    );
+  });
+});
