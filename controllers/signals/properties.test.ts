@@ -183,10 +183,12 @@ function apply(run: Run, config: IntersectionConfig, cmd: Cmd): void {
   const vehicle = (v: number) => `ev-${v}`;
   switch (cmd.k) {
     case 'wait':
-      return run.step(cmd.ms);
+      run.step(cmd.ms);
+      return;
     case 'det':
       run.act(() => run.ctl.detector(dets[cmd.i % dets.length]!.id, cmd.on));
-      return run.step(STEP);
+      run.step(STEP);
+      return;
     case 'chatter':
       for (let n = 0; n < 40; n++) {
         run.act(() => run.ctl.detector(dets[cmd.i % dets.length]!.id, n % 2 === 0));
@@ -203,7 +205,8 @@ function apply(run: Run, config: IntersectionConfig, cmd: Cmd): void {
           etaMs: run.clock.now() + cmd.etaMs,
         }),
       );
-      return run.step(STEP);
+      run.step(STEP);
+      return;
     }
     case 'cancel':
     case 'checkout':
@@ -211,12 +214,14 @@ function apply(run: Run, config: IntersectionConfig, cmd: Cmd): void {
         if (run.ctl[cmd.k === 'cancel' ? 'cancelPriority' : 'checkOut'](vehicle(cmd.v)).ok)
           run.checker.evOutstanding--;
       });
-      return run.step(STEP);
+      run.step(STEP);
+      return;
     case 'op': {
       const timed = config.phases.filter((p) => p.timed);
       const phase = timed[cmd.phase % timed.length]!.id;
       run.act(() => run.ctl.command(cmd.op === 'hold' ? { type: 'hold', phase } : { type: cmd.op }));
-      return run.step(STEP);
+      run.step(STEP);
+      return;
     }
   }
 }
