@@ -4,7 +4,7 @@
  * clock advanced by the step, `heads()` → `setRedYellowGreenState` by link index.
  */
 import type { IntersectionController } from '../../controllers/signals/types.ts';
-import { EvTracker, type EvObservation } from './ev-tracker.ts';
+import { EvPriorityRouter, type PriorityMessage } from './ev-priority.ts';
 import { type IntersectionBinding, detectorKind } from './mapping.ts';
 import { headsToState } from './signal-state.ts';
 import type { TraciClient } from './traci/client.ts';
@@ -36,31 +36,7 @@ export interface BridgeOptions {
   readonly onPriority?: (m: PriorityMessage) => void;
 }
 
-/** Priority messages in the shape a dispatch/GPS system sends them to each intersection. */
-export type PriorityMessage =
-  | {
-      readonly type: 'announce';
-      readonly atS: number;
-      readonly vehicleId: string;
-      readonly routeId: string;
-      readonly stops: readonly { readonly intersection: string; readonly approach: string }[];
-    }
-  | {
-      readonly type: 'request';
-      readonly atS: number;
-      readonly vehicleId: string;
-      readonly routeId: string;
-      readonly intersection: string;
-      readonly approach: string;
-      readonly etaMs: number;
-      readonly distanceM: number;
-    }
-  | {
-      readonly type: 'checkOut';
-      readonly atS: number;
-      readonly vehicleId: string;
-      readonly intersection: string;
-    };
+export type { PriorityMessage };
 
 export interface BridgeResult {
   readonly steps: number;
@@ -77,7 +53,6 @@ export interface BridgeResult {
 }
 
 const STEP_MS = 1000;
-const EV_VARS = [VAR.ROAD_ID, VAR.LANEPOSITION, VAR.SPEED, VAR.ROUTE_INDEX];
 const SIM_VARS = [
   VAR.TIME,
   VAR.DEPARTED_VEHICLES_IDS,
@@ -93,11 +68,6 @@ interface Live {
   readonly presence: Map<string, boolean>;
 }
 
-interface TrackedEv {
-  readonly routeId: string;
-  readonly route: readonly string[];
-}
-
 export async function runBridge(o: BridgeOptions): Promise<BridgeResult> {
   const { client, clock } = o;
   const rejected: Record<string, number> = {};
@@ -105,19 +75,8 @@ export async function runBridge(o: BridgeOptions): Promise<BridgeResult> {
     if (!r.ok && r.error) rejected[r.error.code] = (rejected[r.error.code] ?? 0) + 1;
   };
   const live = await setUp(o);
-  const tracker = new EvTracker(
-    o.intersections.map((x) => ({
-      name: x.binding.mapping.tls,
-      approaches: x.binding.mapping.approaches,
-      detectionRangeM: x.binding.mapping.emergency.detectionRangeM,
-    })),
-  );
-  const byTls = new Map(live.map((l) => [l.x.binding.mapping.tls, l]));
-  const evClasses = new Set(o.intersections.flatMap((x) => x.binding.mapping.emergency.vClasses));
-  const evs = new Map<string, TrackedEv>();
-  const edgeLength = new Map<string, number>();
-  const totals = { steps: 0, departed: 0, arrived: 0, teleports: 0, requests: 0, checkOuts: 0 };
-  const seenEvs: string[] = [];
+  const router = new EvPriorityRouter(client, o.intersections, o.priority !== false, count, o.onPriority);
+  const totals = { steps: 0, departed: 0, arrived: 0, teleports: 0 };
   let timeS = 0;
 
   for (const l of live) l.x.controller.start();
@@ -130,57 +89,10 @@ export async function runBridge(o: BridgeOptions): Promise<BridgeResult> {
     totals.departed += departed.length;
     totals.arrived += list(res, VAR.ARRIVED_VEHICLES_IDS).length;
     totals.teleports += res.number('simulation', '', VAR.TELEPORT_STARTING_VEHICLES_NUMBER) ?? 0;
-    for (const id of list(res, VAR.ARRIVED_VEHICLES_IDS)) evs.delete(id);
-    for (const id of departed) {
-      if (!evClasses.has(await client.vehicle.getVehicleClass(id))) continue;
-      const route = await client.vehicle.getRoute(id);
-      for (const e of route) if (!edgeLength.has(e)) edgeLength.set(e, await client.lane.getLength(`${e}_0`));
-      const routeId = await client.vehicle.getRouteId(id);
-      evs.set(id, { routeId, route });
-      seenEvs.push(id);
-      o.onPriority?.({
-        type: 'announce',
-        atS: timeS,
-        vehicleId: id,
-        routeId,
-        stops: stopsOn(route, o.intersections),
-      });
-      await client.subscribe('vehicle', id, EV_VARS);
-    }
+    router.arrived(list(res, VAR.ARRIVED_VEHICLES_IDS));
+    await router.departed(departed, timeS);
     for (const l of live) feedDetectors(l, res, count);
-    for (const a of tracker.update(clock.now(), observe(res, evs), (e) => edgeLength.get(e) ?? 0)) {
-      o.onPriority?.(
-        a.kind === 'request'
-          ? {
-              type: 'request',
-              atS: timeS,
-              vehicleId: a.vehicleId,
-              routeId: a.routeId,
-              intersection: a.junction,
-              approach: a.approach,
-              etaMs: a.etaMs,
-              distanceM: a.distanceM,
-            }
-          : { type: 'checkOut', atS: timeS, vehicleId: a.vehicleId, intersection: a.junction },
-      );
-      const ctl = byTls.get(a.junction)?.x.controller;
-      if (o.priority !== false && ctl) {
-        if (a.kind === 'request') {
-          totals.requests++;
-          count(
-            ctl.requestPriority({
-              vehicleId: a.vehicleId,
-              routeId: a.routeId,
-              approach: a.approach,
-              etaMs: a.etaMs,
-            }),
-          );
-        } else {
-          totals.checkOuts++;
-          count(ctl.checkOut(a.vehicleId));
-        }
-      }
-    }
+    router.route(res, clock.now(), timeS);
     clock.increment(STEP_MS);
     await applyHeads(client, live);
     o.onStep?.(timeS);
@@ -194,10 +106,10 @@ export async function runBridge(o: BridgeOptions): Promise<BridgeResult> {
     departed: totals.departed,
     arrived: totals.arrived,
     teleports: totals.teleports,
-    priorityRequests: totals.requests,
-    checkOuts: totals.checkOuts,
+    priorityRequests: router.requests,
+    checkOuts: router.checkOuts,
     rejected,
-    emergencyVehicles: seenEvs,
+    emergencyVehicles: router.seen,
   };
 }
 
@@ -247,40 +159,7 @@ async function applyHeads(client: TraciClient, live: readonly Live[]): Promise<v
   }
 }
 
-/** Intersections an EV route crosses, in route order, with the approach it uses at each. */
-export function stopsOn(
-  route: readonly string[],
-  intersections: readonly BridgeIntersection[],
-): { intersection: string; approach: string }[] {
-  const stops: { intersection: string; approach: string }[] = [];
-  for (const edge of route) {
-    for (const x of intersections) {
-      const approach = x.binding.mapping.approaches[edge];
-      if (approach) stops.push({ intersection: x.binding.mapping.tls, approach });
-    }
-  }
-  return stops;
-}
-
 function list(res: SubscriptionResults, variable: number): string[] {
   const v = res.get('simulation', '', variable);
   return Array.isArray(v) ? (v as string[]) : [];
-}
-
-function observe(res: SubscriptionResults, evs: ReadonlyMap<string, TrackedEv>): EvObservation[] {
-  const out: EvObservation[] = [];
-  for (const [vehicleId, ev] of evs) {
-    const roadId = res.string('vehicle', vehicleId, VAR.ROAD_ID);
-    if (roadId === undefined) continue; // not yet inserted / no values this step
-    out.push({
-      vehicleId,
-      routeId: ev.routeId,
-      route: ev.route,
-      routeIndex: res.number('vehicle', vehicleId, VAR.ROUTE_INDEX) ?? 0,
-      roadId,
-      lanePositionM: res.number('vehicle', vehicleId, VAR.LANEPOSITION) ?? 0,
-      speedMs: res.number('vehicle', vehicleId, VAR.SPEED) ?? 0,
-    });
-  }
-  return out;
 }
