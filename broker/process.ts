@@ -8,6 +8,8 @@ export interface BrokerProcess {
   child: ChildProcess;
   mqttPort: number;
   httpPort: number;
+  /** The last 4 kB the process wrote to stderr (crash diagnostics). */
+  stderr(): string;
   stop(): Promise<void>;
 }
 
@@ -46,6 +48,7 @@ export async function spawnBroker(
     child,
     mqttPort: config.mqttPort,
     httpPort: config.httpPort,
+    stderr: () => stderr,
     stop: async () => {
       if (child.exitCode !== null || child.signalCode !== null) return;
       child.kill('SIGTERM');

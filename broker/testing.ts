@@ -93,6 +93,7 @@ export function connackCode(url: string, opts: IClientOptions = {}): Promise<num
       c.end(true);
       resolve(typeof e.code === 'number' ? e.code : -1);
     });
+    c.once('close', () => setTimeout(() => resolve(-1), 200)); // closed without any CONNACK
   });
 }
 

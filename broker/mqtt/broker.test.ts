@@ -168,3 +168,24 @@ describe('rate limit', () => {
     await waitFor(() => got.filter((m) => m.topic.endsWith('gw-1/parking/lot')).length >= 60, 5000, 'all 60');
   });
 });
+
+describe('connection limit', () => {
+  it('refuses connections beyond maxConnections with CONNACK 3 (server unavailable)', async () => {
+    const small = await startTestBroker({
+      limits: { maxPayloadBytes: 4096, maxConnections: 2, ratePerS: 50, burst: 20 },
+    });
+    try {
+      const url = `mqtt://127.0.0.1:${small.mqttPort}`;
+      const creds = await small.addDevice('campus', 'gw-9');
+      const held = [
+        await connectMqtt(url, { ...creds, clientId: 'a' }),
+        await connectMqtt(url, { ...creds, clientId: 'b' }),
+      ];
+      expect(await connackCode(url, { ...creds, clientId: 'c' })).toBe(3);
+      expect(small.counters.get('mqtt.refused.connections')).toBe(1);
+      for (const c of held) c.end(true);
+    } finally {
+      await small.close();
+    }
+  });
+});

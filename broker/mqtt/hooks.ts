@@ -8,6 +8,7 @@ import type { Logger } from 'pino';
 import { type DecodedMessage, decodeMessage } from '../../core/contract/index.ts';
 import { CityEdgeError } from '../../core/errors.ts';
 import { canPublish, canSubscribe } from '../auth/acl.ts';
+import { VerifiedCache } from '../auth/cache.ts';
 import { describe, type Identity } from '../auth/identity.ts';
 import { DUMMY_HASH, verifyPassword } from '../auth/passwords.ts';
 import { looksLikeJwt, type TokenIssuer } from '../auth/tokens.ts';
@@ -39,6 +40,7 @@ const refuse = (returnCode: 3 | 4 | 5, message: string): AuthenticateError =>
 export class BrokerHooks {
   readonly identities = new WeakMap<Client, Identity>();
   private readonly buckets = new WeakMap<Client, TokenBucket>();
+  private readonly verified = new VerifiedCache();
 
   constructor(private readonly deps: HookDeps) {}
 
@@ -82,8 +84,11 @@ export class BrokerHooks {
     }
     const m = DEVICE_USER.exec(username);
     const row = m ? this.deps.accounts.deviceHash(m[1]!, m[2]!) : undefined;
+    if (row?.hash && this.verified.has(row.hash, secret))
+      return { type: 'device', site: m![1]!, device: m![2]!, via: 'password' };
     // Verify against a dummy hash for unknown devices so timing does not reveal which exist.
     const good = await verifyPassword(secret, row?.hash ?? DUMMY_HASH);
+    if (good && row?.hash) this.verified.add(row.hash, secret);
     return good && row?.hash && m
       ? { type: 'device', site: m[1]!, device: m[2]!, via: 'password' }
       : undefined;

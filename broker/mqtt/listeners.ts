@@ -35,8 +35,11 @@ export async function startListeners(
   http: RequestListener,
 ): Promise<Listeners> {
   const servers: (Server | HttpServer)[] = [];
-  const tcp = createTcpServer((socket) => broker.handle(socket));
-  tcp.maxConnections = config.limits.maxConnections;
+  // No Nagle: MQTT packets are small and latency matters more than a few extra TCP segments.
+  const tcp = createTcpServer({ noDelay: true }, (socket) => broker.handle(socket));
+  // Headroom above the broker's own limit so refused clients get CONNACK 3, not a bare reset.
+  const hardCap = config.limits.maxConnections + 100;
+  tcp.maxConnections = hardCap;
   servers.push(tcp);
   const mqttPort = await listen(tcp, config.mqttPort, config.host);
 
@@ -51,9 +54,12 @@ export async function startListeners(
         requestCert: Boolean(config.tls.caFile),
         rejectUnauthorized: false,
       },
-      (socket) => broker.handle(socket),
+      (socket) => {
+        socket.setNoDelay(true);
+        broker.handle(socket);
+      },
     );
-    tls.maxConnections = config.limits.maxConnections;
+    tls.maxConnections = hardCap;
     servers.push(tls);
     tlsPort = await listen(tls, config.tls.port, config.host);
   }
