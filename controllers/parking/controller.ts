@@ -247,11 +247,20 @@ export class ParkingControllerImpl {
   }
 
   event(e: ParkingEvent): void {
-    for (const fn of this.events) fn(e);
+    for (const fn of this.events) this.safely(() => fn(e));
   }
 
   output(o: ParkingOutput): void {
-    for (const fn of this.outputs) fn(o);
+    for (const fn of this.outputs) this.safely(() => fn(o));
+  }
+
+  /** A throwing listener must not stop a barrier machine mid-transition: count it and go on. */
+  private safely(fn: () => void): void {
+    try {
+      fn();
+    } catch {
+      this.rejected.LISTENER_FAILED = (this.rejected.LISTENER_FAILED ?? 0) + 1;
+    }
   }
 
   alarm(a: Omit<Extract<ParkingEvent, { type: 'alarm' }>, 'type' | 'at'>): void {

@@ -1,0 +1,86 @@
+/** The simulator's verdict: ground truth next to what the controller saw, and a few figures. */
+import type {
+  LotConfig,
+  LotCounts,
+  ParkingController,
+  ParkingEvent,
+} from '../../controllers/parking/index.ts';
+import type { SerialSensorBus } from '../../edge/bindings/index.ts';
+import type { LaneCamera } from './cameras.ts';
+import type { SimOptions } from './options.ts';
+import type { Truth } from './types.ts';
+import type { LotWorld } from './world.ts';
+
+export interface SimReport {
+  simulatedMs: number;
+  wallMs: number;
+  speedAchieved: number;
+  truth: Truth;
+  controller: {
+    entries: number;
+    exits: number;
+    counts: LotCounts;
+    alarms: Record<string, number>;
+    reviews: number;
+    rejected: Record<string, number>;
+    fuzzyExitMatches: number;
+    ambiguousExits: number;
+    unmatchedExits: number;
+    meanStayMin: number | null;
+    driftReports: number;
+  };
+  serial: { frames: number; badCrc: number; droppedBytes: number; writeErrors: number };
+  cameras: { hung: number; snapshots: number };
+  ocrWrongReads: number;
+}
+
+export function buildReport(o: {
+  lot: LotConfig;
+  ctl: ParkingController;
+  world: LotWorld;
+  events: ParkingEvent[];
+  cameras: Map<string, LaneCamera>;
+  opts: SimOptions;
+  wallMs: number;
+  ocrWrong: number;
+  writeErrors: number;
+  bus: SerialSensorBus;
+}): SimReport {
+  const snap = o.ctl.snapshot();
+  const log = o.ctl.logTail(1_000_000);
+  const exits = log.filter((r) => r.kind === 'exit');
+  const stays = exits.map((r) => r.stayMs).filter((s): s is number => s !== undefined);
+  const alarms: Record<string, number> = {};
+  for (const e of o.events) if (e.type === 'alarm') alarms[e.code] = (alarms[e.code] ?? 0) + 1;
+  const status = o.bus.status();
+  return {
+    simulatedMs: o.opts.durationMs,
+    wallMs: Math.round(o.wallMs),
+    speedAchieved: Math.round(o.opts.durationMs / o.wallMs),
+    truth: { ...o.world.truth },
+    controller: {
+      entries: log.filter((r) => r.kind === 'entry').length,
+      exits: exits.length,
+      counts: snap.counts,
+      alarms,
+      reviews: o.events.filter((e) => e.type === 'review.requested').length,
+      rejected: snap.rejected,
+      fuzzyExitMatches: exits.filter((r) => r.match === 'fuzzy').length,
+      ambiguousExits: exits.filter((r) => r.match === 'ambiguous').length,
+      unmatchedExits: exits.filter((r) => r.match === 'none').length,
+      meanStayMin: stays.length ? Math.round(stays.reduce((a, b) => a + b, 0) / stays.length / 60_000) : null,
+      driftReports: o.events.filter((e) => e.type === 'occupancy.drift').length,
+    },
+    serial: {
+      frames: status.counters.frames,
+      badCrc: status.counters.badCrc,
+      droppedBytes: status.counters.droppedBytes,
+      writeErrors: o.writeErrors,
+    },
+    cameras: {
+      hung: [...o.cameras.values()].reduce((n, c) => n + (c.flaky?.hung() ?? 0), 0),
+      snapshots: [...o.cameras.values()].reduce((n, c) => n + c.server.requests(), 0),
+    },
+    ocrWrongReads: o.ocrWrong,
+  };
+}
