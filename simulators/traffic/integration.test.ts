@@ -75,3 +75,40 @@ describe('microsim on the example intersections', () => {
     expect(rejected).toEqual({});
   });
 });
+
+describe('microsim on the other example layouts', () => {
+  it('T-junction: the stem phase serves left and right; the FYA left is opposed by EB through', () => {
+    const layout = layoutFromConfig(config('t-junction'));
+    expect(layout.laneGroups.find((g) => g.phase === 4)!.turns).toEqual(['through', 'left', 'right']);
+    const wbl = layout.laneGroups.find((g) => g.phase === 1)!;
+    expect(wbl.opposing).toEqual(['P2']);
+    expect(layout.crosswalks).toEqual([
+      { id: 'X4', phase: 4, signalGroup: 'NB-stem-ped', buttonIds: ['nb-ped'] },
+    ]);
+  });
+
+  it('permissive lefts and peds: Webster fixed-time serves every vehicle and pedestrian', () => {
+    const cfg = config('four-leg-permissive-peds');
+    const layout = layoutFromConfig(cfg);
+    const tl = timingLayoutFromConfig(cfg);
+    // FYA heads follow the opposing through; ped phases get walk + clearance as minimum green.
+    expect(tl.fya).toContainEqual({ signalGroup: 'WB-left', opposingPhase: 2 });
+    expect(tl.phases.find((p) => p.id === 2)!.minGreenS).toBe(20);
+    const demand = {
+      vehPerHour: { ...OFF_PEAK.demand.vehPerHour },
+      pedsPerHour: Object.fromEntries(layout.crosswalks.map((c) => [c.id, 60])),
+    };
+    const w = websterPlan(tl, flowRatiosFromDemand(layout, demand));
+    expect(w.ok).toBe(true);
+    if (!w.ok) return;
+    const r = runSimulation({ layout, demand, seed: 3, durationS: 1800 }, (clock) =>
+      fixedTimePlant(tl, w.value.plan, clock),
+    );
+    expect(r.ok).toBe(true);
+    if (!r.ok) return;
+    expect(r.value.counts.inSystem).toBe(0);
+    expect(r.value.records.pedsServed).toBeGreaterThan(100);
+    // Permissive lefts were served through gaps (they have no protected phase at all).
+    expect(r.value.records.byMovement['eastbound.left']?.n).toBeGreaterThan(0);
+  });
+});

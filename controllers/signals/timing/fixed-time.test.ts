@@ -94,4 +94,15 @@ describe('fixed-time controller', () => {
     expect(headsAt(l, slots, start + 25).P2).toBe('dontWalk');
     expect(headsAt(l, slots, 0).P2).toBe('dontWalk');
   });
+
+  it('shows a flashing yellow arrow only while the opposing through is green, then yellow, then red', () => {
+    const l = nemaEightPhase();
+    l.fya = [{ signalGroup: 'FYA-SB', opposingPhase: 2 }];
+    const slots = cycleSlots(l, plan);
+    const p2 = slots[0]![1]!;
+    expect(headsAt(l, slots, p2.startS + 1)['FYA-SB']).toBe('flashingYellowArrow');
+    expect(headsAt(l, slots, p2.greenEndS + 0.5)['FYA-SB']).toBe('yellow');
+    expect(headsAt(l, slots, p2.endS + 0.5)['FYA-SB']).toBe('red');
+    expect(headsAt(l, slots, 0)['FYA-SB']).toBe('red');
+  });
 });
