@@ -44,7 +44,9 @@ describe('cityedge-edge.service', () => {
     expect(groups).toEqual(expect.arrayContaining(['gpio', 'dialout']));
     expect(u.Service?.Restart).toEqual(['always']);
     expect(u.Service?.EnvironmentFile?.[0]).toMatch(/^\/etc\/cityedge\//);
-    expect(u.Service?.ExecStart?.[0]).toMatch(/ edge --config \/etc\/cityedge\/site\.yaml$/);
+    expect(u.Service?.ExecStart?.[0]).toMatch(
+      /\/opt\/cityedge\/dist\/edge-agent\.mjs --config \/etc\/cityedge\/site\.yaml$/,
+    );
     expect(u.Service?.StandardOutput).toEqual(['journal']);
     expect(u.Install?.WantedBy).toEqual(['multi-user.target']);
   });

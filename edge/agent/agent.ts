@@ -20,9 +20,7 @@ import { createUplink, type Uplink } from '../uplink/uplink.ts';
 import type { Feature, FeatureContext } from './feature.ts';
 import { type Hardware, openHardware } from './hardware.ts';
 import { type AgentLog, createLog } from './log.ts';
-import { startParking } from './parking-feature.ts';
 import { createPublisher } from './publisher.ts';
-import { startSignals } from './signals-feature.ts';
 
 export const AGENT_VERSION = readVersion();
 
@@ -133,11 +131,14 @@ export async function startAgent(resolved: ResolvedConfig, opts: AgentOptions = 
     return err(e);
   };
   if (config.parking) {
+    // Features load lazily: a parking-only Pi never loads the signal controller, and vice versa.
+    const { startParking } = await import('./parking-feature.ts');
     const p = await startParking(ctx);
     if (!p.ok) return fail(p.error);
     features.push(p.value);
   }
   if (config.signals.length > 0) {
+    const { startSignals } = await import('./signals-feature.ts');
     const s = await startSignals(ctx);
     if (!s.ok) return fail(s.error);
     features.push(s.value);
@@ -205,12 +206,17 @@ async function startWatchdogPulse(ctx: FeatureContext): Promise<Result<Watchdog>
 }
 
 function readVersion(): string {
-  try {
-    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
-      version?: string;
-    };
-    return pkg.version ?? '0.0.0';
-  } catch {
-    return '0.0.0';
+  // From source (edge/agent/) or from the bundle (dist/): the package file is two or one levels up.
+  for (const rel of ['../../package.json', '../package.json']) {
+    try {
+      const pkg = JSON.parse(readFileSync(new URL(rel, import.meta.url), 'utf8')) as {
+        name?: string;
+        version?: string;
+      };
+      if (pkg.name === 'cityedge' && pkg.version) return pkg.version;
+    } catch {
+      // try the next location
+    }
   }
+  return '0.0.0';
 }

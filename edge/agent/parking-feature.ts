@@ -112,6 +112,8 @@ async function wireLanes(
       const input = await ctx.hardware.input(`${lane.id}.${field}`, line.value);
       if (!input.ok) return input;
       input.value.onEdge((edge) => handler(edge.value === 1));
+      // At boot the barrier already rests on its closed limit: report levels that are already active.
+      if (input.value.value() === 1) handler(true);
     }
     const outs: [string, number | string | undefined][] = [
       ['barrier', lane.barrier.output],
