@@ -58,6 +58,11 @@ export const laneSchema = z.object({
       travelTimeoutMs: z.number().int().positive().default(6000),
       /** Barrier closes after this long open with nobody on the safety input. */
       maxOpenMs: z.number().int().positive().default(30000),
+      /**
+       * The safety input must read clear this long before it counts as clear (detector-card
+       * "extension"): chatter never yields phantom passages. Occupied edges are never delayed.
+       */
+      safetyClearMs: z.number().int().nonnegative().default(300),
     })
     .prefault({}),
   /** Behaviour on a gate fault / mains loss. Default: exits fail open, entries hold. */

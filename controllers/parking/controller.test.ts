@@ -100,6 +100,7 @@ describe('blocklist, reviews and operator', () => {
     r.ctl.limit('entry-1', 'open', true);
     r.ctl.loop('entry-1', 'safety', true);
     r.ctl.loop('entry-1', 'safety', false);
+    r.clock.increment(300); // the safety input must read clear for timing.safetyClearMs
     expect(r.ofType('entry')[0]?.record).toMatchObject({
       plate: 'ABCD123',
       decision: 'operator-approved',
@@ -142,10 +143,12 @@ describe('blocklist, reviews and operator', () => {
     r.ctl.loop('entry-1', 'safety', true);
     r.ctl.loop('entry-1', 'arming', true); // the follower
     r.ctl.loop('entry-1', 'safety', false);
+    r.clock.increment(400);
     r.ctl.limit('entry-1', 'open', false);
     r.ctl.loop('entry-1', 'arming', false);
     r.ctl.loop('entry-1', 'safety', true);
     r.ctl.loop('entry-1', 'safety', false);
+    r.clock.increment(400);
     expect(r.ofType('alarm').map((a) => a.code)).toEqual(['tailgate']);
     expect(r.ofType('entry').map((e) => [e.record.plate, e.record.decision, e.record.flags])).toEqual([
       ['ABCD123', 'registered', []],
@@ -199,6 +202,27 @@ describe('disabled bays', () => {
     r.ctl.bayCameraRead('D03', read('NEWP 111'));
     expect(r.ofType('alarm')).toEqual([]);
     expect(r.ctl.registerVehicle({ plate: 'X', category: 'alien' }).ok).toBe(false);
+  });
+});
+
+describe('safety input filtering', () => {
+  it('chatter on the safety loop yields no phantom passage and never a lower while occupied', () => {
+    const r = rig();
+    r.ctl.loop('exit-1', 'arming', true);
+    r.ctl.plateRead('exit-1', read('ABCD 123'));
+    r.ctl.limit('exit-1', 'closed', false);
+    r.ctl.limit('exit-1', 'open', true);
+    r.ctl.loop('exit-1', 'arming', false);
+    for (let i = 0; i < 20; i++) {
+      r.ctl.loop('exit-1', 'safety', i % 2 === 0);
+      r.clock.increment(120);
+    }
+    r.ctl.loop('exit-1', 'safety', false);
+    expect(r.ofType('exit')).toEqual([]);
+    expect(r.outputs.filter((o) => o.type === 'barrier.lower')).toEqual([]);
+    r.clock.increment(300);
+    expect(r.ofType('exit')).toHaveLength(1);
+    expect(r.outputs.at(-1)).toEqual({ type: 'barrier.lower', laneId: 'exit-1' });
   });
 });
 

@@ -46,6 +46,8 @@ export class ParkingControllerImpl {
   private readonly outputs = new Set<Listener<ParkingOutput>>();
   private readonly events = new Set<Listener<ParkingEvent>>();
   private readonly expecting = new Set<string>();
+  /** Pending 'safety clear' per lane (see `timing.safetyClearMs`). */
+  private readonly safetyClear = new Map<string, unknown>();
   private reviewSeq = 0;
   /** Set when the machine refuses the operator command being executed (see operator.ts). */
   refusedDuringCommand = false;
@@ -121,7 +123,24 @@ export class ParkingControllerImpl {
   loop(laneId: string, which: 'arming' | 'safety', on: boolean): InputResult {
     const lane = this.lane(laneId);
     if (!lane) return this.reject('LANE_UNKNOWN', `unknown lane "${laneId}"`);
-    lane.send({ type: which === 'arming' ? 'loop.arming' : 'loop.safety', on });
+    if (which === 'arming') {
+      lane.send({ type: 'loop.arming', on });
+      return { ok: true };
+    }
+    const pending = this.safetyClear.get(laneId);
+    if (pending !== undefined) {
+      this.opts.clock.clearTimeout(pending);
+      this.safetyClear.delete(laneId);
+    }
+    const delay = lane.config.timing.safetyClearMs;
+    if (on || delay === 0) lane.send({ type: 'loop.safety', on });
+    else {
+      const timer = this.opts.clock.setTimeout(() => {
+        this.safetyClear.delete(laneId);
+        lane.send({ type: 'loop.safety', on: false });
+      }, delay);
+      this.safetyClear.set(laneId, timer);
+    }
     return { ok: true };
   }
 

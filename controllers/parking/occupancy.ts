@@ -54,7 +54,8 @@ interface BayState extends BayView {
 }
 
 export interface OccupancyHooks {
-  bayStatus(bay: BayView, previous: BayStatus): void;
+  /** `violationCleared`: the bay had a disabled-bay violation that ended with this change. */
+  bayStatus(bay: BayView, previous: BayStatus, violationCleared: boolean): void;
   drift(counts: LotCounts, corrected: boolean): void;
 }
 
@@ -211,8 +212,9 @@ export class Occupancy {
     const previous = bay.status;
     bay.status = effective;
     bay.reason = effectiveReason;
-    if (effective !== 'occupied') bay.violation = false;
-    this.hooks.bayStatus(view(bay), previous);
+    const violationCleared = bay.violation && effective !== 'occupied';
+    if (violationCleared) bay.violation = false;
+    this.hooks.bayStatus(view(bay), previous, violationCleared);
     this.checkDrift();
   }
 
