@@ -186,7 +186,7 @@ function buildMicrosim(
       lane.queueM += v.lengthM + JAM_GAP_M;
       lane.ready += 1;
     }
-    for (const ev of [...lane.evs]) {
+    for (const ev of lane.evs.length > 0 ? [...lane.evs] : lane.evs) {
       const dep = ev.tArrS < t1S ? evDeparture(ev, lane, tS) : undefined;
       if (dep !== undefined && dep < t1S) depart(ev, dep, false);
     }
