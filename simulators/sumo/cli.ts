@@ -166,7 +166,7 @@ export function registerSumoSim(sim: Command): void {
     .command('report')
     .description('SUMO static and actuated programs vs CityEdge: delay, p95, halts, EV travel time and delay')
     .option('--duration <s>', 'demand duration per scenario', '1800')
-    .option('--seeds <n>', 'seeds per scenario (trips pooled)', '1')
+    .option('--seeds <n>', 'seeds per scenario (trips pooled)', '3')
     .option('--only <names>', 'comma-separated subset: offpeak,peak,unbalanced,emergency,corridor')
     .action(
       guarded(async (flags: { duration: string; seeds: string; only?: string }) => {

@@ -19,6 +19,7 @@ describe('tripinfo metrics', () => {
       durationS: 40,
       timeLossS: 12.5,
       halts: 1,
+      routeLengthM: 600,
       departEdge: 'W_in',
     });
     expect(trips[1]?.departEdge).toBe('N1_J1');
@@ -34,6 +35,7 @@ describe('tripinfo metrics', () => {
       evCount: 1,
       evMeanTravelS: 50,
       evMeanDelayS: 4,
+      evMeanFreeFlowS: 46,
     });
   });
 

@@ -11,6 +11,7 @@ export interface Trip {
   readonly durationS: number;
   readonly timeLossS: number;
   readonly halts: number;
+  readonly routeLengthM: number;
   /** Edge the vehicle departed from (from `departLane`), to tell cross-street from arterial traffic. */
   readonly departEdge: string;
 }
@@ -30,6 +31,7 @@ export function parseTripinfo(xml: string): Trip[] {
       durationS: Number(attr(tag, 'duration')),
       timeLossS: Number(attr(tag, 'timeLoss')),
       halts: Number(attr(tag, 'waitingCount')),
+      routeLengthM: Number(attr(tag, 'routeLength')),
       departEdge: (attr(tag, 'departLane') ?? '').replace(/_\d+$/, ''),
     });
   }
@@ -60,6 +62,8 @@ export interface TripSummary {
   readonly evCount: number;
   readonly evMeanTravelS: number;
   readonly evMeanDelayS: number;
+  /** EV travel time with zero time loss (travel minus timeLoss): the floor no signal can beat. */
+  readonly evMeanFreeFlowS: number;
 }
 
 /** Summary over general traffic; EVs (vType `ev`) are reported separately. */
@@ -75,6 +79,7 @@ export function summarize(trips: readonly Trip[], isEv = (t: Trip) => t.vType ==
     evCount: evs.length,
     evMeanTravelS: mean(evs.map((t) => t.durationS)),
     evMeanDelayS: mean(evs.map((t) => t.timeLossS)),
+    evMeanFreeFlowS: mean(evs.map((t) => t.durationS - t.timeLossS)),
   };
 }
 

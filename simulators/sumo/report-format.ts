@@ -97,6 +97,12 @@ export function checkTargets(rows: readonly ReportRow[]): TargetCheck[] {
       measured: `${f1(cor.summary.evMeanTravelS)} s vs ${f1(corNo.summary.evMeanTravelS)} s (${gain.toFixed(1)}% shorter)`,
       met: gain >= 40,
     });
+    const floor = cor.summary.evMeanFreeFlowS;
+    out.push({
+      name: 'corridor EV travel time: best possible with zero EV delay (context)',
+      measured: `${f1(floor)} s = at most ${pct(floor, corNo.summary.evMeanTravelS).toFixed(1)}% shorter than without priority`,
+      met: undefined,
+    });
     out.push({
       name: 'corridor cross-street delay with priority (reported)',
       measured: `${f1(cor.crossDelayS)} s vs ${f1(corNo.crossDelayS)} s without`,
