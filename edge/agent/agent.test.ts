@@ -65,6 +65,7 @@ hardware:
   profile: simulated
   serial: { path: ${pty.devicePath}, baudRate: 115200 }
   debounceMs: 0
+  simulatorPort: 0
 mqtt: { url: "mqtt://127.0.0.1:${port}", reconnectPeriodMs: 300 }
 queue: { path: ${join(dir, 'outbox.db')} }
 health: { intervalS: 1 }
@@ -168,5 +169,19 @@ describe('edge agent (simulated profile)', () => {
     // Timestamps leave the box as wall-clock epoch ms, not monotonic ms.
     expect(Math.abs((codes.at(-1)?.ts ?? 0) - Date.now())).toBeLessThan(60_000);
     gpio.drive(40, 0);
+  });
+
+  it('lets an out-of-process simulator drive inputs and read outputs over HTTP', async () => {
+    const port = agent.simulatorPort();
+    expect(port).toBeGreaterThan(0);
+    const base = `http://127.0.0.1:${port}/gpio`;
+    const put = await fetch(`${base}/40`, { method: 'PUT', body: '1' });
+    expect(await put.json()).toEqual({ line: 40, level: 1 });
+    expect(gpio.level(40)).toBe(1);
+    const all = (await (await fetch(base)).json()) as { lines: Record<string, number> };
+    expect(all.lines['22']).toBe(gpio.level(22));
+    expect((await fetch(`${base}/40`, { method: 'PUT', body: 'high' })).status).toBe(400);
+    expect((await fetch(`${base}/99`)).status).toBe(400);
+    await fetch(`${base}/40`, { method: 'PUT', body: '0' });
   });
 });

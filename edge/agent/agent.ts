@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { type CityEdgeError, err, ok, type Result } from '../../core/errors.ts';
+import { CityEdgeError, err, ok, type Result } from '../../core/errors.ts';
 import {
   type Clock,
   type GpioBackend,
@@ -37,6 +37,8 @@ export interface Agent {
   readonly queue: DurableQueue;
   readonly hardware: Hardware;
   readonly features: Feature[];
+  /** Port of the simulated-GPIO HTTP endpoint, when enabled. */
+  simulatorPort(): number | null;
   /** Non-fatal errors by code since start. */
   errors(): Record<string, number>;
   stop(): Promise<void>;
@@ -143,6 +145,15 @@ export async function startAgent(resolved: ResolvedConfig, opts: AgentOptions = 
     if (!s.ok) return fail(s.error);
     features.push(s.value);
   }
+  let simPort: { port: number; close(): Promise<void> } | null = null;
+  if (config.hardware.simulatorPort !== undefined && hardware.simulated) {
+    const { startSimulatorPort } = await import('./sim-port.ts');
+    try {
+      simPort = await startSimulatorPort(hardware.simulated, config.hardware.simulatorPort);
+    } catch (e) {
+      return fail(new CityEdgeError('CONFIG_SIM_PORT', `hardware.simulatorPort: ${String(e)}`));
+    }
+  }
   uplink.start();
 
   const timers = startTimers(ctx, queue, features, uplink);
@@ -155,10 +166,12 @@ export async function startAgent(resolved: ResolvedConfig, opts: AgentOptions = 
     queue,
     hardware,
     features,
+    simulatorPort: () => simPort?.port ?? null,
     errors: () => ({ ...errors, ...publisher.errors() }),
     async stop() {
       for (const t of timers) clearInterval(t);
       await watchdog?.value.stop();
+      await simPort?.close();
       for (const f of features)
         await f.stop().catch((e: unknown) => log.error({ err: String(e) }, 'feature stop'));
       queue.flush();
