@@ -108,16 +108,15 @@ const greenExits = [
 /**
  * Detector changes restart the passage (gap) timer through a sibling transition, so only the gap
  * region is re-entered (a `reenter` on the region would re-enter the whole parallel green state).
+ * Inputs that do not touch the green fall through to the root, which only records them.
  */
-const gapInputs = {
-  'detector.on': [
-    { guard: 'extendsGreen', target: 'check', actions: 'trackDetectorOn' },
-    { actions: 'trackDetectorOn' },
-  ],
-  'detector.off': [
-    { guard: 'extendsGreen', target: 'check', actions: 'trackDetectorOff' },
-    { actions: 'trackDetectorOff' },
-  ],
+const gapOn = {
+  'detector.on': { guard: 'extendsGreen', target: 'check', actions: 'trackDetectorOn' },
+} as const;
+// Only `held` can see an extending detector go off: `check` sends any occupied green to `held`.
+const gapOnOff = {
+  ...gapOn,
+  'detector.off': { guard: 'extendsGreen', target: 'check', actions: 'trackDetectorOff' },
 } as const;
 
 const greenState = {
@@ -140,9 +139,9 @@ const greenState = {
       initial: 'check',
       states: {
         check: { always: [{ guard: 'greenOccupied', target: 'held' }, { target: 'running' }] },
-        running: { entry: 'clearGapExpired', after: { passage: { target: 'expired' } }, on: gapInputs },
-        held: { entry: 'clearGapExpired', on: gapInputs },
-        expired: { entry: 'markGapExpired', on: gapInputs },
+        running: { entry: 'clearGapExpired', after: { passage: { target: 'expired' } }, on: gapOn },
+        held: { entry: 'clearGapExpired', on: gapOnOff },
+        expired: { entry: 'markGapExpired', on: gapOn },
       },
     },
     max: {
