@@ -2,12 +2,13 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { createIntersectionController, parseIntersectionConfig } from '../../controllers/signals/index.ts';
 import { timingLayoutFromConfig } from '../../controllers/signals/timing/from-config.ts';
+import { createAdaptiveTiming, type RetimeDecision } from '../../controllers/signals/timing/adaptive.ts';
 import { websterPlan } from '../../controllers/signals/timing/webster.ts';
 import { controllerPlant } from './adapters/controller.ts';
 import { fixedTimePlant } from './adapters/fixed-time.ts';
 import { layoutFromConfig } from './layout.ts';
 import { flowRatiosFromDemand, runSimulation } from './run.ts';
-import { evScenario, OFF_PEAK, PEAK } from './scenarios.ts';
+import { evScenario, OFF_PEAK, PEAK, UNBALANCED } from './scenarios.ts';
 
 function config(name: string) {
   const url = new URL(`../../controllers/signals/examples/${name}.yaml`, import.meta.url);
@@ -73,6 +74,48 @@ describe('microsim on the example intersections', () => {
     expect(r.value.counts.departed).toBe(r.value.counts.generated);
     expect(r.value.records.evDelays).toHaveLength(4);
     expect(rejected).toEqual({});
+  });
+});
+
+describe('retiming the real controller from simulated detectors', () => {
+  it('applies in-bounds plans that favour the heavier side street', () => {
+    const cfg = config('four-leg-protected');
+    const layout = layoutFromConfig(cfg);
+    const decisions: RetimeDecision[] = [];
+    const results: boolean[] = [];
+    const r = runSimulation({ layout, demand: UNBALANCED.demand, seed: 2, durationS: 1800 }, (clock) => {
+      const ctl = createIntersectionController(cfg, { clock });
+      const adaptive = createAdaptiveTiming(cfg);
+      ctl.onCycle((m) => {
+        const d = adaptive.cycle(m.endMs, m.phases);
+        if (!d) return;
+        decisions.push(d);
+        results.push(ctl.applyTiming(d.controllerPlan).ok);
+      });
+      const p = controllerPlant(ctl);
+      return {
+        ...p,
+        detector: (id, on) => {
+          adaptive.edge(id, on, clock.now());
+          p.detector(id, on);
+        },
+      };
+    });
+    expect(r.ok).toBe(true);
+    expect(decisions.length).toBeGreaterThan(3);
+    expect(results.every(Boolean)).toBe(true);
+    const last = decisions.at(-1)!;
+    // Unbalanced demand: northbound ×1.3, southbound ×0.35 → phase 4 (NB) measured heavier than 8 (SB).
+    expect(last.flowsPcePerHour.P4!).toBeGreaterThan(2 * last.flowsPcePerHour.P8!);
+    expect(last.flowsPcePerHour.P2!).toBeGreaterThan(1.5 * last.flowsPcePerHour.P6!);
+    // Green follows: eastbound (2) over westbound (6), northbound (4) over southbound (8).
+    expect(last.plan.greensS[2]!).toBeGreaterThan(last.plan.greensS[6]! + 5);
+    expect(last.plan.greensS[4]!).toBeGreaterThan(last.plan.greensS[8]! + 3);
+    for (const p of cfg.phases.filter((q) => q.timed)) {
+      const g = last.controllerPlan.maxGreenS![p.id]!;
+      expect(g * 1000).toBeGreaterThanOrEqual(p.maxGreenBoundsMs[0]);
+      expect(g * 1000).toBeLessThanOrEqual(p.maxGreenBoundsMs[1]);
+    }
   });
 });
 
