@@ -124,9 +124,9 @@ async function linksCommand(flags: {
     for (const id of ids) {
       const links = await client.trafficLight.getControlledLinks(id);
       console.log(`TLS ${id}: ${links.length} links`);
-      links.forEach((l, i) =>
-        console.log(`  ${String(i).padStart(3)}  ${l.map((x) => `${x.fromLane} -> ${x.toLane}`).join(', ')}`),
-      );
+      for (const [i, l] of links.entries()) {
+        console.log(`  ${String(i).padStart(3)}  ${l.map((x) => `${x.fromLane} -> ${x.toLane}`).join(', ')}`);
+      }
     }
     await client.close();
   } finally {

@@ -12,7 +12,7 @@ import {
   encodeVariableCommand,
   readStatus,
 } from './codec.ts';
-import { CMD, GET, SET, VAR } from './constants.ts';
+import { CMD } from './constants.ts';
 import { type ConnectOptions, TraciConnection } from './connection.ts';
 import { TraciError } from './errors.ts';
 import type { TraciTransport } from './types.ts';

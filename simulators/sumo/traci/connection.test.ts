@@ -18,7 +18,7 @@ async function fakeSumo(reply: (request: Buffer, socket: Socket) => Buffer[] | u
         const msg = buf.subarray(0, buf.readInt32BE(0));
         buf = buf.subarray(msg.length);
         const chunks = reply(msg, socket) ?? [];
-        chunks.forEach((c, i) => setTimeout(() => socket.write(c), i * 5));
+        for (const [i, c] of chunks.entries()) setTimeout(() => socket.write(c), i * 5);
       }
     });
   });
