@@ -134,6 +134,10 @@ describe('emergency-vehicle priority', () => {
     expect(greens(r.ctl.heads())).toEqual(['EB-through', 'WB-through']);
     const codes = log.events.map((e) => e.code);
     for (const c of [102, 105, 107, 111, 104]) expect(codes).toContain(c);
+    // Preempt number 3 (ev-nb) on every preempt record.
+    expect(new Set(log.events.filter((e) => e.code >= 102 && e.code <= 111).map((e) => e.param))).toEqual(
+      new Set([3]),
+    );
     const pre = log.cycles.flatMap((c) => c.preemptions);
     expect(pre.map((p) => p.vehicleId)).toEqual(['amb-1']);
     expect(pre[0]?.durationMs).toBeGreaterThan(8000); // at least the dwell

@@ -78,6 +78,7 @@ class Controller implements IntersectionController {
   private running = false;
   private dwelling = false;
   private exiting = false;
+  private dwellNumber = 0;
 
   constructor(
     readonly config: IntersectionConfig,
@@ -107,9 +108,9 @@ class Controller implements IntersectionController {
       served: (vehicleId, ms) => this.meter.preemption(vehicleId, ms),
       maxPresence: (vehicleId) =>
         this.alarm({
-          kind: 'detectorStuckOn',
+          kind: 'preemptMaxPresence',
           atMs: this.clock.now(),
-          message: `preempt for ${vehicleId} exceeded its maximum presence`,
+          message: `preempt for ${vehicleId} exceeded its maximum presence (NTCIP 1202)`,
           latched: false,
         }),
     });
@@ -313,9 +314,11 @@ class Controller implements IntersectionController {
     const dwelling = s.matches({ preemption: 'dwell' });
     const exiting = s.matches({ preemption: 'exitYellow' });
     const head = s.context.preempts[0];
-    const n = head ? this.config.preemption.findIndex((p) => p.id === head.preemptId) + 1 : 0;
-    if (dwelling && !this.dwelling) this.log(HiRes.PREEMPT_BEGIN_DWELL, n);
-    if (exiting && !this.exiting) this.log(HiRes.PREEMPT_BEGIN_EXIT, n);
+    if (dwelling && head)
+      this.dwellNumber = this.config.preemption.findIndex((p) => p.id === head.preemptId) + 1;
+    if (dwelling && !this.dwelling) this.log(HiRes.PREEMPT_BEGIN_DWELL, this.dwellNumber);
+    // The served preempt has left the queue by the exit interval: report the one that dwelt.
+    if (exiting && !this.exiting) this.log(HiRes.PREEMPT_BEGIN_EXIT, this.dwellNumber);
     this.dwelling = dwelling;
     this.exiting = exiting;
   }

@@ -146,7 +146,8 @@ export type SafetyAlarmKind =
   | 'detectorStuckOn'
   | 'detectorChatter'
   | 'detectorSilent'
-  | 'detectorRecovered';
+  | 'detectorRecovered'
+  | 'preemptMaxPresence';
 
 export interface SafetyAlarm {
   kind: SafetyAlarmKind;
