@@ -94,7 +94,12 @@ export const lotSchema = z
         sensorSilenceMs: z.number().int().positive().default(600_000),
         /** Gate count vs bay count differences shorter than this are cars in transit. */
         driftGraceMs: z.number().int().positive().default(300_000),
-        /** |gate − bays| above this is reported as drift. */
+        /**
+         * Time to drive from the entry to a bay, or from a bay to the exit: entries and bay
+         * releases this recent explain a gate/bay difference.
+         */
+        transitMs: z.number().int().nonnegative().default(180_000),
+        /** |gate − bays| above this (beyond cars in transit) is reported as drift. */
         driftTolerance: z.number().int().nonnegative().default(0),
         /** report: only report drift; correct: also reset the gate count to the bay count. */
         reconcile: z.enum(['report', 'correct']).default('report'),

@@ -102,6 +102,25 @@ describe('gate count reconciled with bay sensors', () => {
     expect(drifts[0]?.corrected).toBe(false);
   });
 
+  it('busy traffic (always some car between gate and bay) is not drift', () => {
+    const { occ, clock, drifts, allFree, lot } = setup((l) => {
+      l.occupancy.sensorSilenceMs = 10_000_000;
+    });
+    allFree();
+    // A car enters every 30 s and parks 45 s later: the gate count is ahead of the bays for 20 min.
+    for (let i = 0; i < 40; i++) {
+      occ.gatePassed(1);
+      const sensor = lot.bays[i % lot.bays.length]!.sensor;
+      clock.setTimeout(() => occ.reading(sensor, { occupied: true }), 45_000);
+      clock.increment(30_000);
+      expect(occ.counts().drift).toBeGreaterThan(0);
+    }
+    clock.increment(120_000);
+    clock.increment(3_000); // SimulatedClock starts timers set inside a flush at the flush's end time
+    expect(occ.counts().drift).toBe(0);
+    expect(drifts).toEqual([]);
+  });
+
   it('reconcile=correct resets the gate count to the bay count', () => {
     const { occ, clock, drifts, allFree } = setup((l) => {
       l.occupancy.reconcile = 'correct';

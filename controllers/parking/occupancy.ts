@@ -73,6 +73,9 @@ export class Occupancy {
   private readonly bySensor = new Map<string, BayState>();
   private gateCount = 0;
   private driftTimer: unknown = null;
+  /** Recent gate entries and bay releases (epoch ms): cars between a gate and a bay. */
+  private recentEntries: number[] = [];
+  private recentFrees: number[] = [];
 
   constructor(
     private readonly lot: LotConfig,
@@ -160,6 +163,7 @@ export class Occupancy {
   /** A vehicle crossed an entry (+1) or exit (−1) gate. */
   gatePassed(delta: 1 | -1): void {
     this.gateCount = Math.max(0, this.gateCount + delta);
+    if (delta === 1) this.recentEntries.push(this.clock.now());
     this.checkDrift();
   }
 
@@ -212,6 +216,7 @@ export class Occupancy {
     const previous = bay.status;
     bay.status = effective;
     bay.reason = effectiveReason;
+    if (previous === 'occupied' && effective === 'free') this.recentFrees.push(this.clock.now());
     const violationCleared = bay.violation && effective !== 'occupied';
     if (violationCleared) bay.violation = false;
     this.hooks.bayStatus(view(bay), previous, violationCleared);
@@ -232,14 +237,29 @@ export class Occupancy {
     bay.debounce = null;
   }
 
+  /** Drift not explained by cars in transit (entered but not parked yet, or left a bay but not the lot). */
   private outOfTolerance(): boolean {
+    const { drift } = this.counts();
+    if (drift === null) return false;
+    const since = this.clock.now() - this.lot.occupancy.transitMs;
+    this.recentEntries = this.recentEntries.filter((t) => t > since);
+    this.recentFrees = this.recentFrees.filter((t) => t > since);
+    const tol = this.lot.occupancy.driftTolerance;
+    return drift > this.recentEntries.length + tol || drift < -this.recentFrees.length - tol;
+  }
+
+  /** |gate − bays| beyond the tolerance, explained or not. */
+  private rawDrift(): boolean {
     const { drift } = this.counts();
     return drift !== null && Math.abs(drift) > this.lot.occupancy.driftTolerance;
   }
 
-  /** Differences shorter than the grace period are cars between the gate and a bay. */
+  /**
+   * Differences shorter than the grace period, or explained by recent entries / bay releases, are
+   * cars between a gate and a bay. The check re-arms while any difference remains.
+   */
   private checkDrift(): void {
-    if (!this.outOfTolerance()) {
+    if (!this.rawDrift()) {
       if (this.driftTimer !== null) this.clock.clearTimeout(this.driftTimer);
       this.driftTimer = null;
       return;
@@ -247,13 +267,14 @@ export class Occupancy {
     if (this.driftTimer !== null) return;
     this.driftTimer = this.clock.setTimeout(() => {
       this.driftTimer = null;
-      if (!this.outOfTolerance()) return;
-      const before = this.counts();
-      const correct =
-        this.lot.occupancy.reconcile === 'correct' && this.lot.bays.length === this.lot.capacity;
-      if (correct) this.gateCount = before.bayOccupied;
-      this.hooks.drift(before, correct);
-      if (!correct) this.checkDrift(); // keep reporting while it persists
+      if (this.outOfTolerance()) {
+        const before = this.counts();
+        const correct =
+          this.lot.occupancy.reconcile === 'correct' && this.lot.bays.length === this.lot.capacity;
+        if (correct) this.gateCount = before.bayOccupied;
+        this.hooks.drift(before, correct);
+      }
+      this.checkDrift(); // keep watching while a difference persists
     }, this.lot.occupancy.driftGraceMs);
   }
 }

@@ -20,7 +20,7 @@ import {
   type SerialSensorBus,
 } from '../../edge/bindings/index.ts';
 import { createRng } from '../camera/index.ts';
-import { FaultyLines } from '../faults/index.ts';
+import { FaultyLines, corruptingSink } from '../faults/index.ts';
 import { type LaneCamera, TruthBook, startLaneCamera } from './cameras.ts';
 import { bindController } from './bind.ts';
 import { pace, simClock } from './clock.ts';
@@ -63,10 +63,14 @@ export async function runInProcess(
     const fd = openSync(pty.peerPath, 'w');
     cleanups.push(() => closeSync(fd));
     let writeErrors = 0;
-    const sendFrame = (frame: Buffer) =>
-      write(fd, frame, (e) => {
-        if (e) writeErrors++;
-      });
+    const line = corruptingSink(
+      (frame) =>
+        write(fd, frame, (e) => {
+          if (e) writeErrors++;
+        }),
+      { rate: opts.rates.serialByteError, rng: createRng(opts.seed ^ 0xb17) },
+    );
+    const sendFrame = line.send;
     const cameras = new Map<string, LaneCamera>();
     for (const lane of lot.lanes) {
       const cam = await startLaneCamera(lane.id, truthBook, { timeoutRate: opts.rates.cameraTimeout, rng });

@@ -83,15 +83,17 @@ export class LaneSim {
     this.waiting = false;
     if (this.patience !== null) this.clock.clearTimeout(this.patience);
     this.patience = null;
+    // Followers tailgate into the lot; on the way out each car leaves on its own.
+    const follower = this.lane.direction === 'entry' ? car.follower : undefined;
     this.clock.setTimeout(() => {
       this.gpio.drive(this.arming, 0);
       this.gpio.drive(this.safety, 1);
-      if (car.follower) this.clock.setTimeout(() => this.gpio.drive(this.arming, 1), FOLLOW_MS);
+      if (follower) this.clock.setTimeout(() => this.gpio.drive(this.arming, 1), FOLLOW_MS);
       this.clock.setTimeout(() => {
         this.gpio.drive(this.safety, 0);
         this.onLoop = null;
         this.hooks.passed(car);
-        if (car.follower) this.tailgate(car.follower);
+        if (follower) this.tailgate(follower);
         else this.next();
       }, CROSS_MS);
     }, REACTION_MS);

@@ -43,6 +43,8 @@ export const simOptionsSchema = z.object({
       sensorDropout: rate.default(0),
       /** A lane camera snapshot times out. */
       cameraTimeout: rate.default(0),
+      /** Each byte on the bay-sensor bus is corrupted (one bit flipped) with this probability. */
+      serialByteError: rate.default(0),
     })
     .prefault({}),
   dropoutMs: z
