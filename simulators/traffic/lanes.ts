@@ -14,6 +14,13 @@ export const RED_RUN_WINDOW_S = 2;
 export const JAM_GAP_M = 2.5;
 /** Minimum headway between successive arrivals in one lane (no overtaking within a lane). */
 export const MIN_FOLLOW_S = 1;
+/**
+ * A standing queue starts moving from the front: the start-up wave runs back at roughly one jam
+ * spacing (≈ 7 m) per driver reaction (≈ 1.4 s), ≈ 5 m/s; a queue then passes a loop at a low
+ * discharge speed (≈ 6 m/s), so the loop pulses instead of staying on.
+ */
+export const START_WAVE_MPS = 5;
+export const QUEUE_PASS_MPS = 6;
 /** Held this long behind the stop line or the queue, a vehicle has come to a halt. */
 export const STOP_DELAY_S = 2;
 
@@ -60,6 +67,7 @@ export interface Lane {
   prevPerm: Permission;
   yellowStartS: number;
   redStartS: number;
+  greenStartS: number;
   sneakers: number;
   greenS: number;
   busyS: number;
@@ -81,6 +89,7 @@ export function makeLane(group: LaneGroup, index: number): Lane {
     prevPerm: 'stop',
     yellowStartS: Number.NEGATIVE_INFINITY,
     redStartS: Number.NEGATIVE_INFINITY,
+    greenStartS: Number.NEGATIVE_INFINITY,
     sneakers: 0,
     greenS: 0,
     busyS: 0,
@@ -101,6 +110,7 @@ export function setPermission(lane: Lane, perm: Permission, tS: number): void {
   if (moving && !wasMoving) {
     // A standing queue starts up; a lane with nobody waiting has no start-up loss.
     lane.dischargeFromS = lane.ready > lane.head ? tS + STARTUP_LOST_S : Number.NEGATIVE_INFINITY;
+    lane.greenStartS = tS;
     lane.sneakers = 0;
   }
   if (perm === 'yellow') lane.yellowStartS = tS;
@@ -164,4 +174,10 @@ export function evDeparture(v: Veh, lane: Lane, tS: number): number | undefined 
   if (lane.perm === 'go' || lane.perm === 'permissive') return dep;
   if (lane.perm === 'yellow' && dep <= lane.yellowStartS + YELLOW_USE_S) return dep;
   return undefined;
+}
+
+/** Whether the queue over a loop `distanceM` upstream has started to move (start-up wave arrived). */
+export function queueMovingAt(lane: Lane, distanceM: number, tS: number): boolean {
+  const moving = lane.perm === 'go' || lane.perm === 'permissive';
+  return moving && tS >= lane.greenStartS + distanceM / START_WAVE_MPS;
 }

@@ -148,6 +148,22 @@ describe('microsim', () => {
     expect(stop.filter((e) => e.on).length).toBe(1);
   });
 
+  it('holds the advance loop on under a standing queue, then pulses once the queue moves over it', () => {
+    const { sim, edges } = run({ demand: { vehPerHour: { 'EB.through': 1500 } }, durationS: 200 }, (t) => ({
+      A: t < 120_000 ? 'red' : 'green',
+    }));
+    sim.runUntil(200);
+    const adv = edges.filter((e) => e.id === 'eb-adv');
+    const duringRed = adv.filter((e) => e.tMs > 60_000 && e.tMs < 120_000);
+    expect(duringRed).toEqual([]); // on since the queue reached 40 m, never off while red
+    expect(adv.filter((e) => e.tMs <= 60_000).at(-1)?.on).toBe(true);
+    // Start-up wave reaches 40 m about 8 s into green; then one pulse per discharging vehicle.
+    const green = adv.filter((e) => e.tMs >= 120_000 && e.tMs < 160_000);
+    expect(green[0]!.on).toBe(false);
+    expect(green[0]!.tMs).toBeGreaterThan(127_000);
+    expect(green.filter((e) => e.on).length).toBeGreaterThan(8);
+  });
+
   it('classifies vehicles from a dual-loop count station within the bins', () => {
     const { sim, edges } = run({ demand: { vehPerHour: { 'EB.through': 400 } }, durationS: 1800 }, () => ({
       A: 'green',

@@ -7,6 +7,8 @@ import {
   makeLane,
   MIN_FOLLOW_S,
   permissionOf,
+  QUEUE_PASS_MPS,
+  queueMovingAt,
   satHeadwayS,
   setPermission,
   STOP_DELAY_S,
@@ -168,8 +170,14 @@ function buildMicrosim(
     } else {
       lane.lastDepS = depS;
       lane.head += 1;
-      lane.queueM -= v.lengthM + JAM_GAP_M;
       if (lane.perm !== 'stop') lane.busyS += satHeadwayS(v, lane.group);
+      // The queue moves up one place: a loop it covers sees one vehicle pass at queue speed.
+      for (const d of lane.group.lanes[lane.index]!.detectors) {
+        if (d.role === 'advance' && lane.queueM >= d.distanceM && queueMovingAt(lane, d.distanceM, depS)) {
+          bank.pulse(d.id, depS, depS + (v.lengthM + d.lengthM) / QUEUE_PASS_MPS);
+        }
+      }
+      lane.queueM -= v.lengthM + JAM_GAP_M;
     }
     for (const d of lane.group.lanes[lane.index]!.detectors) {
       if (d.role !== 'stopBar') continue;
@@ -205,7 +213,10 @@ function buildMicrosim(
     for (const lane of allLanes) {
       for (const d of lane.group.lanes[lane.index]!.detectors) {
         if (d.role === 'stopBar') bank.setHeld(d.id, lane.ready > lane.head, t1S);
-        else if (d.role === 'advance') bank.setHeld(d.id, lane.queueM >= d.distanceM, t1S);
+        else if (d.role === 'advance') {
+          // A standing queue holds the loop on; once the queue over it moves, it pulses (depart).
+          bank.setHeld(d.id, lane.queueM >= d.distanceM && !queueMovingAt(lane, d.distanceM, t1S), t1S);
+        }
       }
     }
   };
