@@ -435,6 +435,8 @@ export class ParkingControllerImpl {
     if (authorised) {
       lane.decision = null;
       lane.frames = [];
+      // A review under fallback `open` stays pending: the operator still identifies the car.
+      lane.reviewId = null;
     }
     if (lane.config.direction === 'entry') {
       this.event({ type: 'entry', record: this.log.entry(input, flags) });

@@ -56,9 +56,11 @@ function execute(c: ParkingControllerImpl, cmd: OperatorCommand): InputResult {
       if (!review) return c.reject('REVIEW_UNKNOWN', `no pending review "${cmd.reviewId}"`);
       const approve = cmd.type === 'review.approve';
       const lane = c.lanes.get(review.laneId);
+      // Only drive the gate if the reviewed vehicle is still the one on the lane.
+      const stillThere = lane?.reviewId === review.id;
       c.resolveReview(review.id, approve ? 'approve' : 'deny', cmd.who);
-      if (lane) {
-        // The operator's verdict replaces the unreadable one; the crossing is logged as `operator`.
+      if (lane && stillThere) {
+        // The operator's verdict replaces the unreadable one; the crossing is logged with it.
         const plate = review.best?.plate ? normalisePlate(review.best.plate) : null;
         const reason = approve ? 'operator-approved' : 'operator-denied';
         lane.decision = { verdict: approve ? 'open' : 'deny', reason, plate, category: null, alarm: false };
