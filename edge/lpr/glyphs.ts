@@ -15,9 +15,9 @@ export interface Glyph {
   w: number;
   h: number;
   top: number;
+  /** Left edge in the strip: the plate's own spacing, which shows where its groups split. */
+  left: number;
   ink: Uint8Array;
-  /** Grey levels stretched so that ink is 0 and the plate 255, kept where ink or next to it. */
-  tone: Uint8Array;
 }
 
 export interface GlyphSet {
@@ -58,40 +58,30 @@ export function extractGlyphs(strip: Gray): GlyphSet {
   );
   const glyphs = kept.map((c) => {
     const ink = new Uint8Array(c.w * c.h);
-    let inkSum = 0;
     for (let y = 0; y < c.h; y++) {
-      for (let x = 0; x < c.w; x++) {
-        const i = (c.y + y) * strip.width + c.x + x;
-        if (labels[i] === c.id + 1) {
-          ink[y * c.w + x] = 1;
-          inkSum += strip.data[i]!;
-        }
-      }
+      for (let x = 0; x < c.w; x++)
+        if (labels[(c.y + y) * strip.width + c.x + x] === c.id + 1) ink[y * c.w + x] = 1;
     }
-    const dark = inkSum / c.area;
-    const span = Math.max(8, bg - dark);
-    const tone = new Uint8Array(c.w * c.h).fill(255);
-    for (let y = 0; y < c.h; y++) {
-      for (let x = 0; x < c.w; x++) {
-        if (!nearInk(ink, c.w, c.h, x, y)) continue;
-        const v = ((strip.data[(c.y + y) * strip.width + c.x + x]! - dark) / span) * 255;
-        tone[y * c.w + x] = Math.max(0, Math.min(255, v));
-      }
-    }
-    return { w: c.w, h: c.h, top: c.y, ink, tone };
+    return { w: c.w, h: c.h, top: c.y, left: c.x, ink };
   });
   return { glyphs, stripHeight: strip.height };
 }
 
 /**
- * Typesets some glyphs (all by default) black on white with even spacing: tesseract drops a
- * narrow leading glyph (I, 1) or invents one in an uneven gap, and the plate's own spacing
- * carries no information.
+ * Typesets the glyphs black on white with even, tight spacing: with the plate's own spacing
+ * tesseract drops a narrow leading glyph (I, 1) or invents one in a wide gap. With `groups`,
+ * a word space is kept where the plate has one ('ABC-123', 'ABCD 123'): the LSTM then reads
+ * each group in its own context, which fixes and causes different errors than one word.
  */
-export function typeset(set: GlyphSet, indices?: readonly number[], gapFactor = 0.1, grey = false): OcrInput {
-  const chosen = (indices ?? set.glyphs.map((_, i) => i)).map((i) => set.glyphs[i]!);
-  const gap = Math.round(gapFactor * GLYPH_H);
-  const w = Math.max(1, chosen.reduce((sum, g) => sum + g.w + gap, 0) - gap + 2 * PAD);
+export function typeset(set: GlyphSet, groups = false): OcrInput {
+  const chosen = set.glyphs;
+  const gap = Math.round(0.1 * GLYPH_H);
+  const gaps = chosen.slice(1).map((g, i) => g.left - (chosen[i]!.left + chosen[i]!.w));
+  const usual = median(gaps);
+  const after = gaps.map((g) =>
+    groups && g > 1.8 * usual + 0.1 * GLYPH_H ? Math.round(0.6 * GLYPH_H) : gap,
+  );
+  const w = Math.max(1, chosen.reduce((sum, g, i) => sum + g.w + (after[i] ?? 0), 0) + 2 * PAD);
   const h = set.stripHeight + 2 * PAD;
   const out = new Uint8Array(w * h).fill(255);
   const spans: { x0: number; x1: number }[] = [];
@@ -100,24 +90,39 @@ export function typeset(set: GlyphSet, indices?: readonly number[], gapFactor = 
     spans.push({ x0: left, x1: left + g.w });
     for (let y = 0; y < g.h; y++) {
       for (let x = 0; x < g.w; x++) {
-        const v = grey ? g.tone[y * g.w + x]! : g.ink[y * g.w + x] ? 0 : 255;
-        out[(g.top + y + PAD) * w + left + x] = v;
+        if (g.ink[y * g.w + x]) out[(g.top + y + PAD) * w + left + x] = 0;
       }
     }
-    left += g.w + gap;
+    left += g.w + (after[spans.length - 1] ?? 0);
   }
   return { image: { width: w, height: h, data: out }, spans };
 }
 
-function nearInk(ink: Uint8Array, w: number, h: number, x: number, y: number): boolean {
-  for (let dy = -1; dy <= 1; dy++) {
-    for (let dx = -1; dx <= 1; dx++) {
-      const xx = x + dx;
-      const yy = y + dy;
-      if (xx >= 0 && yy >= 0 && xx < w && yy < h && ink[yy * w + xx]) return true;
+/**
+ * The slant of the glyphs (x shift per pixel down): the shear that makes their strokes most
+ * vertical, i.e. that concentrates the ink into the fewest columns.
+ */
+export function estimateSlant(set: GlyphSet): number {
+  let best = 0;
+  let bestScore = -1;
+  for (let k = -0.3; k <= 0.3001; k += 0.05) {
+    let score = 0;
+    for (const g of set.glyphs) {
+      const cols = new Float64Array(g.w + 2 * Math.ceil(0.3 * g.h) + 2);
+      const off = Math.ceil(0.3 * g.h) + 1;
+      const yc = g.h / 2;
+      for (let y = 0; y < g.h; y++) {
+        const shift = Math.round(-k * (y - yc));
+        for (let x = 0; x < g.w; x++) if (g.ink[y * g.w + x]) cols[x + shift + off]!++;
+      }
+      for (const c of cols) score += c * c;
+    }
+    if (score > bestScore * 1.0001) {
+      bestScore = score;
+      best = k;
     }
   }
-  return false;
+  return Math.round(best * 100) / 100;
 }
 
 /** Median grey of non-ink pixels in the middle rows: the plate's own background. */

@@ -85,10 +85,13 @@ describe('decodeFrame', () => {
 });
 
 describe('downscale and toPgm', () => {
-  it('averages blocks and keeps the aspect', () => {
-    const src = { width: 4, height: 2, data: new Uint8Array([0, 100, 200, 200, 0, 100, 200, 200]) };
-    const half = downscale(src, 2);
-    expect(half).toEqual({ width: 2, height: 1, data: new Uint8Array([50, 200]) });
+  it('shrinks by the factor, keeps the aspect and averages detail away', async () => {
+    const data = new Uint8Array(200 * 100).map((_, i) => (i % 2 === 0 ? 0 : 200));
+    const half = await downscale({ width: 200, height: 100, data }, 2);
+    expect([half.width, half.height]).toEqual([100, 50]);
+    for (const v of half.data.subarray(0, 50)) expect(Math.abs(v - 100)).toBeLessThan(30);
+    const same = { width: 10, height: 10, data: new Uint8Array(100) };
+    expect(await downscale(same, 1)).toBe(same);
   });
 
   it('writes a binary PGM header followed by the pixels', () => {

@@ -64,24 +64,19 @@ export async function decodeFrame(input: Buffer, limits: DecodeLimits): Promise<
 
 const message = (err: unknown): string => (err instanceof Error ? err.message : String(err));
 
-/** Area-average downscale by an integer-free factor (box filter), for localisation on big frames. */
-export function downscale(src: Gray, factor: number): Gray {
+/** Shrinks by `factor` (area average, in libvips) for localisation on big frames. */
+export async function downscale(src: Gray, factor: number): Promise<Gray> {
   if (factor <= 1) return src;
-  const width = Math.floor(src.width / factor);
-  const height = Math.floor(src.height / factor);
-  const data = new Uint8Array(width * height);
-  for (let y = 0; y < height; y++) {
-    const y0 = Math.floor(y * factor);
-    const y1 = Math.max(y0 + 1, Math.floor((y + 1) * factor));
-    for (let x = 0; x < width; x++) {
-      const x0 = Math.floor(x * factor);
-      const x1 = Math.max(x0 + 1, Math.floor((x + 1) * factor));
-      let sum = 0;
-      for (let yy = y0; yy < y1; yy++) for (let xx = x0; xx < x1; xx++) sum += src.data[yy * src.width + xx]!;
-      data[y * width + x] = sum / ((y1 - y0) * (x1 - x0));
-    }
-  }
-  return { width, height, data };
+  const width = Math.max(1, Math.floor(src.width / factor));
+  const { data, info } = await sharp(src.data, { raw: { width: src.width, height: src.height, channels: 1 } })
+    .resize({ width, kernel: 'linear' })
+    .raw()
+    .toBuffer({ resolveWithObject: true });
+  return {
+    width: info.width,
+    height: info.height,
+    data: new Uint8Array(data.buffer, data.byteOffset, data.length),
+  };
 }
 
 /** Binary PGM (P5): tesseract's leptonica reads it directly, with no PNG encode per crop. */

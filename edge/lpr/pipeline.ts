@@ -1,9 +1,9 @@
 /** One frame through the whole chain: locate → rectify → segment → OCR → template correction. */
 import { type AlignedRead, alignSymbols } from './align.ts';
-import { extractGlyphs, type GlyphSet, typeset } from './glyphs.ts';
+import { estimateSlant, extractGlyphs, type GlyphSet, typeset } from './glyphs.ts';
 import { downscale, type Gray, toPgm } from './image.ts';
-import { findTextLines } from './locate.ts';
-import type { OcrEngine, Whitelist } from './ocr.ts';
+import { findTextLines, type TextLine } from './locate.ts';
+import type { OcrEngine } from './ocr.ts';
 import { plateBox, sampleStrip, scaleLine } from './strip.ts';
 import { fitTemplates } from './templates.ts';
 import type { Box, PlateCandidate, PlateTemplate } from './types.ts';
@@ -11,7 +11,7 @@ import type { Box, PlateCandidate, PlateTemplate } from './types.ts';
 export interface PipelineOptions {
   templates: readonly PlateTemplate[];
   minConfidence: number;
-  /** Character runs sent to OCR at most per frame (each costs one OCR call). */
+  /** Character runs sent to OCR at most per frame (each costs one or two OCR calls). */
   maxLines?: number;
 }
 
@@ -24,43 +24,53 @@ export interface FrameRead {
 
 /** Localisation works on at most this width: 1080p frames are shrunk, plates stay ≥ 8 px tall. */
 const LOCATE_MAX_WIDTH = 1280;
-/** Stop trying further runs once a read is this sure. */
+/** Stop trying further runs (or a second look) once a read is this sure. */
 const GOOD_ENOUGH = 0.85;
 
 export async function readFrame(frame: Gray, ocr: OcrEngine, o: PipelineOptions): Promise<FrameRead> {
   const factor = Math.max(1, frame.width / LOCATE_MAX_WIDTH);
-  const lines = findTextLines(downscale(frame, factor), { maxLines: o.maxLines ?? 3 });
+  const lines = findTextLines(await downscale(frame, factor), { maxLines: o.maxLines ?? 3 });
   const pooled = new Map<string, { confidence: number; box: Box }>();
-  const offer = (plate: string, confidence: number, box: Box): void => {
-    const prev = pooled.get(plate);
-    if (!prev || confidence > prev.confidence) pooled.set(plate, { confidence, box });
-  };
+  let best = 0;
   for (const found of lines) {
     const line = scaleLine(found, factor);
-    const set = extractGlyphs(sampleStrip(frame, line));
-    if (set.glyphs.length < 4 || set.glyphs.length > 10) continue;
+    const set = glyphsOf(frame, line);
+    if (!set) continue;
     const box = plateBox(line, frame.width, frame.height);
-    const read = await readGlyphs(ocr, set, undefined, 'any');
-    for (const fit of fitTemplates(read.text, glyphConfidence(read.confidences), o.templates))
-      offer(fit.plate, fit.confidence, box);
-    if (Math.max(0, ...[...pooled.values()].map((p) => p.confidence)) >= GOOD_ENOUGH) break;
+    for (const groups of [false, true]) {
+      // A second look with the plate's word gap kept, only when the first was not convincing:
+      // the two typesettings rarely make the same mistake.
+      if (groups && best >= GOOD_ENOUGH) break;
+      const read = await readGlyphs(ocr, set, groups);
+      for (const fit of fitTemplates(read.text, glyphConfidence(read.confidences), o.templates)) {
+        const prev = pooled.get(fit.plate);
+        if (!prev || fit.confidence > prev.confidence)
+          pooled.set(fit.plate, { confidence: fit.confidence, box });
+        best = Math.max(best, fit.confidence);
+      }
+    }
+    if (best >= GOOD_ENOUGH) break;
   }
   const ranked = [...pooled.entries()].sort((a, b) => b[1].confidence - a[1].confidence);
   const candidates = ranked.slice(0, 5).map(([plate, v]) => ({ plate, confidence: v.confidence }));
-  const best = ranked[0];
-  if (!best || best[1].confidence < o.minConfidence)
+  const top = ranked[0];
+  if (!top || top[1].confidence < o.minConfidence)
     return { plate: null, confidence: 0, box: null, candidates };
-  return { plate: best[0], confidence: best[1].confidence, box: best[1].box, candidates };
+  return { plate: top[0], confidence: top[1].confidence, box: top[1].box, candidates };
 }
 
-async function readGlyphs(
-  ocr: OcrEngine,
-  set: GlyphSet,
-  indices: number[] | undefined,
-  whitelist: Whitelist,
-): Promise<AlignedRead> {
-  const input = typeset(set, indices);
-  const read = await ocr.recognize(toPgm(input.image), whitelist);
+/** Glyphs of a run, deslanted when the plate was seen at an angle; null if not plate-like. */
+function glyphsOf(frame: Gray, line: TextLine): GlyphSet | null {
+  let set = extractGlyphs(sampleStrip(frame, line));
+  if (set.glyphs.length < 4) return null;
+  const slant = estimateSlant(set);
+  if (Math.abs(slant) >= 0.05) set = extractGlyphs(sampleStrip(frame, line, slant));
+  return set.glyphs.length >= 4 && set.glyphs.length <= 10 ? set : null;
+}
+
+async function readGlyphs(ocr: OcrEngine, set: GlyphSet, groups: boolean): Promise<AlignedRead> {
+  const input = typeset(set, groups);
+  const read = await ocr.recognize(toPgm(input.image));
   return alignSymbols(read.symbols, input.spans);
 }
 

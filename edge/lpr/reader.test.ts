@@ -121,7 +121,8 @@ describe('plate reader limits', () => {
   });
 });
 
-const ACCURACY_FLOOR = 0.7;
+// Measured 31/34 (91%) on this seed; the floor leaves room for other tesseract builds, not for regressions.
+const ACCURACY_FLOOR = 0.8;
 
 function iou(a: readonly number[], b: readonly number[]): number {
   const [ax, ay, aw, ah] = a as [number, number, number, number];

@@ -42,7 +42,7 @@ export function resolveOptions(o: PlateReaderOptions = {}): ResolvedOptions {
   ) {
     throw new RangeError('templates need patterns made of A, 9 and * (1–12 characters)');
   }
-  const minConfidence = o.minConfidence ?? 0.5;
+  const minConfidence = o.minConfidence ?? 0.6;
   if (!(minConfidence >= 0 && minConfidence <= 1)) throw new RangeError('minConfidence must be in 0..1');
   return {
     workers: int('workers', o.workers, Math.max(1, availableParallelism()), 1, 64),

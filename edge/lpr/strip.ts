@@ -9,8 +9,11 @@ import type { Box } from './types.ts';
 /** Glyph height for OCR: LSTM tesseract is most accurate at roughly 30–50 px cap height. */
 export const GLYPH_H = 40;
 
-/** The run (in `src` coordinates) rotated level and scaled to GLYPH_H, with margins, still in grey. */
-export function sampleStrip(src: Gray, line: TextLine): Gray {
+/**
+ * The run (in `src` coordinates) rotated level and scaled to GLYPH_H, with margins, still in
+ * grey. `slant` (horizontal shift per pixel of height) undoes a sheared view of the plate.
+ */
+export function sampleStrip(src: Gray, line: TextLine, slant = 0): Gray {
   const s = GLYPH_H / line.charH;
   // Generous margin along the run: glyphs the locator missed (touching the border, merged
   // by blur) are recovered here, while the border itself is too tall to pass the glyph filter.
@@ -24,7 +27,7 @@ export function sampleStrip(src: Gray, line: TextLine): Gray {
   for (let v = 0; v < outH; v++) {
     const perp = v / s - halfBand;
     for (let u = 0; u < outW; u++) {
-      const along = u / s - padAlong - line.length / 2;
+      const along = u / s - padAlong - line.length / 2 + slant * perp;
       strip[v * outW + u] = bilinear(
         src,
         line.cx + along * cos - perp * sin,

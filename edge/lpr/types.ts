@@ -65,7 +65,7 @@ export interface PlateReaderOptions {
   maxPixels?: number;
   /** Worker start limit; default 15000 ms. */
   startTimeoutMs?: number;
-  /** Minimum confidence to report a plate (0..1); default 0.5. */
+  /** Minimum confidence to report a plate (0..1); default 0.6. */
   minConfidence?: number;
 }
 
