@@ -8,6 +8,9 @@ import { type SumoProcess, launchSumo } from './launch.ts';
 import type { IntersectionBinding } from './mapping.ts';
 import { TraciClient } from './traci/client.ts';
 
+/** How long to retry connecting to an already running SUMO (it may still be loading its network). */
+export const CONNECT_RETRY_MS = 3000;
+
 export type SumoTarget =
   | { readonly kind: 'launch'; readonly args: readonly string[] }
   | { readonly kind: 'connect'; readonly port: number; readonly host?: string };
@@ -37,7 +40,7 @@ export async function runControlled(o: ControlledRunOptions): Promise<Controlled
     client = await TraciClient.connect({
       port: o.target.port,
       host: o.target.host ?? '127.0.0.1',
-      timeoutMs: 10_000,
+      timeoutMs: CONNECT_RETRY_MS,
     });
   }
   try {
