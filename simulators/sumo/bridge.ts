@@ -31,7 +31,8 @@ export interface BridgeOptions {
   readonly endS?: number;
   /** Turn EV sightings into priority requests (false = same controller without priority). */
   readonly priority?: boolean;
-  readonly onStep?: (timeS: number) => void;
+  /** Called after the new state is applied; awaited, so a test can read SUMO back in between. */
+  readonly onStep?: (timeS: number) => void | Promise<void>;
   /** Every priority message sent (or, with priority off, that would have been sent). */
   readonly onPriority?: (m: PriorityMessage) => void;
 }
@@ -95,7 +96,7 @@ export async function runBridge(o: BridgeOptions): Promise<BridgeResult> {
     router.route(res, clock.now(), timeS);
     clock.increment(STEP_MS);
     await applyHeads(client, live);
-    o.onStep?.(timeS);
+    await o.onStep?.(timeS);
     const expected = res.number('simulation', '', VAR.MIN_EXPECTED_VEHICLES) ?? 0;
     if ((o.endS !== undefined && timeS >= o.endS) || expected === 0) break;
   }

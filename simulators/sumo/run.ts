@@ -21,7 +21,7 @@ export interface ControlledRunOptions {
   readonly factory: ControllerFactory;
   readonly priority?: boolean;
   readonly endS?: number;
-  readonly onStep?: (timeS: number) => void;
+  readonly onStep?: (timeS: number) => void | Promise<void>;
   readonly onPriority?: (m: PriorityMessage) => void;
 }
 

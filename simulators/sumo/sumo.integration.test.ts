@@ -7,11 +7,13 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cityEdgeController } from './controller.ts';
+import { runBridge } from './bridge.ts';
+import { cityEdgeController, createSimulatedClock } from './controller.ts';
 import { type SumoProcess, launchSumo, spawnSumo } from './launch.ts';
 import { type IntersectionBinding, loadIntersectionBinding } from './mapping.ts';
 import { readTripinfo } from './metrics.ts';
 import { runControlled } from './run.ts';
+import { headsToState } from './signal-state.ts';
 import { junctionDemand } from './scenarios/demand.ts';
 import { type PreparedScenario, prepareScenario } from './scenarios/prepare.ts';
 import type { TraciClient } from './traci/client.ts';
@@ -136,6 +138,63 @@ describe('TraCI client against SUMO', () => {
     expect(await client.simulation.getStartingTeleportNumber()).toBe(0);
     expect(await client.simulation.getDepartedNumber()).toBeGreaterThanOrEqual(0);
     expect(await client.simulation.getArrivedNumber()).toBeGreaterThanOrEqual(0);
+  });
+});
+
+describe('bridge against SUMO', () => {
+  it('shows in SUMO exactly the heads the controller reports, and never two conflicting greens', async () => {
+    const sc = await prepare('mirror', 'offpeak');
+    const { sumo, client } = await launchSumo(['-c', sc.sumocfg]);
+    processes.push(sumo);
+    const clock = createSimulatedClock();
+    const controller = cityEdgeController(binding.config, { clock });
+    const groups = binding.mapping.signalGroups;
+    // conflicting movements (crossing paths): a through and each cross-street through / opposing left
+    const conflicts: [string, string][] = [
+      ['EB-through', 'NB-through'],
+      ['EB-through', 'SB-through'],
+      ['WB-through', 'NB-through'],
+      ['WB-through', 'SB-through'],
+      ['EB-through', 'WB-left'],
+      ['NB-through', 'SB-left'],
+    ];
+    const seen = new Set<string>();
+    await runBridge({
+      client,
+      clock,
+      intersections: [{ binding, controller }],
+      endS: 240,
+      onStep: async () => {
+        const state = await client.trafficLight.getRedYellowGreenState('C');
+        expect(state).toBe(headsToState(controller.heads(), groups, 16));
+        seen.add(state);
+        for (const [a, b] of conflicts) {
+          const green = (g: string) => (groups[g] ?? []).some((i) => state[i] === 'G');
+          expect(green(a) && green(b), `${a} and ${b} green together: ${state}`).toBe(false);
+        }
+      },
+    });
+    await client.close();
+    expect(seen.size).toBeGreaterThan(3); // it really cycled
+    expect([...seen].some((s) => s.includes('g'))).toBe(true); // permissive lefts shown as FYA
+  });
+
+  it('refuses a mapping that drives links the traffic light does not have', async () => {
+    const sc = await prepare('badmap', 'offpeak');
+    const bad = {
+      ...binding,
+      mapping: { ...binding.mapping, signalGroups: { ...binding.mapping.signalGroups, 'EB-left': [15, 16] } },
+    };
+    await expect(
+      runControlled({
+        target: { kind: 'launch', args: ['-c', sc.sumocfg] },
+        bindings: [bad],
+        factory: cityEdgeController,
+      }),
+    ).rejects.toMatchObject({
+      code: 'SIM_SUMO_MAPPING_INVALID',
+      message: 'TLS C has 16 links; mapped beyond: EB-left:16',
+    });
   });
 });
 
