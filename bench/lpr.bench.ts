@@ -13,7 +13,7 @@
  */
 import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createWorker, OEM, PSM } from 'tesseract.js';
@@ -233,6 +233,7 @@ function printBreakdown(truths: Truth[], answers: Answer[]): void {
 async function main(): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), 'bench-lpr-'));
   try {
+    const load0 = loadavg()[0]!.toFixed(1);
     const t0 = performance.now();
     const small = await writeDataset(dir, FRAMES, SEED, 640, 480);
     const large = await writeDataset(dir, FRAMES_1080, SEED + 1, 1920, 1080);
@@ -268,6 +269,7 @@ async function main(): Promise<void> {
       printRow(label, figures(truths, report.answers), report.maxRssMb, report.startMs);
     }
     printBreakdown(small, oursSmall);
+    console.log(`\nload average (1 min) at start ${load0}, at end ${loadavg()[0]!.toFixed(1)} on ${availableParallelism()} cores`);
     console.log(
       '\ntargets: ≥95% exact on degraded frames, ≤1% false plates, p95 ≤250 ms per 640×480 frame on one core, ' +
         'RSS ≤250 MB with one OCR worker. exact = plate read exactly; wrong = a different plate reported; ' +
