@@ -108,8 +108,10 @@ class Controller implements IntersectionController {
       served: (vehicleId, ms) => this.meter.preemption(vehicleId, ms),
       maxPresence: (vehicleId) =>
         this.alarm({
-          kind: 'preemptMaxPresence',
+          // NTCIP 1202: an input held past maximum presence is a failed input (reported as stuck on).
+          kind: 'detectorStuckOn',
           atMs: this.clock.now(),
+          detectorId: `preempt:${vehicleId}`,
           message: `preempt for ${vehicleId} exceeded its maximum presence (NTCIP 1202)`,
           latched: false,
         }),

@@ -146,8 +146,7 @@ export type SafetyAlarmKind =
   | 'detectorStuckOn'
   | 'detectorChatter'
   | 'detectorSilent'
-  | 'detectorRecovered'
-  | 'preemptMaxPresence';
+  | 'detectorRecovered';
 
 export interface SafetyAlarm {
   kind: SafetyAlarmKind;

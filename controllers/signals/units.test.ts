@@ -102,7 +102,7 @@ describe('signals check CLI', () => {
     expect(good.stdout).toContain('River Rd & Mill Ln');
     const dir = mkdtempSync(join(tmpdir(), 'signals-'));
     const bad = join(dir, 'bad.yaml');
-    writeFileSync(bad, good.stdout ? 'id: x\nphases: []\nrings: []\nbarriers: []\ncompatible: []\n' : '');
+    writeFileSync(bad, 'id: x\nphases: []\nrings: []\nbarriers: []\ncompatible: []\n');
     const r = await checkFile(bad, false);
     expect(r.exitCode).toBe(1);
     expect(r.stderr).toContain('phases: Too small');
