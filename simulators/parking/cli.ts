@@ -9,6 +9,7 @@ export interface ParkingSimCliOptions {
   seed: string;
   demand: string;
   faults: boolean;
+  agent: boolean;
   json: boolean;
 }
 
@@ -26,6 +27,11 @@ export function registerParkingSim(sim: Command): void {
     .option('--seed <n>', 'random seed', '1')
     .option('--demand <x>', 'multiplier on the arrival profile', '1')
     .option('--faults', 'inject sensor dropouts, corrupted serial bytes and camera timeouts', false)
+    .option(
+      '--agent',
+      'run the real edge agent (with its LPR) against the simulator instead of the bare controller',
+      false,
+    )
     .option('--json', 'print the report as JSON', false)
     .action(async (opts: ParkingSimCliOptions) => {
       const { runParkingCli } = await import('./run-cli.ts');

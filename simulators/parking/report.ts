@@ -5,7 +5,7 @@ import type {
   ParkingController,
   ParkingEvent,
 } from '../../controllers/parking/index.ts';
-import type { SerialSensorBus } from '../../edge/bindings/index.ts';
+import type { ParserCounters } from '../../edge/bindings/index.ts';
 import type { LaneCamera } from './cameras.ts';
 import type { SimOptions } from './options.ts';
 import type { Truth } from './types.ts';
@@ -44,7 +44,7 @@ export function buildReport(o: {
   wallMs: number;
   ocrWrong: number;
   writeErrors: number;
-  bus: SerialSensorBus;
+  serial: ParserCounters | null;
 }): SimReport {
   const snap = o.ctl.snapshot();
   const log = o.ctl.logTail(1_000_000);
@@ -52,7 +52,6 @@ export function buildReport(o: {
   const stays = exits.map((r) => r.stayMs).filter((s): s is number => s !== undefined);
   const alarms: Record<string, number> = {};
   for (const e of o.events) if (e.type === 'alarm') alarms[e.code] = (alarms[e.code] ?? 0) + 1;
-  const status = o.bus.status();
   return {
     simulatedMs: o.opts.durationMs,
     wallMs: Math.round(o.wallMs),
@@ -72,9 +71,9 @@ export function buildReport(o: {
       driftReports: o.events.filter((e) => e.type === 'occupancy.drift').length,
     },
     serial: {
-      frames: status.counters.frames,
-      badCrc: status.counters.badCrc,
-      droppedBytes: status.counters.droppedBytes,
+      frames: o.serial?.frames ?? 0,
+      badCrc: o.serial?.badCrc ?? 0,
+      droppedBytes: o.serial?.droppedBytes ?? 0,
       writeErrors: o.writeErrors,
     },
     cameras: {

@@ -31,13 +31,18 @@ export async function runParkingCli(o: ParkingSimCliOptions): Promise<number> {
     return 1;
   }
   const faults = o.faults ? { sensorDropout: 0.2, cameraTimeout: 0.1, serialByteError: 0.001 } : {};
-  const r = await runInProcess(lot.value, registry.value, {
+  const input = {
     durationMs: num(o.hours, 'hours') * 3_600_000,
     speed: num(o.speed, 'speed'),
     seed: Math.floor(num(o.seed, 'seed')),
     demand: num(o.demand, 'demand'),
     rates: faults,
-  });
+  };
+  const r = o.agent
+    ? await (await import('./with-agent.ts')).runWithAgent(lot.value, registry.value, input, {
+        registryPath: o.registry,
+      })
+    : await runInProcess(lot.value, registry.value, input);
   const bad = mismatches(r);
   if (o.json) console.log(JSON.stringify({ ...r, mismatches: bad }, null, 2));
   else {

@@ -21,8 +21,8 @@ export interface WorldPorts {
   /** Bytes onto the bay-sensor bus (the pty's far end). */
   sendFrame(frame: Buffer): void;
   camera(laneId: string): CameraPort;
-  /** A disabled-bay camera sees the car that just parked (optional). */
-  bayCamera?(bay: SimBay, car: SimCar): void;
+  /** A disabled-bay camera sees the car that just parked (set by the runner, optional). */
+  bayCamera?: (bay: SimBay, car: SimCar) => void;
 }
 
 const LETTERS = 'ABCDEFGHJKLMNPRSTUVWXYZ';
@@ -124,7 +124,7 @@ export class LotWorld {
     const cat = pool.length === 0 && category !== 'public' ? 'public' : category;
     this.present.add(plate);
     const misuses = cat !== 'disabled-permit' && this.rng.chance(this.opts.rates.disabledBayMisuse);
-    const stayMs = Math.max(180_000, -Math.log(1 - this.rng.next()) * this.opts.meanStayMs);
+    const stayMs = Math.max(this.opts.minStayMs, -Math.log(1 - this.rng.next()) * this.opts.meanStayMs);
     const car: SimCar = { id: this.nextId++, plate, category: cat, misusesDisabledBay: misuses, stayMs };
     this.cars.push(car);
     return car;
@@ -179,10 +179,7 @@ export class LotWorld {
     this.bays.park(bay, car);
     this.truth.parked++;
     if (bay.config.kind === 'disabled' && car.category !== 'disabled-permit') this.truth.disabledMisuse++;
-    if (bay.config.camera && this.ports.bayCamera) {
-      const cam = this.ports.bayCamera;
-      this.clock.setTimeout(() => cam(bay, car), 5_000);
-    }
+    if (bay.config.camera) this.clock.setTimeout(() => this.ports.bayCamera?.(bay, car), 5_000);
     if (this.rng.chance(this.opts.rates.sensorDropout)) this.bays.dropout(bay, this.opts.dropoutMs);
     this.clock.setTimeout(() => this.depart(car), car.stayMs);
   }

@@ -1,0 +1,120 @@
+/**
+ * The REAL edge agent against the simulated lot: the agent opens the socat pty as its bay-sensor
+ * serial device, reads loops/limits and drives relays on the shared simulated GPIO backend, and
+ * fetches lane snapshots over HTTP for its LPR; an in-process aedes broker takes its uplink.
+ * The agent runs on the simulator's paced clock.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { Aedes } from 'aedes';
+import { stringify } from 'yaml';
+import type {
+  LotConfig,
+  ParkingController,
+  ParkingEvent,
+  Registry,
+} from '../../controllers/parking/index.ts';
+import { freePort } from '../../core/testing/servers.ts';
+import { startAgent } from '../../edge/agent/agent.ts';
+import { silentLog } from '../../edge/agent/log.ts';
+import type { ParkingFeature } from '../../edge/agent/parking-feature.ts';
+import { parseEdgeConfig } from '../../edge/config/load.ts';
+import { pace } from './clock.ts';
+import { settle, simulatedOperator } from './in-process.ts';
+import { type SimOptionsInput, simOptionsSchema } from './options.ts';
+import { type SimReport, buildReport } from './report.ts';
+import { createSimRig } from './rig.ts';
+
+export interface AgentRunOptions {
+  /** Registry file the agent loads (the simulator uses the same vehicles). */
+  registryPath: string;
+  lpr?: boolean;
+  ocrWorkers?: number;
+}
+
+export async function runWithAgent(
+  lot: LotConfig,
+  registry: Registry,
+  input: SimOptionsInput,
+  agentOpts: AgentRunOptions,
+): Promise<SimReport & { agentErrors: Record<string, number> }> {
+  const opts = simOptionsSchema.parse(input);
+  const started = performance.now();
+  const rig = await createSimRig(lot, registry, opts);
+  const { clock, world, cameras } = rig;
+  try {
+    const broker = await Aedes.createBroker();
+    const server = createServer((s) => broker.handle(s));
+    const port = await freePort();
+    await new Promise<void>((r) => server.listen(port, '127.0.0.1', r));
+    rig.onClose(async () => {
+      await new Promise<void>((r) => broker.close(() => r()));
+      await new Promise((r) => server.close(r));
+    });
+    const dir = mkdtempSync(join(tmpdir(), 'cityedge-simpark-'));
+    rig.onClose(() => rmSync(dir, { recursive: true, force: true }));
+    // The lot as the agent sees it: its cameras are the simulator's snapshot servers.
+    const simLot = {
+      ...lot,
+      baySensorBus: { path: rig.pty.devicePath, baudRate: lot.baySensorBus?.baudRate ?? 115200 },
+      lanes: lot.lanes.map((l) => ({
+        ...l,
+        camera: { id: l.camera?.id ?? `cam-${l.id}`, snapshotUrl: cameras.get(l.id)!.url },
+      })),
+    };
+    writeFileSync(join(dir, 'lot.yaml'), stringify(simLot));
+    const edgeYaml = stringify({
+      site: 'sim',
+      device: 'parking-sim',
+      hardware: { profile: 'simulated', serial: simLot.baySensorBus, debounceMs: 0 },
+      mqtt: { url: `mqtt://127.0.0.1:${port}`, reconnectPeriodMs: 300 },
+      queue: { path: join(dir, 'outbox.db') },
+      parking: {
+        lot: join(dir, 'lot.yaml'),
+        registry: resolve(agentOpts.registryPath),
+        lpr: agentOpts.lpr ?? true,
+        ocrWorkers: agentOpts.ocrWorkers ?? 1,
+      },
+    });
+    const cfg = parseEdgeConfig(edgeYaml, {}, dir);
+    if (!cfg.ok) throw cfg.error;
+    const started$ = await startAgent(cfg.value, {
+      gpio: rig.gpio,
+      log: silentLog,
+      clock,
+      nowEpochMs: () => clock.now(),
+    });
+    if (!started$.ok) throw started$.error;
+    const agent = started$.value;
+    rig.onClose(() => agent.stop());
+    const feature = agent.features.find((f) => f.name === 'parking') as ParkingFeature | undefined;
+    if (!feature) throw new Error('agent started without its parking feature');
+    const ctl: ParkingController = feature.controller;
+    const events: ParkingEvent[] = [];
+    ctl.onEvent((e) => events.push(e));
+    simulatedOperator(rig, ctl);
+    world.start();
+    await pace(clock, { untilMs: opts.startMs + opts.durationMs, speed: opts.speed });
+    await settle(rig, lot);
+    const health = feature.health();
+    return {
+      ...buildReport({
+        lot,
+        ctl,
+        world,
+        events,
+        cameras,
+        opts,
+        wallMs: performance.now() - started,
+        ocrWrong: 0,
+        writeErrors: rig.writeErrors(),
+        serial: health.serial?.counters ?? null,
+      }),
+      agentErrors: agent.errors(),
+    };
+  } finally {
+    await rig.close();
+  }
+}
