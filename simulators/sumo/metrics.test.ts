@@ -35,6 +35,7 @@ describe('tripinfo metrics', () => {
       evCount: 1,
       evMeanTravelS: 50,
       evMeanDelayS: 4,
+      evHaltsPerVehicle: 2,
       evMeanFreeFlowS: 46,
     });
   });

@@ -62,6 +62,7 @@ export interface TripSummary {
   readonly evCount: number;
   readonly evMeanTravelS: number;
   readonly evMeanDelayS: number;
+  readonly evHaltsPerVehicle: number;
   /** EV travel time with zero time loss (travel minus timeLoss): the floor no signal can beat. */
   readonly evMeanFreeFlowS: number;
 }
@@ -79,6 +80,7 @@ export function summarize(trips: readonly Trip[], isEv = (t: Trip) => t.vType ==
     evCount: evs.length,
     evMeanTravelS: mean(evs.map((t) => t.durationS)),
     evMeanDelayS: mean(evs.map((t) => t.timeLossS)),
+    evHaltsPerVehicle: mean(evs.map((t) => t.halts)),
     evMeanFreeFlowS: mean(evs.map((t) => t.durationS - t.timeLossS)),
   };
 }

@@ -11,6 +11,7 @@ const summary = (p: Partial<TripSummary>): TripSummary => ({
   evMeanTravelS: Number.NaN,
   evMeanDelayS: Number.NaN,
   evMeanFreeFlowS: Number.NaN,
+  evHaltsPerVehicle: Number.NaN,
   ...p,
 });
 const row = (scenario: string, kind: RunKind, p: Partial<TripSummary>, crossDelayS?: number): ReportRow => ({

@@ -32,10 +32,10 @@ const f1 = (x: number | undefined) => (x === undefined || Number.isNaN(x) ? '-' 
 const pad = (s: string, n: number) => s.padStart(n);
 
 export function formatTable(rows: readonly ReportRow[]): string {
-  const head = `${'scenario'.padEnd(20)}${'controller'.padEnd(22)}${pad('veh', 6)}${pad('mean s', 8)}${pad('p95 s', 8)}${pad('halts', 7)}${pad('tele', 6)}${pad('EVs', 5)}${pad('EV trav', 9)}${pad('EV delay', 10)}${pad('cross s', 9)}`;
+  const head = `${'scenario'.padEnd(20)}${'controller'.padEnd(22)}${pad('veh', 6)}${pad('mean s', 8)}${pad('p95 s', 8)}${pad('halts', 7)}${pad('tele', 6)}${pad('EVs', 5)}${pad('EV trav', 9)}${pad('EV delay', 10)}${pad('EV halts', 10)}${pad('cross s', 9)}`;
   const lines = rows.map((r) => {
     const s = r.summary;
-    return `${r.scenario.padEnd(20)}${r.kind.padEnd(22)}${pad(String(s.vehicles), 6)}${pad(f1(s.meanDelayS), 8)}${pad(f1(s.p95DelayS), 8)}${pad(s.haltsPerVehicle.toFixed(2), 7)}${pad(String(r.teleports), 6)}${pad(String(s.evCount), 5)}${pad(f1(s.evMeanTravelS), 9)}${pad(f1(s.evMeanDelayS), 10)}${pad(f1(r.crossDelayS), 9)}`;
+    return `${r.scenario.padEnd(20)}${r.kind.padEnd(22)}${pad(String(s.vehicles), 6)}${pad(f1(s.meanDelayS), 8)}${pad(f1(s.p95DelayS), 8)}${pad(s.haltsPerVehicle.toFixed(2), 7)}${pad(String(r.teleports), 6)}${pad(String(s.evCount), 5)}${pad(f1(s.evMeanTravelS), 9)}${pad(f1(s.evMeanDelayS), 10)}${pad(s.evCount ? s.evHaltsPerVehicle.toFixed(2) : '-', 10)}${pad(f1(r.crossDelayS), 9)}`;
   });
   return [head, '-'.repeat(head.length), ...lines].join('\n');
 }
