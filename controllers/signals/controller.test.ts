@@ -39,6 +39,7 @@ describe('startup and resting', () => {
       7, 2,
     ]);
     expect(log.alarms.filter((a) => a.latched)).toEqual([]);
+    expect(log.events.filter((e) => e.code === HiRes.PHASE_CALL_REGISTERED)).toEqual([]); // soft recall is no call
   });
 });
 
@@ -53,6 +54,13 @@ describe('responsive operation', () => {
     r.run(20_000);
     const order = log.events.filter((e) => e.code === HiRes.BEGIN_GREEN).map((e) => e.param);
     expect(order).toEqual([2, 6, 4, 8, 2, 6]); // 8 by dual entry; lefts 3 and 7 skipped
+    const calls = log.events.filter(
+      (e) => e.code === HiRes.PHASE_CALL_REGISTERED || e.code === HiRes.PHASE_CALL_DROPPED,
+    );
+    expect(calls.map((e) => [e.code, e.param])).toEqual([
+      [43, 4],
+      [44, 4], // stop-bar presence is non-locking: the call drops when the vehicle leaves
+    ]);
     const term4 = log.events.find((e) => e.param === 4 && [4, 5, 6].includes(e.code));
     expect(term4?.code).toBe(HiRes.GAP_OUT);
     expect(greens(r.ctl.heads())).toEqual(['EB-through', 'WB-through']);

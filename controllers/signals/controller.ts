@@ -16,7 +16,6 @@ import { spatOf } from './outputs/spat.ts';
 import { PriorityManager } from './priority/manager.ts';
 import { initialMonitor, type MonitorState, monitorRules, observeHeads } from './safety/monitor.ts';
 import { createSequencerMachine, type SequencerMachine } from './sequencer/machine.ts';
-import { demand } from './sequencer/stages.ts';
 import type {
   ControllerClock,
   CountEvent,
@@ -330,7 +329,14 @@ class Controller implements IntersectionController {
     const refs = [c.calls, c.pedCalls, c.occupied, c.faultRecall, c.green];
     if (refs.every((r, i) => r === this.callRefs[i])) return;
     this.callRefs = refs;
-    const calls = demand(c).filter((p) => !c.green.includes(p));
+    // Calls from inputs only (detectors, ped buttons, failed-detector recall), not configured recalls.
+    const wanted = [
+      ...c.calls,
+      ...c.pedCalls,
+      ...c.faultRecall,
+      ...Object.values(c.occupied).flatMap((o) => o.calls),
+    ];
+    const calls = [...new Set(wanted)].filter((p) => !c.green.includes(p)).sort((a, b) => a - b);
     for (const p of calls) if (!this.prevCalls.includes(p)) this.log(HiRes.PHASE_CALL_REGISTERED, p);
     for (const p of this.prevCalls) if (!calls.includes(p)) this.log(HiRes.PHASE_CALL_DROPPED, p);
     this.prevCalls = calls;
