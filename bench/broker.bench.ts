@@ -234,7 +234,7 @@ async function ingestComponent(port: number, dataDir: string, msgs: OutgoingMess
   await ingest.start();
   const t0 = Date.now();
   for (const d of decoded) ingest.add(d);
-  await ingest.flush();
+  if (!(await ingest.drained(300_000))) throw new Error('ingest component did not drain in 300 s');
   const seconds = (Date.now() - t0) / 1000;
   await ingest.close();
   const points = decoded.length * 100;
@@ -302,7 +302,12 @@ async function main() {
   const { token } = (await login.json()) as { token: string };
   const influx = new InfluxDB({ host: '127.0.0.1', port: influxd.port, database: 'cityedge' });
   log(
-    `# bench:broker — ${new Date().toISOString()}, ${(await import('node:os')).cpus().length} cores, Node ${process.version}`,
+    `# bench:broker — ${new Date().toISOString()}, ${(await import('node:os')).cpus().length} cores, Node ${process.version}, load average ${(
+      await import('node:os')
+    )
+      .loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ')} (the machine is shared)`,
   );
 
   // 1. Fan-in, alternating rounds (the machine is shared: one round each would mostly measure noise).

@@ -5,6 +5,7 @@
 import type { MqttClient } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningServer, startInfluxd, waitFor } from '../../core/testing/servers.ts';
+import { continuousQueries, ensureSchema } from '../ingest/schema.ts';
 import { cycleMessage, eventMessage, lotMessage, lprMessage } from '../fixtures.ts';
 import { ADMIN, collect, connectMqtt, startTestBroker, type TestBroker } from '../testing.ts';
 
@@ -217,6 +218,28 @@ describe('commands', () => {
       (e) => e.outcome,
     );
     expect(outcomes).toEqual(['timeout', 'ok']);
+  });
+});
+
+describe('InfluxDB schema', () => {
+  it('has raw + roll-up retention policies and the continuous queries, and re-creating them is a no-op', async () => {
+    const ingest = broker.ingest!;
+    const names = async () => ({
+      rps: (await ingest.influx.showRetentionPolicies('cityedge'))
+        .map((p) => `${p.name}:${p.default}`)
+        .sort(),
+      cqs: (await ingest.influx.showContinousQueries('cityedge')).map((c) => c.name).sort(),
+    });
+    const before = await names();
+    expect(before.rps).toEqual(['autogen:false', 'raw:true', 'rollup_15m:false', 'rollup_1m:false']);
+    expect(before.cqs).toEqual(
+      continuousQueries('cityedge')
+        .map((c) => c.name)
+        .sort(),
+    );
+    expect(before.cqs).toHaveLength(6);
+    await ensureSchema(ingest.influx, 'cityedge', { raw: '30d', rollup: '730d' });
+    expect(await names()).toEqual(before);
   });
 });
 

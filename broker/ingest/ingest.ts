@@ -69,8 +69,20 @@ export class Ingest {
     this.counters.inc('ingest.messages');
   }
 
+  /** Memory is empty: every accepted point is written or spooled. */
   flush(): Promise<void> {
     return this.sink.flush();
+  }
+
+  /** Every accepted point is confirmed by InfluxDB (memory and spool empty), or the timeout passed. */
+  async drained(timeoutMs = 60_000): Promise<boolean> {
+    const deadline = Date.now() + timeoutMs;
+    await this.flush();
+    while (this.sink.pending > 0) {
+      if (Date.now() > deadline) return false;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    return true;
   }
 
   status() {

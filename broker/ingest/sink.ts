@@ -26,7 +26,7 @@ export class InfluxSink {
   private queue: IPoint[][] = [];
   private inflight = 0;
   private up = true;
-  private draining = false;
+  private draining: Promise<void> | undefined;
   private backoffMs = MIN_BACKOFF_MS;
   private retryTimer: NodeJS.Timeout | undefined;
   private readonly flushTimer: NodeJS.Timeout;
@@ -72,6 +72,7 @@ export class InfluxSink {
     clearTimeout(this.retryTimer);
     await this.flush();
     this.closed = true;
+    await this.draining; // the batch being replayed finishes (and leaves the spool) first
     // What could not be written stays on disk for the next start.
     for (const b of this.queue.splice(0)) this.spool.push(b);
   }
@@ -134,8 +135,7 @@ export class InfluxSink {
   /** One drain loop at a time: oldest spooled batch first, deleted only after InfluxDB took it. */
   private drain(): void {
     if (this.draining || this.closed) return;
-    this.draining = true;
-    void (async () => {
+    const run = async () => {
       try {
         for (let next = this.spool.oldest(); next && !this.closed; next = this.spool.oldest()) {
           await this.write(next.points);
@@ -154,9 +154,11 @@ export class InfluxSink {
           this.counters.inc('ingest.write.failures');
           this.scheduleRetry();
         }
-      } finally {
-        this.draining = false;
       }
-    })();
+    };
+    // `.finally` runs on a later turn, so the flag is never cleared before it is set.
+    this.draining = run().finally(() => {
+      this.draining = undefined;
+    });
   }
 }

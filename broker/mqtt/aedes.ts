@@ -31,7 +31,11 @@ export async function createAedes(config: BrokerConfig, id: string): Promise<Mqt
     ...(persistence ? { persistence } : {}),
     // A device buffering store-and-forward may legitimately hold many QoS 1 messages in flight.
     queueLimit: 1000,
-    concurrency: 1000,
+    // No in-process emitter backlog: mqemitter drains a backlog recursively, and when a burst
+    // finds no subscriber each emit completes synchronously, so a deep backlog overflowed the
+    // stack in the 1,000-device fan-in bench. Publishers are bounded by their own QoS 1 windows
+    // and TCP back-pressure instead.
+    concurrency: 0,
   });
   const retained = (broker as unknown as { persistence: RetainedStore }).persistence;
   const close = async () => {

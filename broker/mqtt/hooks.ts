@@ -66,6 +66,10 @@ export class BrokerHooks {
       );
     };
     broker.authorizePublish = (client, packet, done) => this.authorizePublish(client, packet, done);
+    // mqemitter drains its backlog by calling each publish's completion, which synchronously reads
+    // and parses the next packet of *another* client, which emits again…: under ~8k msgs/s of
+    // QoS 1 fan-in that recursion overflowed the stack. Completing on a later turn cuts the chain.
+    broker.published = (_packet, _client, done) => void setImmediate(done);
     broker.authorizeSubscribe = (client, sub, done) => this.authorizeSubscribe(client, sub, done);
   }
 
@@ -122,10 +126,7 @@ export class BrokerHooks {
       this.validate(client, id, packet);
       done(null);
     };
-    // Always answer on a later turn: with in-memory persistence the whole publish path is
-    // synchronous, and aedes then parses the next buffered packet recursively until the stack
-    // overflows under load (seen at ~8k msgs/s). setImmediate also interleaves clients fairly.
-    if (wait <= 0) return void setImmediate(finish);
+    if (wait <= 0) return finish();
     // Holding the callback holds this client's packet stream (and then its TCP window): the
     // chattering device slows down, everybody else is served, and nothing is dropped.
     this.deps.counters.inc('mqtt.throttled');
