@@ -89,6 +89,7 @@ describe('downscale and toPgm', () => {
     const data = new Uint8Array(200 * 100).map((_, i) => (i % 2 === 0 ? 0 : 200));
     const half = await downscale({ width: 200, height: 100, data }, 2);
     expect([half.width, half.height]).toEqual([100, 50]);
+    expect(half.data.length).toBe(100 * 50); // one byte per pixel
     for (const v of half.data.subarray(0, 50)) expect(Math.abs(v - 100)).toBeLessThan(30);
     const same = { width: 10, height: 10, data: new Uint8Array(100) };
     expect(await downscale(same, 1)).toBe(same);

@@ -70,6 +70,7 @@ export async function downscale(src: Gray, factor: number): Promise<Gray> {
   const width = Math.max(1, Math.floor(src.width / factor));
   const { data, info } = await sharp(src.data, { raw: { width: src.width, height: src.height, channels: 1 } })
     .resize({ width, kernel: 'linear' })
+    .toColourspace('b-w') // else libvips hands back sRGB, three bytes per pixel
     .raw()
     .toBuffer({ resolveWithObject: true });
   return {

@@ -37,11 +37,13 @@ export async function readFrame(frame: Gray, ocr: OcrEngine, o: PipelineOptions)
     const set = glyphsOf(frame, line);
     if (!set) continue;
     const box = plateBox(line, frame.width, frame.height);
+    let firstLength = 0;
     for (const groups of [false, true]) {
       // A second look with the plate's word gap kept, only when the first was not convincing:
       // the two typesettings rarely make the same mistake.
-      if (groups && best >= GOOD_ENOUGH) break;
+      if (groups && (best >= GOOD_ENOUGH || !nearPlateLength(firstLength, o.templates))) break;
       const read = await readGlyphs(ocr, set, groups);
+      if (!groups) firstLength = read.text.length;
       for (const fit of fitTemplates(read.text, glyphConfidence(read.confidences), o.templates)) {
         const prev = pooled.get(fit.plate);
         if (!prev || fit.confidence > prev.confidence)
@@ -57,6 +59,12 @@ export async function readFrame(frame: Gray, ocr: OcrEngine, o: PipelineOptions)
   if (!top || top[1].confidence < o.minConfidence)
     return { plate: null, confidence: 0, box: null, candidates };
   return { plate: top[0], confidence: top[1].confidence, box: top[1].box, candidates };
+}
+
+/** A read this long could be a plate that lost or gained a glyph; words of signs mostly are not. */
+function nearPlateLength(length: number, templates: readonly PlateTemplate[]): boolean {
+  const lengths = templates.flatMap((t) => t.patterns.map((p) => p.length));
+  return length >= Math.min(...lengths) - 1 && length <= Math.max(...lengths) + 2;
 }
 
 /** Glyphs of a run, deslanted when the plate was seen at an angle; null if not plate-like. */

@@ -76,6 +76,24 @@ describe('plate reader on degraded simulator frames', () => {
     );
   });
 
+  it('reads plates in 1920×1080 frames too (localised on a shrunk copy, read at full size)', async () => {
+    const plates = ['QWE482', 'RTYU305', 'KLM977'];
+    let exact = 0;
+    for (const [i, plate] of plates.entries()) {
+      const f = await renderVehicleFrame({
+        seed: 700 + i,
+        plate,
+        width: 1920,
+        height: 1080,
+        degrade: 'realistic',
+      });
+      const r = await reader.read(f.image);
+      if (r.plate === plate) exact++;
+      if (r.plate === plate) expect(iou(r.box!, f.truth.box!)).toBeGreaterThan(0.3);
+    }
+    expect(exact).toBeGreaterThanOrEqual(2);
+  });
+
   it('bad inputs give error codes and do not disturb the next read', async () => {
     const good = frames.find((f, i) => f.truth.plate !== null && results[i]!.plate === f.truth.plate)!;
     const bad = [Buffer.alloc(0), Buffer.from('not an image'), good.image.subarray(0, 2000)];
