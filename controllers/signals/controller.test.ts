@@ -356,3 +356,21 @@ describe('smart-intersection hooks and outputs', () => {
     expect(Object.values(r.ctl.heads()).every((h) => h === 'dark')).toBe(true);
   });
 });
+
+describe('EV re-requests', () => {
+  it('a served EV that updates its ETA keeps its dwell ahead of a queued conflicting EV', () => {
+    const r = rig('four-leg-protected');
+    r.run(20_000);
+    const now = r.clock.now();
+    r.ctl.requestPriority({ vehicleId: 'a', approach: 'northbound', etaMs: now + 10_000 });
+    r.run(12_000);
+    expect(r.ctl.spat().preempt?.vehicleId).toBe('a');
+    r.ctl.requestPriority({ vehicleId: 'b', approach: 'eastbound', etaMs: r.clock.now() + 1000 });
+    r.ctl.requestPriority({ vehicleId: 'a', approach: 'northbound', etaMs: r.clock.now() + 5000 });
+    r.run(20_000);
+    expect(greens(r.ctl.heads())).toEqual(['NB-left', 'NB-through']); // still serving a
+    r.ctl.checkOut('a');
+    r.run(20_000);
+    expect(greens(r.ctl.heads())).toEqual(['EB-left', 'EB-through']);
+  });
+});

@@ -41,6 +41,14 @@ export function setFaultRecall(ctx: SequencerContext, e: SequencerEvent): Update
 /** Queue ordered by priority then ETA; a preempt already being served keeps its place. */
 export function enqueuePreempt(ctx: SequencerContext, e: SequencerEvent): Update {
   if (e.type !== 'preempt.activate') return {};
+  const same = ctx.preempts.find((p) => p.vehicleId === e.preempt.vehicleId);
+  // A re-request from the EV being served updates it in place: it keeps the head of the queue.
+  if (same?.serving)
+    return {
+      preempts: ctx.preempts.map((p) =>
+        p === same ? { ...same, etaMs: e.preempt.etaMs, cleared: false } : p,
+      ),
+    };
   const rest = ctx.preempts.filter((p) => p.vehicleId !== e.preempt.vehicleId);
   const head = rest[0]?.serving ? rest.slice(0, 1) : [];
   const tail = [...rest.slice(head.length), e.preempt].sort(byUrgency(ctx));
