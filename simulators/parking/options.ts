@@ -3,7 +3,8 @@ import { z } from 'zod';
 
 const rate = z.number().min(0).max(1);
 
-export const simOptionsSchema = z.object({
+// Strict: a misspelt option is an error, not silently ignored.
+export const simOptionsSchema = z.strictObject({
   seed: z.number().int().default(1),
   /** Simulated start, epoch ms (default: a Monday 07:00 in Asunción). */
   startMs: z.number().default(Date.parse('2026-11-23T10:00:00Z')),
@@ -15,11 +16,16 @@ export const simOptionsSchema = z.object({
   speed: z.number().positive().max(1000).default(120),
   /** Multiplies the time-of-day arrival profile. */
   demand: z.number().positive().default(1),
-  /** Mean stay; stays are exponential with a 3-minute floor. */
+  /** Mean stay; stays are exponential with a floor of `minStayMs`. */
   meanStayMs: z
     .number()
     .positive()
     .default(40 * 60_000),
+  /** Shortest stay (even a quick errand parks a few minutes). */
+  minStayMs: z
+    .number()
+    .nonnegative()
+    .default(3 * 60_000),
   mix: z
     .object({
       staff: rate.default(0.4),
