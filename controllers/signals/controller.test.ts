@@ -344,6 +344,7 @@ describe('smart-intersection hooks and outputs', () => {
   it('reports SPaT with min/max ends for the running green', () => {
     const r = rig('four-leg-protected');
     r.run(20_000);
+    expect(r.ctl.spat().rings[0]?.maxEndMs).toBeNull(); // resting in 2/6: no conflicting call
     r.ctl.detector('nb-stop', true);
     r.run(8000);
     const s = r.ctl.spat();

@@ -25,7 +25,13 @@ export function spatOf(
     else if (interval === 'green' && s.matches('preemption')) minEnd = start + delays.dwellMin(ctx);
     else if (interval === 'green' && !s.matches('manualHold')) {
       minEnd = start + delays.minGreen(ctx);
-      maxEnd = ctx.flags.maxExpired ? now : start + Math.max(delays.minGreen(ctx), delays.maxGreen(ctx));
+      // Resting with no conflicting call: the max timer has not started, so there is no latest end.
+      const resting = s.matches({ normal: { green: { max: 'idle' } } });
+      maxEnd = resting
+        ? null
+        : ctx.flags.maxExpired
+          ? now
+          : start + Math.max(delays.minGreen(ctx), delays.maxGreen(ctx));
     }
     const timeToChangeMs = minEnd === null ? null : Math.max(0, minEnd - now);
     return { ring: r + 1, phase, interval, minEndMs: minEnd, maxEndMs: maxEnd, timeToChangeMs };
