@@ -278,6 +278,8 @@ class Controller implements IntersectionController {
       this.logPreempt(s);
       return; // context-only change (a detector call, a queued EV): nothing displayed changed
     }
+    // Before any listener runs: an edge driving relays from heads() inside onEvent must see this frame.
+    this.frame = next;
     const term = s.context.termination;
     const code = (p: number) =>
       term?.phases.includes(p)
@@ -295,7 +297,6 @@ class Controller implements IntersectionController {
     for (const [id, iv] of Object.entries(next.phases))
       if (prev.phases[Number(id)] !== iv) this.since.set(Number(id), now);
     this.logPreempt(s);
-    this.frame = next;
     this.check(now);
   }
 

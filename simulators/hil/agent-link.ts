@@ -33,8 +33,17 @@ export interface AgentLink {
 
 const COMMAND_TIMEOUT_MS = 5_000;
 
-export async function connectAgentLink(url: string, site: string, device: string): Promise<AgentLink> {
-  const client = mqtt.connect(url, { protocolVersion: 4, clientId: `hil-${site}-${device}-${process.pid}` });
+export async function connectAgentLink(
+  url: string,
+  site: string,
+  device: string,
+  auth?: { username: string; password: string },
+): Promise<AgentLink> {
+  const client = mqtt.connect(url, {
+    protocolVersion: 4,
+    clientId: `hil-${site}-${device}-${process.pid}`,
+    ...(auth ?? {}),
+  });
   const waiting = new Map<string, (o: CommandOutcome) => void>();
   const heads: ReportedHeads[] = [];
   const cycles: Data<'cycle'>[] = [];

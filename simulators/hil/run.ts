@@ -97,7 +97,8 @@ async function drive(
     return c.inSystem > 0 || c.entered < c.generated;
   };
   const limitMs = (opts.durationS + (opts.maxDrainS ?? 900)) * 1000;
-  while (sim.now() < opts.durationS * 1000 || (busy() && sim.now() < limitMs)) {
+  const running = () => !opts.signal?.aborted;
+  while (running() && (sim.now() < opts.durationS * 1000 || (busy() && sim.now() < limitMs))) {
     m.step();
     await plant.sync();
     await pace();

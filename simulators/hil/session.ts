@@ -42,11 +42,20 @@ export interface HilOptions {
   speed?: number;
   /** Broker the agent connects to; default an in-process aedes on a free loopback port. */
   mqttUrl?: string;
+  /** Credentials on an authenticating broker: the agent's device account and the harness's user. */
+  mqttAuth?: { agent: MqttCredentials; harness: MqttCredentials };
+  /** Ends the run early (the demo city's Ctrl-C); the result covers the time simulated so far. */
+  signal?: AbortSignal;
   geometry?: Geometry;
   /** Field wiring the harness reads lamps from, when it differs from the agent's (fault tests). */
   fieldWiring?: Record<string, HeadLines>;
   activeLowInputs?: number[];
   log?: AgentLog;
+}
+
+export interface MqttCredentials {
+  username: string;
+  password: string;
 }
 
 export interface HilError {
@@ -99,7 +108,7 @@ export async function startSession(
   const stopAll = async () => {
     for (const s of stops.splice(0).reverse()) await s().catch(() => undefined);
   };
-  const cfg = forHil(resolved.value, url);
+  const cfg = withAgentAuth(forHil(resolved.value, url), opts.mqttAuth?.agent);
   const started = await startAgent(cfg, {
     gpio,
     clock,
@@ -112,7 +121,7 @@ export async function startSession(
   }
   const agent = started.value;
   stops.push(() => agent.stop());
-  const link = await connectAgentLink(url, cfg.config.site, cfg.config.device);
+  const link = await connectAgentLink(url, cfg.config.site, cfg.config.device, opts.mqttAuth?.harness);
   stops.push(() => link.close());
   // A ping answered proves the agent is connected and subscribed to its command topics.
   if (!(await pingUntilAnswered(link))) {
@@ -157,4 +166,10 @@ async function flushAgent(agent: Agent, link: AgentLink, timeoutMs = 10_000): Pr
     seen = link.heads().length + link.cycles().length;
     await sleep(150);
   }
+}
+
+function withAgentAuth(cfg: ResolvedConfig, auth: MqttCredentials | undefined): ResolvedConfig {
+  if (!auth) return cfg;
+  const mqtt = { ...cfg.config.mqtt, username: auth.username };
+  return { ...cfg, config: { ...cfg.config, mqtt }, password: auth.password };
 }
