@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseIntersectionConfig } from '../config.ts';
 import { createAdaptiveTiming } from './adaptive.ts';
+import { timingLayoutFromConfig, toControllerPlan } from './from-config.ts';
 
 function config() {
   const url = new URL('../examples/four-leg-protected.yaml', import.meta.url);
@@ -66,5 +67,29 @@ describe('adaptive retiming on measured counts', () => {
     expect(a.cycle(180_000)).toBeDefined();
     expect(a.classCounts().P2).toEqual({ motorcycle: 1, car: 1, van: 0, heavy: 1 });
     expect(a.bins()).toHaveLength(1);
+  });
+});
+
+describe('config ↔ timing', () => {
+  const cfg = config();
+
+  it('maps timed phases with their clearances and arrow displays', () => {
+    const tl = timingLayoutFromConfig(cfg);
+    expect(tl.rings).toEqual([
+      [1, 2, 3, 4],
+      [5, 6, 7, 8],
+    ]);
+    const p1 = tl.phases.find((p) => p.id === 1)!;
+    expect(p1).toMatchObject({ signalGroup: 'WB-left', minGreenS: 5, yellowS: 3, allRedS: 1.5, arrow: true });
+    expect(tl.phases.find((p) => p.id === 2)!.arrow).toBe(false);
+  });
+
+  it('turns planned greens into max greens clamped to each phase’s retiming bounds', () => {
+    const plan = { cycleS: 100, greensS: { 2: 100, 4: 20, 6: 1 }, offsetS: 0 };
+    const out = toControllerPlan(cfg, plan, 1.25).maxGreenS!;
+    expect(out[2]).toBe(60); // bounds [15, 60]
+    expect(out[6]).toBe(15);
+    expect(out[4]).toBe(25); // 20 × 1.25 within [7, 35]
+    expect(out[1]).toBeUndefined();
   });
 });
