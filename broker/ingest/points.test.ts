@@ -15,7 +15,8 @@ describe('points', () => {
     expect(a).toBe(pointTime(1_700_000_000_123, 'msg-aaaaaaaa'));
     expect(a).not.toBe(pointTime(1_700_000_000_123, 'msg-bbbbbbbb'));
     expect(BigInt(a) / 1_000_000n).toBe(1_700_000_000_123n);
-    expect(BigInt(a) % 1_000_000n).toBe(BigInt(fnv1a('msg-aaaaaaaa') % 1_000_000));
+    expect(BigInt(a) % 1_000_000n).toBe(BigInt(fnv1a('msg-aaaaaaaa') % 999_000));
+    expect(pointTime(5, 'x', 999, 999_000 - 1)).toBe('5999998'); // index never spills into the next ms
   });
 
   it('maps a lot message to lot_occupancy with site and lot tags only', () => {

@@ -14,7 +14,7 @@ export interface SinkOptions {
   batchPoints: number;
   flushMs: number;
   maxInflight?: number;
-  /** Batches held in memory while writes are slow; beyond this they spill to the spool. */
+  /** Batches held in memory while writes are slow (default 40 ≈ 200k points); beyond, they spill to the spool. */
   maxQueued?: number;
 }
 
@@ -80,7 +80,7 @@ export class InfluxSink {
   private cut(): void {
     while (this.buffer.length > 0) {
       const batch = this.buffer.splice(0, this.opts.batchPoints);
-      if (!this.up || this.queue.length >= (this.opts.maxQueued ?? 16)) this.toSpool(batch);
+      if (!this.up || this.queue.length >= (this.opts.maxQueued ?? 40)) this.toSpool(batch);
       else this.queue.push(batch);
     }
     this.pump();
