@@ -38,10 +38,21 @@ const wallSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
  */
 export async function pace(
   clock: ManualClock,
-  o: { untilMs: number; speed: number; tickMs?: number; onTick?: () => boolean | undefined },
+  o: {
+    untilMs: number;
+    speed: number;
+    tickMs?: number;
+    onTick?: () => boolean | undefined;
+    /** While true, time waits (up to `maxHoldMs` wall): e.g. a camera fetch in flight. */
+    hold?: () => boolean;
+    maxHoldMs?: number;
+  },
 ): Promise<void> {
   const tick = o.tickMs ?? 10;
   while (clock.now() < o.untilMs) {
+    // Request/response I/O takes no simulated time, so a loaded machine does not change the story.
+    const holdStart = performance.now();
+    while (o.hold?.() && performance.now() - holdStart < (o.maxHoldMs ?? 500)) await wallSleep(1);
     const started = performance.now();
     clock.advance(Math.min(tick * o.speed, o.untilMs - clock.now()));
     if (o.onTick?.()) return;

@@ -52,7 +52,7 @@ describe('parking simulator, in-process controller', () => {
         demand: 2,
         meanStayMs: 12 * 60_000,
         dropoutMs: 10 * 60_000,
-        rates: { sensorDropout: 0.5, cameraTimeout: 0.3, serialByteError: 0.002 },
+        rates: { sensorDropout: 0.5, cameraTimeout: 0.15, serialByteError: 0.002 },
       },
       { ready: (run) => run.ctl.onEvent((e) => events.push(e)) },
     );

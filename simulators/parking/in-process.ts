@@ -59,14 +59,15 @@ export async function runInProcess(
     rig.onClose(await bindController({ lot, ctl, gpio: rig.gpio, bus }));
 
     // The LPR stand-in: fetch the snapshot over HTTP like the edge does, read the frame's truth.
-    const fetchTimeoutMs = Math.round(
-      Math.max(30, Math.min(...lot.lanes.map((l) => l.identify.timeoutMs)) / opts.speed),
-    );
+    // Time holds while a fetch is in flight; a hung camera is abandoned after this (wall) timeout.
+    const fetchTimeoutMs = 250;
+    let inflight = 0;
     let ocrWrong = 0;
     ctl.onOutput((o) => {
       if (o.type !== 'camera.trigger') return;
       const cam = cameras.get(o.laneId);
       if (!cam) return;
+      inflight++;
       void fetch(cam.url, { signal: AbortSignal.timeout(fetchTimeoutMs) })
         .then(async (res) => {
           const plate = truthBook.plateOf(Buffer.from(await res.arrayBuffer()));
@@ -78,14 +79,20 @@ export async function runInProcess(
             frameRef: read.frameRef,
           });
         })
-        .catch(() => undefined); // a hung camera: the lane's identify timeout takes over
+        .catch(() => undefined) // a hung camera: the lane's identify timeout takes over
+        .finally(() => inflight--);
     });
     simulatedOperator(rig, ctl);
 
     ctl.start();
     world.start();
     hooks.ready?.({ ...rig, ctl, events });
-    await pace(clock, { untilMs: opts.startMs + opts.durationMs, speed: opts.speed });
+    await pace(clock, {
+      untilMs: opts.startMs + opts.durationMs,
+      speed: opts.speed,
+      hold: () => inflight > 0,
+      maxHoldMs: fetchTimeoutMs + 100,
+    });
     await settle(rig, lot);
     return buildReport({
       lot,
