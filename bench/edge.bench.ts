@@ -37,8 +37,10 @@ import { createUplink } from '../edge/uplink/uplink.ts';
 const root = resolve(import.meta.dirname, '..');
 const lotPath = `${root}/controllers/parking/examples/campus-lot.yaml`;
 const registryPath = `${root}/controllers/parking/examples/registry.yaml`;
-const SAMPLES = Number(process.env.BENCH_SAMPLES ?? 2000);
+const SAMPLES = Number(process.env.BENCH_SAMPLES ?? 500);
 const QUEUE_N = Number(process.env.BENCH_QUEUE_N ?? 20_000);
+/** The uplink's in-flight window (config `mqtt.inflightWindow`, default 100). */
+const WINDOW = Number(process.env.BENCH_WINDOW ?? 100);
 const dir = mkdtempSync(join(tmpdir(), 'cityedge-bench-'));
 
 const pct = (xs: number[], p: number) => {
@@ -106,6 +108,7 @@ async function decisionLatency(port: number): Promise<number[]> {
   if (!op.ok) throw new Error(`gate.open refused: ${op.error.message}`);
   const lat: number[] = [];
   for (let i = 0; i < SAMPLES + 50; i++) {
+    if (i % 200 === 0 && process.env.BENCH_DEBUG) console.log(`  … sample ${i}`);
     // Bring the gate to `closing`: once open, a car crossing the safety loop makes it close.
     await new Promise((r) => setImmediate(r));
     if (gpio.level(22) === 1) {
@@ -119,10 +122,12 @@ async function decisionLatency(port: number): Promise<number[]> {
     }
     // Closing: the next car reaches the safety loop → measure the reversal.
     const t0 = performance.now();
-    const raised = new Promise<number>((r) => {
+    const raised = new Promise<number>((r, reject) => {
+      const timer = setTimeout(() => reject(new Error(`sample ${i}: barrier did not reverse`)), 2_000);
       const off = gpio.watch(22, (level) => {
         if (level !== 1) return;
         off();
+        clearTimeout(timer);
         r(performance.now());
       });
     });
@@ -191,7 +196,13 @@ async function queueThroughput(port: number) {
   const enqueueS = (performance.now() - t0) / 1000;
   // Then drain through the uplink with PUBACKs.
   const uplink = createUplink(
-    { url: `mqtt://127.0.0.1:${port}`, clientId: 'bench.q', site: 'bench', device: 'q' },
+    {
+      url: `mqtt://127.0.0.1:${port}`,
+      clientId: 'bench.q',
+      site: 'bench',
+      device: 'q',
+      inflightWindow: WINDOW,
+    },
     queue,
   );
   t0 = performance.now();
@@ -279,7 +290,9 @@ async function main() {
     row('max', f(Math.max(...agentLat)), f(Math.max(...aloneLat)));
     row('target p99 ≤ 5 ms', pct(agentLat, 99) <= 5 ? 'met' : 'NOT met', '');
 
-    console.log(`\n2. Durable queue, ${QUEUE_N} sensor readings (WAL, synchronous=FULL)`);
+    console.log(
+      `\n2. Durable queue, ${QUEUE_N} sensor readings (WAL, synchronous=FULL, in-flight window ${WINDOW})`,
+    );
     const t = await queueThroughput(broker.port);
     const rate = (s: number) => `${Math.round(QUEUE_N / s).toLocaleString('en')} msg/s`;
     row('', 'durable queue', 'peers');
@@ -319,4 +332,7 @@ async function main() {
   }
 }
 
-await main();
+await main().catch((e: unknown) => {
+  console.error(e);
+  process.exitCode = 1;
+});
