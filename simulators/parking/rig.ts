@@ -43,6 +43,10 @@ export async function createSimRig(lot: LotConfig, registry: Registry, opts: Sim
   try {
     const pty = await socatPair();
     cleanups.push(() => pty.stop());
+    // If this process dies before `close` (an uncaught error), do not leave socat behind.
+    const killSocat = () => pty.process.kill('SIGKILL');
+    process.once('exit', killSocat);
+    cleanups.push(() => process.off('exit', killSocat));
     const fd = openSync(pty.peerPath, 'w');
     cleanups.push(() => closeSync(fd));
     let writeErrors = 0;
