@@ -23,19 +23,16 @@ export interface OcrRead {
   symbols: OcrSymbol[];
 }
 
-export const WHITELIST = {
-  /** Space and hyphen included: tesseract must be able to explain the gap of 'ABCD 123' and
-   * the dash of 'ABC-123' rather than turn them into a letter. */
-  any: 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 -',
-  letters: 'ABCDEFGHIJKLMNOPQRSTUVWXYZ ',
-  digits: '0123456789 ',
-} as const;
-
-export type Whitelist = keyof typeof WHITELIST;
+/**
+ * Space and hyphen included: tesseract must be able to explain the gap of 'ABCD 123' and the
+ * dash of 'ABC-123' rather than turn them into a letter. (Letters-only and digits-only passes
+ * per template position were tried: on 3–4 glyph strips the LSTM got worse, e.g. 7 → 1.)
+ */
+export const WHITELIST = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 -';
 
 export interface OcrEngine {
-  /** Reads one line of text; `whitelist` restricts the glyphs it may output (default: any). */
-  recognize(image: Buffer, whitelist?: Whitelist): Promise<OcrRead>;
+  /** Reads one line of text (an image tesseract can decode: PGM, PNG…). */
+  recognize(image: Buffer): Promise<OcrRead>;
   terminate(): Promise<void>;
 }
 
@@ -72,22 +69,22 @@ export async function startOcr(o: OcrOptions = {}): Promise<OcrEngine> {
   }).catch((err: unknown) => {
     throw err instanceof OcrStartError ? err : new OcrStartError(`OCR worker failed: ${String(err)}`);
   });
-  await worker.setParameters({
-    tessedit_pageseg_mode: PSM.SINGLE_LINE,
-    tessedit_char_whitelist: WHITELIST.any,
-    user_defined_dpi: '300',
-  });
+  try {
+    await worker.setParameters({
+      tessedit_pageseg_mode: PSM.SINGLE_LINE,
+      tessedit_char_whitelist: WHITELIST,
+      user_defined_dpi: '300',
+    });
+  } catch (err) {
+    await worker.terminate().catch(() => {});
+    throw new OcrStartError(`OCR worker rejected its parameters: ${String(err)}`);
+  }
   return wrap(worker);
 }
 
 function wrap(worker: Worker): OcrEngine {
-  let current: Whitelist = 'any';
   return {
-    async recognize(image, whitelist = 'any') {
-      if (whitelist !== current) {
-        await worker.setParameters({ tessedit_char_whitelist: WHITELIST[whitelist] });
-        current = whitelist;
-      }
+    async recognize(image) {
       const { data } = await worker.recognize(image, {}, { text: true, blocks: true });
       const symbols: OcrSymbol[] = [];
       for (const block of data.blocks ?? []) {
