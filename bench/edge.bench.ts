@@ -136,6 +136,7 @@ async function decisionLatency(port: number): Promise<number[]> {
     if (i >= 50) lat.push(t1 - t0); // first 50: warm-up (JIT)
     gpio.drive(27, 0);
   }
+  if (process.env.BENCH_DEBUG) console.log('  … stopping the agent');
   await agent.stop();
   return lat;
 }

@@ -64,6 +64,18 @@ export interface Uplink {
 }
 
 const silent: UplinkLog = { info() {}, warn() {}, error() {} };
+const STOP_STEP_MS = 2_000;
+const TIMED_OUT = Symbol('timed out');
+
+/** Resolves with the promise's value, or TIMED_OUT after `ms`; never rejects. */
+function within<T>(p: Promise<T>, ms: number): Promise<T | typeof TIMED_OUT> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<typeof TIMED_OUT>((r) => {
+    timer = setTimeout(() => r(TIMED_OUT), ms);
+  });
+  const settled: Promise<T | typeof TIMED_OUT> = p.catch(() => TIMED_OUT);
+  return Promise.race([settled, timeout]).finally(() => clearTimeout(timer));
+}
 
 export function createUplink(opts: UplinkOptions, queue: DurableQueue): Uplink {
   const now = opts.nowEpochMs ?? Date.now;
@@ -206,11 +218,13 @@ export function createUplink(opts: UplinkOptions, queue: DurableQueue): Uplink {
       unsubscribeQueue?.();
       const c = client;
       if (!c) return;
+      // Bounded: a broker that stops answering must not keep systemd waiting (TimeoutStopSec).
       if (c.connected) {
         const bye = availability('offline');
-        await c.publishAsync(bye.topic, bye.payload, { qos: 1, retain: true }).catch(() => undefined);
+        await within(c.publishAsync(bye.topic, bye.payload, { qos: 1, retain: true }), STOP_STEP_MS);
       }
-      await c.endAsync(!c.connected).catch(() => undefined);
+      const ended = await within(c.endAsync(!c.connected), STOP_STEP_MS);
+      if (ended === TIMED_OUT) await within(c.endAsync(true), STOP_STEP_MS);
       client = null;
     },
   };
