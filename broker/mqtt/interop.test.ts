@@ -9,7 +9,6 @@ import {
   requireBinary,
   type RunningServer,
   startMosquitto,
-  waitFor,
 } from '../../core/testing/servers.ts';
 import { lotMessage, sensorMessage } from '../fixtures.ts';
 import { collect, connectMqtt, startTestBroker, type TestBroker } from '../testing.ts';
@@ -23,7 +22,7 @@ function run(
   bin: string,
   args: string[],
   timeoutMs = 10_000,
-): Promise<{ code: number | null; out: string; err: string }> & { output: () => string } {
+): Promise<{ code: number | null; out: string; err: string }> {
   const child = spawn(requireBinary(bin, 'mosquitto-clients'), args);
   let out = '';
   let err = '';
@@ -36,7 +35,7 @@ function run(
       resolve({ code, out, err });
     }),
   );
-  return Object.assign(done, { output: () => out });
+  return done;
 }
 
 const tcp = () => ['-h', '127.0.0.1', '-p', String(broker.mqttPort), '-V', 'mqttv311'];
