@@ -73,9 +73,9 @@ export function extractGlyphs(strip: Gray): GlyphSet {
  * a word space is kept where the plate has one ('ABC-123', 'ABCD 123'): the LSTM then reads
  * each group in its own context, which fixes and causes different errors than one word.
  */
-export function typeset(set: GlyphSet, groups = false): OcrInput {
+export function typeset(set: GlyphSet, groups = false, gapFactor = 0.1): OcrInput {
   const chosen = set.glyphs;
-  const gap = Math.round(0.1 * GLYPH_H);
+  const gap = Math.round(gapFactor * GLYPH_H);
   const gaps = chosen.slice(1).map((g, i) => g.left - (chosen[i]!.left + chosen[i]!.w));
   const usual = median(gaps);
   const after = gaps.map((g) =>

@@ -11,7 +11,7 @@ import type { Box, PlateCandidate, PlateTemplate } from './types.ts';
 export interface PipelineOptions {
   templates: readonly PlateTemplate[];
   minConfidence: number;
-  /** Character runs sent to OCR at most per frame (each costs one or two OCR calls). */
+  /** Character runs sent to OCR at most per frame (each costs one to three OCR calls). */
   maxLines?: number;
 }
 
@@ -27,6 +27,20 @@ const LOCATE_MAX_WIDTH = 1280;
 /** Stop trying further runs (or a second look) once a read is this sure. */
 const GOOD_ENOUGH = 0.85;
 
+interface Layout {
+  /** Keep the plate's word gap ('ABC 123'). */
+  groups: boolean;
+  /** Gap between glyphs, in glyph heights. */
+  gap: number;
+}
+
+/** Typesettings tried in order: tight, then with the word gap, then loose. */
+const LOOKS: readonly Layout[] = [
+  { groups: false, gap: 0.1 },
+  { groups: true, gap: 0.1 },
+  { groups: false, gap: 0.25 },
+];
+
 export async function readFrame(frame: Gray, ocr: OcrEngine, o: PipelineOptions): Promise<FrameRead> {
   const factor = Math.max(1, frame.width / LOCATE_MAX_WIDTH);
   const lines = findTextLines(await downscale(frame, factor), { maxLines: o.maxLines ?? 3 });
@@ -38,12 +52,12 @@ export async function readFrame(frame: Gray, ocr: OcrEngine, o: PipelineOptions)
     if (!set) continue;
     const box = plateBox(line, frame.width, frame.height);
     let firstLength = 0;
-    for (const groups of [false, true]) {
-      // A second look with the plate's word gap kept, only when the first was not convincing:
-      // the two typesettings rarely make the same mistake.
-      if (groups && (best >= GOOD_ENOUGH || !nearPlateLength(firstLength, o.templates))) break;
-      const read = await readGlyphs(ocr, set, groups);
-      if (!groups) firstLength = read.text.length;
+    for (const [look, layout] of LOOKS.entries()) {
+      // Further looks, differently typeset, only when the first was not convincing: the
+      // LSTM rarely makes the same mistake on two typesettings.
+      if (look > 0 && (best >= GOOD_ENOUGH || !nearPlateLength(firstLength, o.templates))) break;
+      const read = await readGlyphs(ocr, set, layout);
+      if (look === 0) firstLength = read.text.length;
       for (const fit of fitTemplates(read.text, glyphConfidence(read.confidences), o.templates)) {
         const prev = pooled.get(fit.plate);
         if (!prev || fit.confidence > prev.confidence)
@@ -76,8 +90,8 @@ function glyphsOf(frame: Gray, line: TextLine): GlyphSet | null {
   return set.glyphs.length >= 4 && set.glyphs.length <= 10 ? set : null;
 }
 
-async function readGlyphs(ocr: OcrEngine, set: GlyphSet, groups: boolean): Promise<AlignedRead> {
-  const input = typeset(set, groups);
+async function readGlyphs(ocr: OcrEngine, set: GlyphSet, layout: Layout): Promise<AlignedRead> {
+  const input = typeset(set, layout.groups, layout.gap);
   const read = await ocr.recognize(toPgm(input.image));
   return alignSymbols(read.symbols, input.spans);
 }
