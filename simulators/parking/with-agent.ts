@@ -32,6 +32,12 @@ export interface AgentRunOptions {
   registryPath: string;
   lpr?: boolean;
   ocrWorkers?: number;
+  /** A broker to use instead of an in-process aedes (the demo city's, with a device account). */
+  mqtt?: { url: string; username: string; password: string };
+  site?: string;
+  device?: string;
+  /** Ends the run early; the report covers the time simulated so far. */
+  signal?: AbortSignal;
 }
 
 export async function runWithAgent(
@@ -45,14 +51,7 @@ export async function runWithAgent(
   const rig = await createSimRig(lot, registry, opts);
   const { clock, world, cameras } = rig;
   try {
-    const broker = await Aedes.createBroker();
-    const server = createServer((s) => broker.handle(s));
-    const port = await freePort();
-    await new Promise<void>((r) => server.listen(port, '127.0.0.1', r));
-    rig.onClose(async () => {
-      await new Promise<void>((r) => broker.close(() => r()));
-      await new Promise((r) => server.close(r));
-    });
+    const mqttUrl = agentOpts.mqtt?.url ?? (await localBroker(rig));
     const dir = mkdtempSync(join(tmpdir(), 'cityedge-simpark-'));
     rig.onClose(() => rmSync(dir, { recursive: true, force: true }));
     // The lot as the agent sees it: its cameras are the simulator's snapshot servers.
@@ -66,10 +65,14 @@ export async function runWithAgent(
     };
     writeFileSync(join(dir, 'lot.yaml'), stringify(simLot));
     const edgeYaml = stringify({
-      site: 'sim',
-      device: 'parking-sim',
+      site: agentOpts.site ?? 'sim',
+      device: agentOpts.device ?? 'parking-sim',
       hardware: { profile: 'simulated', serial: simLot.baySensorBus, debounceMs: 0 },
-      mqtt: { url: `mqtt://127.0.0.1:${port}`, reconnectPeriodMs: 300 },
+      mqtt: {
+        url: mqttUrl,
+        reconnectPeriodMs: 300,
+        ...(agentOpts.mqtt ? { username: agentOpts.mqtt.username, password: agentOpts.mqtt.password } : {}),
+      },
       queue: { path: join(dir, 'outbox.db') },
       parking: {
         lot: join(dir, 'lot.yaml'),
@@ -96,7 +99,11 @@ export async function runWithAgent(
     ctl.onEvent((e) => events.push(e));
     simulatedOperator(rig, ctl);
     world.start();
-    await pace(clock, { untilMs: opts.startMs + opts.durationMs, speed: opts.speed });
+    await pace(clock, {
+      untilMs: opts.startMs + opts.durationMs,
+      speed: opts.speed,
+      onTick: () => agentOpts.signal?.aborted,
+    });
     await settle(rig, lot);
     const health = feature.health();
     return {
@@ -117,4 +124,17 @@ export async function runWithAgent(
   } finally {
     await rig.close();
   }
+}
+
+/** An in-process aedes on a free loopback port, closed with the rig. */
+async function localBroker(rig: Awaited<ReturnType<typeof createSimRig>>): Promise<string> {
+  const broker = await Aedes.createBroker();
+  const server = createServer((s) => broker.handle(s));
+  const port = await freePort();
+  await new Promise<void>((r) => server.listen(port, '127.0.0.1', r));
+  rig.onClose(async () => {
+    await new Promise<void>((r) => broker.close(() => r()));
+    await new Promise((r) => server.close(r));
+  });
+  return `mqtt://127.0.0.1:${port}`;
 }

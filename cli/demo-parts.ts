@@ -1,0 +1,159 @@
+/** The demo city's parts, each started for real and stopped in reverse order. */
+import { randomBytes } from 'node:crypto';
+import { mkdir } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { stringify } from 'yaml';
+import { startBroker } from '../broker/index.ts';
+import { buildDashboard } from '../dashboard/build.ts';
+import { type RunningServer, requireBinary, startInfluxd } from '../core/testing/servers.ts';
+
+export interface DemoOptions {
+  dir: string;
+  adminPassword: string;
+  httpPort: number;
+  mqttPort: number;
+  speed: number;
+  influx: boolean;
+  ocr: boolean;
+}
+
+export interface DemoParts {
+  httpPort: number;
+  mqttPort: number;
+  influxUrl: string | null;
+  operatorPassword: string;
+  viewerPassword: string;
+  summary(): string;
+  stop(): Promise<void>;
+}
+
+type Stopper = () => Promise<void>;
+
+const repo = resolve(import.meta.dirname, '..');
+export const DEMO_LOT = join(repo, 'controllers/parking/examples/campus-lot.yaml');
+export const DEMO_REGISTRY = join(repo, 'controllers/parking/examples/registry.yaml');
+export const DEMO_INTERSECTION = join(repo, 'controllers/signals/examples/four-leg-protected.yaml');
+
+export async function startDemoParts(opts: DemoOptions): Promise<DemoParts> {
+  const stoppers: Stopper[] = [];
+  const stopAll = async () => {
+    for (const stop of stoppers.reverse())
+      await stop().catch((e: unknown) => console.error('stop failed:', e));
+  };
+  try {
+    return await startAll(opts, stoppers, stopAll);
+  } catch (e) {
+    await stopAll();
+    throw e;
+  }
+}
+
+async function startInflux(opts: DemoOptions, stoppers: Stopper[]): Promise<string | null> {
+  if (!opts.influx) return null;
+  try {
+    requireBinary('influxd', 'influxdb');
+  } catch (e) {
+    console.warn(`InfluxDB not started: ${(e as Error).message}. History is disabled.`);
+    return null;
+  }
+  const influx: RunningServer = await startInfluxd({ dir: join(opts.dir, 'influxdb') });
+  stoppers.push(() => influx.stop());
+  return `http://127.0.0.1:${influx.port}`;
+}
+
+async function startAll(opts: DemoOptions, stoppers: Stopper[], stopAll: Stopper): Promise<DemoParts> {
+  await mkdir(join(opts.dir, 'influxdb'), { recursive: true });
+  const dashboardDir = await buildDashboard(join(opts.dir, 'dashboard'));
+  const influxUrl = await startInflux(opts, stoppers);
+  const broker = await startBroker({
+    mqttPort: opts.mqttPort,
+    httpPort: opts.httpPort,
+    host: '127.0.0.1',
+    dataDir: join(opts.dir, 'broker'),
+    dashboardDir,
+    admin: { username: 'admin', password: opts.adminPassword },
+    logLevel: 'warn',
+    ...(influxUrl ? { influx: { url: influxUrl } } : {}),
+  });
+  stoppers.push(() => broker.close());
+  const admin = await adminSession(broker.httpPort, opts.adminPassword);
+  const operatorPassword = randomBytes(6).toString('hex');
+  const viewerPassword = randomBytes(6).toString('hex');
+  await admin.post('/api/users', { username: 'operator', password: operatorPassword, role: 'operator' });
+  await admin.post('/api/users', { username: 'viewer', password: viewerPassword, role: 'viewer' });
+  const operatorToken = await login(broker.httpPort, 'operator', operatorPassword);
+  const env = {
+    mqttUrl: `mqtt://127.0.0.1:${broker.mqttPort}`,
+    dir: opts.dir,
+    admin,
+    // Dashboard users connect over MQTT with their token as the password (docs/api.md).
+    operator: { username: 'operator', password: operatorToken },
+  };
+  const { startDemoParking } = await import('./demo-parking.ts');
+  const { startDemoIntersection } = await import('./demo-intersection.ts');
+  const parking = await startDemoParking(env, opts);
+  stoppers.push(parking.stop);
+  const intersection = await startDemoIntersection(env);
+  stoppers.push(intersection.stop);
+  return {
+    httpPort: broker.httpPort,
+    mqttPort: broker.mqttPort,
+    influxUrl,
+    operatorPassword,
+    viewerPassword,
+    summary: () => `${new Date().toISOString()}  ${parking.summary()}  |  ${intersection.summary()}`,
+    stop: stopAll,
+  };
+}
+
+export interface AdminSession {
+  post(path: string, body: unknown): Promise<Record<string, unknown>>;
+}
+
+async function post(httpPort: number, path: string, body: unknown, token?: string) {
+  const res = await fetch(`http://127.0.0.1:${httpPort}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: JSON.stringify(body),
+  });
+  const json = (await res.json()) as Record<string, unknown>;
+  if (!res.ok) throw new Error(`${path}: ${res.status} ${JSON.stringify(json)}`);
+  return json;
+}
+
+async function login(httpPort: number, username: string, password: string): Promise<string> {
+  return String((await post(httpPort, '/api/login', { username, password })).token);
+}
+
+async function adminSession(httpPort: number, password: string): Promise<AdminSession> {
+  const token = await login(httpPort, 'admin', password);
+  return { post: (path, body) => post(httpPort, path, body, token) };
+}
+
+export interface DemoEnv {
+  mqttUrl: string;
+  dir: string;
+  admin: AdminSession;
+  operator: { username: string; password: string };
+}
+
+/** Registers a device with the broker and returns an agent config (YAML text) for it. */
+export async function deviceConfig(
+  env: DemoEnv,
+  site: string,
+  device: string,
+  kind: 'parking' | 'signals',
+  rest: Record<string, unknown>,
+): Promise<string> {
+  const created = await env.admin.post('/api/devices', { site, device, kind });
+  const config = {
+    site,
+    device,
+    mqtt: { url: env.mqttUrl, username: `${site}.${device}`, password: String(created.password) },
+    queue: { path: join(env.dir, `${site}-${device}-outbox.db`) },
+    health: { intervalS: 10 },
+    log: { level: 'warn' },
+    ...rest,
+  };
+  return stringify(config);
+}
