@@ -10,6 +10,9 @@ interface Flags {
   duration: string;
   seed: string;
   ev?: string;
+  agent?: boolean;
+  edgeConfig?: string;
+  mqttUrl?: string;
 }
 
 function positive(name: string, raw: string): number {
@@ -25,6 +28,22 @@ async function run(flags: Flags): Promise<void> {
     throw new CityEdgeError('SIM_INTERSECTION_BAD_CONFIG', `${cfg.error.code}: ${cfg.error.message}`);
   const demand = parseDemand(flags.demand);
   if (!demand.ok) throw demand.error;
+  if (flags.agent) {
+    const { runAgainstAgent } = await import('./agent-mode.ts');
+    console.log(
+      await runAgainstAgent({
+        configPath: flags.config,
+        config: cfg.value,
+        demand: demand.value,
+        durationS: positive('--duration', flags.duration),
+        seed: Math.round(positive('--seed', flags.seed)),
+        ...(flags.ev ? { evApproaches: flags.ev.split(',').map((s) => s.trim()) } : {}),
+        ...(flags.edgeConfig ? { edgeConfigPath: flags.edgeConfig } : {}),
+        ...(flags.mqttUrl ? { mqttUrl: flags.mqttUrl } : {}),
+      }),
+    );
+    return;
+  }
   const r = runIntersectionSim({
     config: cfg.value,
     demand: demand.value,
@@ -49,6 +68,9 @@ export function registerIntersectionSim(sim: Command): void {
     .option('--duration <s>', 'demand duration', '3600')
     .option('--seed <n>', 'random seed', '1')
     .option('--ev <approaches>', 'comma-separated approaches that each get two emergency vehicles')
+    .option('--agent', 'drive a REAL edge agent over its GPIO and MQTT instead of the in-process controller')
+    .option('--edge-config <file>', 'with --agent: the site YAML whose wiring the agent uses')
+    .option('--mqtt-url <url>', 'with --agent: broker to use (default: an in-process aedes)')
     .action(async (flags: Flags) => {
       try {
         await run(flags);
