@@ -269,7 +269,9 @@ async function main(): Promise<void> {
       printRow(label, figures(truths, report.answers), report.maxRssMb, report.startMs);
     }
     printBreakdown(small, oursSmall);
-    console.log(`\nload average (1 min) at start ${load0}, at end ${loadavg()[0]!.toFixed(1)} on ${availableParallelism()} cores`);
+    console.log(
+      `\nload average (1 min) at start ${load0}, at end ${loadavg()[0]!.toFixed(1)} on ${availableParallelism()} cores`,
+    );
     console.log(
       '\ntargets: ≥95% exact on degraded frames, ≤1% false plates, p95 ≤250 ms per 640×480 frame on one core, ' +
         'RSS ≤250 MB with one OCR worker. exact = plate read exactly; wrong = a different plate reported; ' +
