@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the test suite, benchmarks and demo use, when any is missing.
 # Idempotent and fast when everything is present. Needs root (apt-get) only when installing.
+# `install-system-deps.sh demo` installs only what the demo city needs.
 set -euo pipefail
 
 # command-or-file → Debian package that provides it
@@ -17,6 +18,12 @@ declare -A NEED=(
   [/usr/share/tesseract-ocr/5/tessdata/eng.traineddata]=tesseract-ocr-eng
   [openssl]=openssl
 )
+
+if [[ "${1:-all}" == demo ]]; then
+  declare -A DEMO=([influxd]=influxdb [socat]=socat [openssl]=openssl)
+  NEED=()
+  for k in "${!DEMO[@]}"; do NEED[$k]=${DEMO[$k]}; done
+fi
 
 missing=()
 for what in "${!NEED[@]}"; do

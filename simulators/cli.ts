@@ -15,7 +15,9 @@ const simulators: Record<string, () => Promise<SimRegister>> = {
 };
 
 export async function register(program: Command, argv: string[] = process.argv): Promise<void> {
-  const sim = program.command('sim').description('run a simulator against the real agent, controller or broker');
+  const sim = program
+    .command('sim')
+    .description('run a simulator against the real agent, controller or broker');
   const wanted = argv[3];
   const names = wanted && wanted in simulators ? [wanted] : Object.keys(simulators);
   for (const name of names) (await simulators[name]!())(sim);
