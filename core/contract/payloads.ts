@@ -162,6 +162,10 @@ export const headState = z.enum([
   'flashingYellow',
   'flashingRed',
   'dark',
+  // Pedestrian heads (MUTCD 4E): WALK, flashing DON'T WALK (clearance), steady DON'T WALK.
+  'walk',
+  'flashingDontWalk',
+  'dontWalk',
 ]);
 
 export const signalHeads = z.strictObject({
