@@ -2,7 +2,7 @@
 import type { PhasePlan } from '../config.ts';
 import { activePreempt, pendingPreempts } from './actions.ts';
 import type { SequencerContext, SequencerEvent } from './context.ts';
-import { minus, nextFor } from './stages.ts';
+import { minus, nextFor, ringsAdvancing } from './stages.ts';
 
 const plans = (ctx: SequencerContext, ids: number[]): PhasePlan[] =>
   ctx.config.phases.filter((p) => ids.includes(p.id));
@@ -37,9 +37,15 @@ export const guards = {
     normalMay(ctx) && ctx.flags.maxExpired && served(ctx) && conflictingDemand(ctx),
   gapOut: (ctx: SequencerContext) =>
     normalMay(ctx) && ctx.flags.gapExpired && served(ctx) && conflictingDemand(ctx),
+  /**
+   * A failed detector's phase extends like a constant call (the fail-safe output of a loop amplifier),
+   * i.e. it times to max: stuck-on loops are mostly queues that never clear, and min recall would cut
+   * that queue to min green every cycle and keep the loop faulted.
+   */
   greenOccupied: (ctx: SequencerContext) =>
     Object.values(ctx.occupied).some((o) => o.extends.some((id) => ctx.green.includes(id))) ||
-    plans(ctx, ctx.green).some((p) => p.recall === 'max'),
+    plans(ctx, ctx.green).some((p) => p.recall === 'max') ||
+    ctx.faultRecall.some((id) => ctx.green.includes(id)),
   extendsGreen: (ctx: SequencerContext, e: SequencerEvent) =>
     (e.type === 'detector.on' && e.extends.some((id) => ctx.green.includes(id))) ||
     (e.type === 'detector.off' &&
@@ -65,9 +71,17 @@ export const delays = {
       maxOf(ctx.config.preemption.map((p) => p.preemptMinGreenMs)),
     ),
   passage: (ctx: SequencerContext) => maxOf(plans(ctx, ctx.green).map((p) => p.passageMs)),
+  /**
+   * The stage times to its longest max, except that a phase whose ring moves on within the barrier
+   * ends at its own max: otherwise a left (max 15 s) paired with a through (max 40 s) runs 40 s
+   * while its own through waits, lengthening every saturated cycle. The other rings carry over.
+   */
   maxGreen: (ctx: SequencerContext) => {
     const ids = ctx.started.length > 0 ? ctx.started : ctx.green;
-    return maxOf(ids.map((id) => ctx.maxGreenMs[id] ?? 0));
+    const own = (id: number) => ctx.maxGreenMs[id] ?? 0;
+    const advancing = ringsAdvancing(ctx).filter((id) => ids.includes(id));
+    if (advancing.length > 0) return Math.min(...advancing.map(own));
+    return maxOf(ids.map(own));
   },
   pedWalk: (ctx: SequencerContext) => maxOf(plans(ctx, ctx.pedServing).map((p) => p.pedWalkMs ?? 0)),
   pedClearance: (ctx: SequencerContext) =>

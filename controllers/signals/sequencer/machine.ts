@@ -112,6 +112,8 @@ const greenExits = [
  */
 const gapOn = {
   'detector.on': { guard: 'extendsGreen', target: 'check', actions: 'trackDetectorOn' },
+  // A detector fault (or recovery) changes whether the green is held: re-check occupancy.
+  'recall.fault': { target: 'check', actions: 'setFaultRecall' },
 } as const;
 // Only `held` can see an extending detector go off: `check` sends any occupied green to `held`.
 const gapOnOff = {

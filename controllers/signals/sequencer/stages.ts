@@ -96,6 +96,17 @@ export function selectNext(config: IntersectionConfig, green: number[], wanted: 
   return null;
 }
 
+/** Green phases whose ring would move on to a demanded phase within the current barrier. */
+export function ringsAdvancing(ctx: SequencerContext): number[] {
+  const next = nextFor(ctx);
+  if (!next) return [];
+  const barrier = (id: number) => phase(ctx.config, id)?.barrier;
+  const b = ctx.green.length > 0 ? barrier(ctx.green[0]!) : undefined;
+  // Crossing the barrier ends every ring together: no ring advances on its own.
+  if (b === undefined || next.some((id) => barrier(id) !== b)) return [];
+  return minus(ctx.green, next);
+}
+
 function advanceWithinBarrier(
   config: IntersectionConfig,
   green: number[],
