@@ -203,6 +203,17 @@ describe('disabled bays', () => {
     expect(r.ofType('alarm')).toEqual([]);
     expect(r.ctl.registerVehicle({ plate: 'X', category: 'alien' }).ok).toBe(false);
   });
+
+  it('a removed permit no longer protects its holder; removing an unknown plate changes nothing', () => {
+    const r = rig();
+    expect(r.ctl.removeVehicle('fghj-678')).toBe(true); // compared normalised
+    expect(r.ctl.removeVehicle('FGHJ 678')).toBe(false);
+    expect(r.ctl.removeVehicle('NOPE 000')).toBe(false);
+    r.ctl.bayCameraRead('D04', read('FGHJ 678'));
+    expect(r.ofType('alarm')).toMatchObject([{ code: 'disabled-bay-violation', plate: 'FGHJ678' }]);
+    r.ctl.bayCameraRead('D02', read('EFGH 567')); // other permits are untouched
+    expect(r.ofType('alarm')).toHaveLength(1);
+  });
 });
 
 describe('safety input filtering', () => {

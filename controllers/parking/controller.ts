@@ -12,7 +12,7 @@ import { Lane } from './lane.ts';
 import { InOutLog } from './log.ts';
 import { normalisePlate } from './plate.ts';
 import { Occupancy, bayReadingSchema } from './occupancy.ts';
-import { type RegistryIndex, hasDisabledPermit, indexRegistry } from './registry.ts';
+import { type RegistryIndex, hasDisabledPermit, indexRegistry, withoutPlate } from './registry.ts';
 import { handleOperator } from './operator.ts';
 import {
   type InputResult,
@@ -226,6 +226,17 @@ export class ParkingControllerImpl {
     const vehicles = [...this.registry.byPlate.values()].filter((v) => v.plate !== parsed.data.plate);
     this.registry = indexRegistry({ vehicles: [...vehicles, parsed.data] });
     return { ok: true };
+  }
+
+  /**
+   * Drop a registry entry (permit revoked, staff left). Vehicles already inside keep their open
+   * stay: the next decision for that plate treats it as unregistered. Returns whether one was removed.
+   */
+  removeVehicle(plate: string): boolean {
+    const next = withoutPlate(this.registry, plate);
+    if (next === null) return false;
+    this.registry = next;
+    return true;
   }
 
   powerLoss(): void {

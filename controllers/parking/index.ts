@@ -64,6 +64,8 @@ export interface ParkingController {
   operator(cmd: OperatorCommandInput | unknown): InputResult;
   /** Add or replace a registry entry at run time. */
   registerVehicle(vehicle: unknown): InputResult;
+  /** Remove a registry entry at run time (plate compared normalised); false when none matched. */
+  removeVehicle(plate: string): boolean;
   /** Mains lost / restored at the lot (all lanes). */
   powerLoss(): void;
   powerRestored(): void;
@@ -93,6 +95,7 @@ export function createParkingController(
     bayCameraRead: (b, r) => c.bayCameraRead(b, r),
     operator: (cmd) => c.operator(cmd),
     registerVehicle: (v) => c.registerVehicle(v),
+    removeVehicle: (p) => c.removeVehicle(p),
     powerLoss: () => c.powerLoss(),
     powerRestored: () => c.powerRestored(),
     onOutput: (fn) => c.onOutput(fn),

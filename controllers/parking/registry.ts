@@ -10,6 +10,15 @@ export function indexRegistry(registry: Registry): RegistryIndex {
   return { byPlate: new Map(registry.vehicles.map((v) => [normalisePlate(v.plate), v])) };
 }
 
+/** The index without `plate` (compared normalised), or null when no record has that plate. */
+export function withoutPlate(index: RegistryIndex, plate: string): RegistryIndex | null {
+  const key = normalisePlate(plate);
+  if (!index.byPlate.has(key)) return null;
+  const byPlate = new Map(index.byPlate);
+  byPlate.delete(key);
+  return { byPlate };
+}
+
 export type Lookup =
   | { found: false }
   | { found: true; record: VehicleRecord; valid: boolean; category: VehicleCategory };
