@@ -1,16 +1,7 @@
-/** Small, fast, seedable PRNG (mulberry32). Deterministic across platforms. */
-export type Rng = () => number;
+/** Small, fast, seedable PRNG (mulberry32, shared from core). Deterministic across platforms. */
+import { mulberry32, type Rng } from '../../core/random.ts';
 
-export function mulberry32(seed: number): Rng {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { mulberry32, type Rng };
 
 /** Independent stream per (seed, key): demand for one movement never depends on another's draws. */
 export function streamFor(seed: number, key: string): Rng {

@@ -1,14 +1,5 @@
-/** Seeded PRNG (mulberry32) so fuzz tests and simulators are reproducible. */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Seeded PRNG so fuzz tests and simulators are reproducible (mulberry32, shared from core). */
+export { mulberry32 } from '../../../core/random.ts';
 
 export function randInt(rand: () => number, min: number, maxInclusive: number): number {
   return min + Math.floor(rand() * (maxInclusive - min + 1));
