@@ -20,6 +20,8 @@ export const baySchema = z.object({
   sensor: z.string().min(1),
   /** Camera watching the bay (disabled bays: permit check). */
   camera: z.string().min(1).optional(),
+  /** Warning light at the bay, lit while a non-permit car occupies a disabled bay (`bay.warning`). */
+  warningLight: z.object({ output: pin }).optional(),
 });
 
 export const cameraSchema = z.object({
