@@ -11,6 +11,27 @@ import type {
 import type { FeatureContext } from './feature.ts';
 
 const id = (s: string) => s.toLowerCase();
+/** The contract's plate form; anything else (spaces, OCR junk) leaves the box as null. */
+const plateOf = (p: string | null | undefined) => (p && /^[A-Z0-9]{2,10}$/.test(p) ? p : null);
+/** The contract caps the retained list; the oldest reviews are the ones an operator sees first. */
+const MAX_PENDING = 100;
+
+/** Retained `parking/reviews`: the controller's pending reviews, replaced whenever they change. */
+export function publishReviews(ctx: FeatureContext, ctl: ParkingController): void {
+  const pending = ctl
+    .snapshot()
+    .reviews.slice(0, MAX_PENDING)
+    .map((r) => ({
+      reviewId: r.id,
+      lane: id(r.laneId),
+      plate: plateOf(r.best?.plate),
+      ...(r.best ? { confidence: r.best.confidence } : {}),
+      reason: r.reason,
+      since: r.at,
+      ...(r.best?.frameRef ? { frameRef: r.best.frameRef.slice(0, 200) } : {}),
+    }));
+  ctx.publisher.publish('parkingReviews', {}, { pending });
+}
 
 const barrierOf = (state: GateStateName): 'up' | 'down' | 'moving' | 'unknown' =>
   state === 'open'
@@ -138,11 +159,13 @@ export function mapParkingEvent(
         {
           kind: 'review',
           lane: id(e.review.laneId),
-          plate: e.review.best?.plate ?? null,
+          plate: plateOf(e.review.best?.plate),
           reason: `${e.review.id}: ${e.review.reason}`,
+          reviewId: e.review.id,
         },
         e.review.at,
       );
+      publishReviews(ctx, ctl);
       return;
     case 'review.resolved':
       p.publish(
@@ -154,9 +177,11 @@ export function mapParkingEvent(
           decision: e.verdict === 'approve' ? 'open' : 'deny',
           by: e.who.slice(0, 64),
           reason: e.review.id,
+          reviewId: e.review.id,
         },
         e.at,
       );
+      publishReviews(ctx, ctl);
       return;
     case 'operator.audit':
       p.publish(

@@ -16,11 +16,18 @@ import type { DigitalOutput, MonitoredCamera } from '../bindings/index.ts';
 import type { PlateReader } from '../lpr/index.ts';
 import type { CommandRouter } from '../uplink/commands.ts';
 import type { Feature, FeatureContext } from './feature.ts';
-import { mapParkingEvent, publishLotState } from './parking-events.ts';
+import { wireBayCameras } from './parking-bays.ts';
+import { mapParkingEvent, publishLotState, publishReviews } from './parking-events.ts';
 import { wireBaySensors } from './parking-sensors.ts';
 
 export interface ParkingFeature extends Feature {
   readonly controller: ParkingController;
+  readonly lot: LotConfig;
+}
+
+/** Injected collaborators (tests and benches supply a fake plate reader instead of tesseract). */
+export interface ParkingDeps {
+  reader?: PlateReader;
 }
 
 export function loadLot(lotPath: string, registryPath: string) {
@@ -50,7 +57,10 @@ const pinOf = (pin: number | string, field: string): Result<number> =>
     ? ok(pin)
     : err(new CityEdgeError('CONFIG_PIN', `${field}: "${pin}" is not a BCM line number`));
 
-export async function startParking(ctx: FeatureContext): Promise<Result<ParkingFeature>> {
+export async function startParking(
+  ctx: FeatureContext,
+  deps: ParkingDeps = {},
+): Promise<Result<ParkingFeature>> {
   const cfg = ctx.config.parking;
   if (!cfg) return err(new CityEdgeError('CONFIG_INVALID', 'parking: not configured'));
   const loaded = loadLot(cfg.lot, cfg.registry);
@@ -63,30 +73,41 @@ export async function startParking(ctx: FeatureContext): Promise<Result<ParkingF
 
   const wired = await wireLanes(ctx, lot, controller, outputs, cameras);
   if (!wired.ok) return wired;
-  const reader = cfg.lpr && cfg.ocrWorkers > 0 ? await startReader(ctx, cfg.ocrWorkers) : null;
+  const bayLights = await wireBayLights(ctx, lot, outputs);
+  if (!bayLights.ok) return bayLights;
+  const reader =
+    deps.reader ?? (cfg.lpr && cfg.ocrWorkers > 0 ? await startReader(ctx, cfg.ocrWorkers) : null);
+  const bayCameras = await wireBayCameras(ctx, lot, controller, reader);
 
   cleanups.push(
     controller.onOutput((o) => void applyOutput(ctx, o, outputs, cameras, controller, reader)),
     controller.onEvent((e) => mapParkingEvent(ctx, lot, controller, e)),
+    bayCameras.stop,
   );
   const sensors = await wireBaySensors(ctx, lot, controller);
   if (!sensors.ok) return sensors;
   registerCommands(ctx.commands, controller);
   controller.start();
   publishLotState(ctx, lot, controller);
+  // Retained: an empty list at start replaces a stale one left by the previous run.
+  publishReviews(ctx, controller);
 
   return ok({
     name: 'parking',
     controller,
+    lot,
     health: () => ({
       serial: sensors.value.health(),
-      cameras: Object.fromEntries([...cameras.values()].map((c) => [c.name, c.health()])),
+      cameras: Object.fromEntries(
+        [...cameras.values(), ...bayCameras.cameras.values()].map((c) => [c.name, c.health()]),
+      ),
     }),
     async stop() {
       for (const c of cleanups) c();
       controller.stop();
       await sensors.value.close();
-      await reader?.close();
+      // An injected reader belongs to whoever injected it.
+      if (!deps.reader) await reader?.close();
     },
   });
 }
@@ -140,6 +161,23 @@ async function wireLanes(
   return ok(undefined);
 }
 
+/** Optional warning light per bay (`bays[].warningLight`), keyed `${bayId}.warningLight`. */
+async function wireBayLights(
+  ctx: FeatureContext,
+  lot: LotConfig,
+  outputs: Map<string, DigitalOutput>,
+): Promise<Result<void>> {
+  for (const [i, bay] of lot.bays.entries()) {
+    if (!bay.warningLight) continue;
+    const line = pinOf(bay.warningLight.output, `parking.lot.bays.${i}.warningLight.output`);
+    if (!line.ok) return line;
+    const out = await ctx.hardware.output(`${bay.id}.warningLight`, line.value);
+    if (!out.ok) return out;
+    outputs.set(`${bay.id}.warningLight`, out.value);
+  }
+  return ok(undefined);
+}
+
 async function applyOutput(
   ctx: FeatureContext,
   o: ParkingOutput,
@@ -165,7 +203,8 @@ async function applyOutput(
     case 'sign.full':
       return drive(`${o.laneId}.fullSign`, o.on ? 1 : 0);
     case 'bay.warning':
-      return; // no bay-side output on this hardware; the event is published
+      // Bays without a light still get the alarm event on MQTT (mapParkingEvent).
+      return drive(`${o.bayId}.warningLight`, o.on ? 1 : 0);
     case 'camera.trigger':
       return identify(ctx, o.laneId, cameras.get(o.laneId), controller, reader);
   }
@@ -261,5 +300,11 @@ function registerCommands(commands: CommandRouter, ctl: ParkingController): void
     }
     if (refused.length > 0) return err(new CityEdgeError('UPLINK_REFUSED', refused.join('; ')));
     return ok({ upserted: a.vehicles.length });
+  });
+  // Idempotent: a plate that is not registered is reported, not an error (a retried command
+  // after a lost response must not fail).
+  commands.handle('registry.remove', (a) => {
+    const removed = a.plates.filter((plate) => ctl.removeVehicle(plate));
+    return ok({ removed, unknown: a.plates.filter((plate) => !removed.includes(plate)) });
   });
 }

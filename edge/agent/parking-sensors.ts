@@ -19,18 +19,33 @@ export async function wireBaySensors(
 ): Promise<Result<BaySensors>> {
   const serial = ctx.config.hardware.serial ?? lot.baySensorBus;
   if (!serial) return ok({ health: () => null, close: async () => {} });
-  const byAddress = new Map<number, string>();
-  for (const [i, b] of lot.bays.entries()) {
-    byAddress.set(ctx.config.parking?.sensorAddresses?.[b.sensor] ?? i + 1, b.sensor);
-  }
+  const byAddress = sensorAddresses(ctx, lot);
   // The bus reconnects by itself (unplug/replug); opening never fails for a missing device.
   const bus = await openSerialSensorBus({ path: serial.path, baudRate: serial.baudRate, clock: ctx.clock });
-  bus.onMessage((msg) => onSensor(ctx, ctl, byAddress, msg));
+  bus.onMessage(sensorHandler(ctx, ctl, byAddress));
   bus.onFrameError((e) => ctx.count(e.code, e.detail));
   return ok({
     health: () => bus.status(),
     close: () => bus.close(),
   });
+}
+
+/** Bus address → lot sensor map, as {@link wireBaySensors} builds it. */
+export function sensorAddresses(ctx: FeatureContext, lot: LotConfig): Map<number, string> {
+  const byAddress = new Map<number, string>();
+  for (const [i, b] of lot.bays.entries()) {
+    byAddress.set(ctx.config.parking?.sensorAddresses?.[b.sensor] ?? i + 1, b.sensor);
+  }
+  return byAddress;
+}
+
+/** One decoded bus frame → controller input + telemetry (exported for tests without a pty). */
+export function sensorHandler(
+  ctx: FeatureContext,
+  ctl: ParkingController,
+  byAddress: Map<number, string>,
+): (msg: SensorMessage) => void {
+  return (msg) => onSensor(ctx, ctl, byAddress, msg);
 }
 
 function onSensor(
@@ -70,6 +85,9 @@ function onSensor(
         raw: msg.percent,
       });
     case 'heartbeat':
+      // Sensors report occupancy on change only: without this a bay with a parked car would go
+      // `unknown` after `occupancy.sensorSilenceMs` although its sensor is alive.
+      ctl.baySensor(sensor, { heartbeat: true });
       return ctx.publisher.publish('sensorReading', params, { sensor, kind: 'heartbeat', raw: msg.seq });
   }
 }
