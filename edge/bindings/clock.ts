@@ -98,15 +98,19 @@ export class ManualClock implements Clock, WallClock {
   /** Moves time forward by `ms`, firing due timers in order of due time (then creation). */
   advance(ms: number): void {
     const target = this.nowMs + ms;
-    for (;;) {
-      const next = this.earliestDue(target);
-      if (!next) break;
-      this.timers = this.timers.filter((t) => t !== next);
-      // Overdue timers (after stall) fire late, at the current time; time never goes backwards.
-      this.nowMs = Math.max(this.nowMs, next.dueMs);
-      next.fn();
-    }
+    while (this.fireNext(target));
     this.nowMs = target;
+  }
+
+  /** Fires the earliest timer due by `target` at its own instant; false when none is due. */
+  protected fireNext(target: number): boolean {
+    const next = this.earliestDue(target);
+    if (!next) return false;
+    this.timers = this.timers.filter((t) => t !== next);
+    // Overdue timers (after stall) fire late, at the current time; time never goes backwards.
+    this.nowMs = Math.max(this.nowMs, next.dueMs);
+    next.fn();
+    return true;
   }
 
   private earliestDue(target: number): PendingTimer | undefined {
