@@ -10,18 +10,28 @@ import type {
 
 type ContractHead = Data<'signalHeads'>['groups'][string];
 
-/** Ped heads are not in the contract's head enum yet: walk → green, don't walk → red (reported). */
+/**
+ * Controller head state → contract head state. Ped heads are reported as they are (MUTCD 4E: WALK,
+ * flashing DON'T WALK, steady DON'T WALK), not folded into vehicle aspects: a control room must tell
+ * a ped clearance from a vehicle flash. The table is total, so a new controller state fails to
+ * compile here instead of leaking an unknown value onto the wire.
+ */
+const HEAD: Record<HeadState, ContractHead> = {
+  red: 'red',
+  yellow: 'yellow',
+  green: 'green',
+  greenArrow: 'greenArrow',
+  flashingYellowArrow: 'flashingYellowArrow',
+  flashingYellow: 'flashingYellow',
+  flashingRed: 'flashingRed',
+  dark: 'dark',
+  walk: 'walk',
+  flashingDontWalk: 'flashingDontWalk',
+  dontWalk: 'dontWalk',
+};
+
 export function contractHead(h: HeadState): ContractHead {
-  switch (h) {
-    case 'walk':
-      return 'green';
-    case 'dontWalk':
-      return 'red';
-    case 'flashingDontWalk':
-      return 'flashingRed';
-    default:
-      return h;
-  }
+  return HEAD[h];
 }
 
 export function contractMode(m: ControllerMode): Data<'signalHeads'>['mode'] {
