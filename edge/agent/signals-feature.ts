@@ -16,6 +16,7 @@ import type { DigitalOutput } from '../bindings/index.ts';
 import type { EdgeConfig } from '../config/schema.ts';
 import type { CommandRouter } from '../uplink/commands.ts';
 import type { Feature, FeatureContext } from './feature.ts';
+import { startCountStations } from './signals-counts.ts';
 import { alarmData, contractHead, contractMode, cycleData, spatData } from './signals-map.ts';
 
 export interface SignalsFeature extends Feature {
@@ -92,12 +93,24 @@ async function startOne(ctx: FeatureContext, sc: EdgeConfig['signals'][number], 
         new CityEdgeError('CONFIG_INVALID', `${at}.headOutputs.${g}: no such signal group in ${config.id}`),
       );
   }
+  const params = { intersection: xid };
+  const counts = startCountStations(
+    ctx,
+    config,
+    (fn) => ctl.onCount(fn),
+    (data, at) => ctx.publisher.publish('counts', params, data, at),
+  );
   for (const [id, line] of Object.entries(sc.detectorInputs)) {
     const input = await ctx.hardware.input(`${xid}.${id}`, line);
-    if (!input.ok) return input;
+    if (!input.ok) {
+      counts.stop();
+      return input;
+    }
     input.value.onEdge((edge) => {
-      const r = ctl.detector(id, edge.value === 1);
+      const on = edge.value === 1;
+      const r = ctl.detector(id, on);
       if (!r.ok) ctx.count('SIGNALS_DETECTOR_REJECTED', `${id}`);
+      else counts.edge(id, on);
     });
   }
   const lamps = new Map<string, Partial<Record<Lamp, DigitalOutput>>>();
@@ -107,14 +120,16 @@ async function startOne(ctx: FeatureContext, sc: EdgeConfig['signals'][number], 
       const line = lines[lamp];
       if (line === undefined) continue;
       const out = await ctx.hardware.output(`${xid}.${group}.${lamp}`, line);
-      if (!out.ok) return out;
+      if (!out.ok) {
+        counts.stop();
+        return out;
+      }
       set[lamp] = out.value;
     }
     lamps.set(group, set);
   }
 
   let lastHeads = '';
-  const params = { intersection: xid };
   const syncHeads = () => {
     const heads = ctl.heads();
     const key = JSON.stringify(heads);
@@ -153,6 +168,7 @@ async function startOne(ctx: FeatureContext, sc: EdgeConfig['signals'][number], 
       flushHires();
       hires = [];
       for (const u of unsubs) u();
+      counts.stop();
       ctl.stop();
     },
   });
