@@ -28,6 +28,8 @@ export async function wireBayCameras(
   reader: PlateReader | null,
 ): Promise<BayCameras> {
   const cameras = new Map<string, MonitoredCamera>();
+  // Without LPR a bay frame says nothing the controller can use: open no cameras.
+  if (!reader) return { cameras, stop: () => undefined };
   for (const bay of lot.bays) {
     if (bay.kind !== 'disabled' || !bay.camera) continue;
     const cam = await ctx.hardware.camera(bay.camera, {});
@@ -80,6 +82,9 @@ async function checkBay(
       frameRef,
     },
   );
+  // The car may have left while OCR ran: a late read must not flag (and light) an empty bay.
+  const still = ctl.snapshot().bays.find((b) => b.id === bayId)?.status === 'occupied';
+  if (!still) return;
   const r = ctl.bayCameraRead(bayId, { plate, confidence: read.confidence, frameRef });
   if (!r.ok) ctx.count(`PARKING_${r.error.code}`, r.error.message);
 }
