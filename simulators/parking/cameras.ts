@@ -5,7 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { type SnapshotServer, renderVehicleFrame, startSnapshotServer } from '../camera/index.ts';
-import type { Rng } from '../camera/index.ts';
+import type { DegradePreset, Rng } from '../camera/index.ts';
 import { type FlakyCamera, startFlakyCamera } from '../faults/index.ts';
 import type { CameraPort, SimCar } from './types.ts';
 
@@ -19,6 +19,8 @@ export interface LaneCamera extends CameraPort {
   flaky: FlakyCamera | null;
   /** Car shown now. */
   current(): SimCar | null;
+  /** Car shown at a simulated time (the latest shown at or before it). */
+  shownAt(atMs: number): SimCar | null;
   close(): Promise<void>;
 }
 
@@ -36,25 +38,37 @@ export class TruthBook {
 export async function startLaneCamera(
   laneId: string,
   truth: TruthBook,
-  o: { timeoutRate: number; rng: Rng; width?: number; height?: number },
+  o: {
+    timeoutRate: number;
+    rng: Rng;
+    now: () => number;
+    frames: { width: number; height: number; degrade: DegradePreset };
+  },
 ): Promise<LaneCamera> {
   const server = await startSnapshotServer();
   const flaky =
     o.timeoutRate > 0 ? await startFlakyCamera(server.url, { timeoutRate: o.timeoutRate, rng: o.rng }) : null;
   let shown: SimCar | null = null;
+  const laneSeed = createHash('sha1').update(laneId).digest().readUInt16BE(0);
+  // Every change of the shown car, in time order, so a read can be scored against its frame.
+  const history: Array<{ at: number; car: SimCar | null }> = [];
   return {
     laneId,
     url: flaky?.url ?? server.url,
     server,
     flaky,
     current: () => shown,
+    shownAt: (atMs) => latestAtOrBefore(history, atMs),
     async show(car) {
       shown = car;
+      history.push({ at: o.now(), car });
       const frame = await renderVehicleFrame({
         plate: car?.plate ?? null,
-        seed: car ? car.id * 7919 + laneId.length : 1,
-        width: o.width ?? 480,
-        height: o.height ?? 360,
+        // Per car and lane: a car's exit frame is not a copy of its entry frame (independent reads).
+        seed: car ? car.id * 7919 + laneSeed : 1,
+        width: o.frames.width,
+        height: o.frames.height,
+        degrade: o.frames.degrade,
       });
       truth.set(frame.image, car?.plate ?? null);
       server.setFrame(frame.image);
@@ -64,4 +78,20 @@ export async function startLaneCamera(
       await server.close();
     },
   };
+}
+
+/** Binary search: the entry with the greatest `at` ≤ `atMs` (entries are pushed in time order). */
+function latestAtOrBefore(h: ReadonlyArray<{ at: number; car: SimCar | null }>, atMs: number): SimCar | null {
+  let lo = 0;
+  let hi = h.length - 1;
+  let found: SimCar | null = null;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const e = h[mid]!;
+    if (e.at <= atMs) {
+      found = e.car;
+      lo = mid + 1;
+    } else hi = mid - 1;
+  }
+  return found;
 }

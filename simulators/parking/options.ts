@@ -53,6 +53,18 @@ export const simOptionsSchema = z.strictObject({
       serialByteError: rate.default(0),
     })
     .prefault({}),
+  /**
+   * Lane camera frames. Default: the LPR benchmark's conditions (640×480, `realistic` degradation:
+   * blur, motion, noise, shadow, night, JPEG), so a run's plate-read rate is comparable with the
+   * rate `docs/lpr.md` promises.
+   */
+  cameraFrames: z
+    .object({
+      width: z.number().int().min(160).max(1920).default(640),
+      height: z.number().int().min(120).max(1080).default(480),
+      degrade: z.enum(['none', 'realistic', 'harsh']).default('realistic'),
+    })
+    .prefault({}),
   dropoutMs: z
     .number()
     .positive()

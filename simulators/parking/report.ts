@@ -8,6 +8,7 @@ import type {
 import type { ParserCounters } from '../../edge/bindings/index.ts';
 import type { LaneCamera } from './cameras.ts';
 import type { SimOptions } from './options.ts';
+import { type PlateTally, tallyPlates } from './plates.ts';
 import type { Truth } from './types.ts';
 import type { LotWorld } from './world.ts';
 
@@ -32,6 +33,8 @@ export interface SimReport {
   serial: { frames: number; badCrc: number; droppedBytes: number; writeErrors: number };
   cameras: { hung: number; snapshots: number };
   ocrWrongReads: number;
+  /** Each logged passage's plate against the car its camera showed. */
+  plates: PlateTally;
 }
 
 export function buildReport(o: {
@@ -81,5 +84,6 @@ export function buildReport(o: {
       snapshots: [...o.cameras.values()].reduce((n, c) => n + c.server.requests(), 0),
     },
     ocrWrongReads: o.ocrWrong,
+    plates: tallyPlates(log, (laneId, at) => o.cameras.get(laneId)?.shownAt(at) ?? null),
   };
 }

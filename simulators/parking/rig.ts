@@ -59,7 +59,12 @@ export async function createSimRig(lot: LotConfig, registry: Registry, opts: Sim
     );
     const cameras = new Map<string, LaneCamera>();
     for (const lane of lot.lanes) {
-      const cam = await startLaneCamera(lane.id, truthBook, { timeoutRate: opts.rates.cameraTimeout, rng });
+      const cam = await startLaneCamera(lane.id, truthBook, {
+        timeoutRate: opts.rates.cameraTimeout,
+        rng,
+        now: () => clock.now(),
+        frames: opts.cameraFrames,
+      });
       cameras.set(lane.id, cam);
       cleanups.push(() => cam.close());
     }

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { parseLotYaml, parseRegistryYaml } from '../../controllers/parking/index.ts';
 import type { ParkingSimCliOptions } from './cli.ts';
 import { runInProcess } from './in-process.ts';
+import type { PlateTally } from './plates.ts';
 import type { SimReport } from './report.ts';
 
 function num(v: string, name: string): number {
@@ -20,6 +21,13 @@ export function mismatches(r: SimReport): string[] {
   if (r.controller.counts.gateCount !== r.truth.inside)
     out.push(`inside ${r.controller.counts.gateCount} ≠ ${r.truth.inside}`);
   return out;
+}
+
+/** Passage plate reads: what the LPR benchmark promises, measured on the whole system. */
+export function platesLine(p: PlateTally): string {
+  const rate = p.exactRate === null ? '–' : `${(p.exactRate * 100).toFixed(1)}%`;
+  const head = `plates: ${p.exact}/${p.passages} passages read exactly (${rate}), ${p.wrong} wrong, ${p.unread} unreadable, ${p.unframed} without a frame`;
+  return p.misreads.length ? `${head}; misreads ${p.misreads.join(' ')}` : head;
 }
 
 export async function runParkingCli(o: ParkingSimCliOptions): Promise<number> {
@@ -53,6 +61,7 @@ export async function runParkingCli(o: ParkingSimCliOptions): Promise<number> {
         `truth: ${r.truth.arrivals} arrivals, ${r.truth.entered} entered, ${r.truth.exited} exited, ${r.truth.refused} refused, ${r.truth.inside} inside, ${r.truth.parked} parked`,
         `controller: ${c.entries} entries, ${c.exits} exits, occupied ${c.counts.occupiedSpotNumber}/${c.counts.totalSpotNumber}, bays occupied ${c.counts.bayOccupied}, unknown ${c.counts.bayUnknown}`,
         `alarms: ${JSON.stringify(c.alarms)}; reviews ${c.reviews}; exits matched fuzzily ${c.fuzzyExitMatches}, ambiguous ${c.ambiguousExits}, unmatched ${c.unmatchedExits}; mean stay ${c.meanStayMin ?? '–'} min`,
+        platesLine(r.plates),
         `serial: ${r.serial.frames} frames, ${r.serial.badCrc} bad CRC; cameras: ${r.cameras.snapshots} snapshots, ${r.cameras.hung} hung`,
         bad.length ? `MISMATCH: ${bad.join('; ')}` : 'every entry and exit detected, counts reconciled',
       ].join('\n'),
