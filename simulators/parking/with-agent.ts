@@ -98,11 +98,14 @@ export async function runWithAgent(
     const events: ParkingEvent[] = [];
     ctl.onEvent((e) => events.push(e));
     simulatedOperator(rig, ctl);
+    const identifying = identificationsInFlight(ctl, LPR_HOLD_MAX_MS);
     world.start();
     await pace(clock, {
       untilMs: opts.startMs + opts.durationMs,
       speed: opts.speed,
       onTick: () => agentOpts.signal?.aborted,
+      hold: identifying,
+      maxHoldMs: LPR_HOLD_MAX_MS,
     });
     await settle(rig, lot);
     const health = feature.health();
@@ -124,6 +127,34 @@ export async function runWithAgent(
   } finally {
     await rig.close();
   }
+}
+
+/**
+ * Longest wall time simulated time waits for one identification: three OCR looks on a loaded
+ * 2-core box take well under this; a camera that never answers must not stop the run.
+ */
+const LPR_HOLD_MAX_MS = 5000;
+
+/**
+ * True while a lane's identification (camera.trigger → snapshot → OCR → decision) is in flight.
+ * Time holds meanwhile, as it does for the in-process run's fetch: the agent's OCR takes no
+ * simulated time, so the lane's `identify.timeoutMs` measures the lot, not this machine's load,
+ * and `speed` can rise until the OCR is the only thing the run waits for.
+ */
+function identificationsInFlight(ctl: ParkingController, maxMs: number): () => boolean {
+  const since = new Map<string, number>(); // laneId → wall ms of the first trigger
+  ctl.onOutput((o) => {
+    if (o.type === 'camera.trigger' && !since.has(o.laneId)) since.set(o.laneId, performance.now());
+  });
+  ctl.onEvent((e) => {
+    if (e.type === 'decision') since.delete(e.laneId);
+  });
+  return () => {
+    const now = performance.now();
+    // A lane that never decides (camera down, car gone) stops holding after `maxMs`.
+    for (const [lane, t] of since) if (now - t > maxMs) since.delete(lane);
+    return since.size > 0;
+  };
 }
 
 /** An in-process aedes on a free loopback port, closed with the rig. */
