@@ -85,6 +85,31 @@ describe('dashboard state', () => {
     expect(s.pendingReviews['campus/gw-1/r7']?.plate).toBe('ABC123');
   });
 
+  it('keeps the latest frame per camera from plate reads', () => {
+    const read = (plate: string | null, ts: number, thumbnail?: string) =>
+      buildMessage(
+        'lprRead',
+        dev,
+        {
+          camera: 'cam-entry',
+          lane: 'entry-1',
+          plate,
+          confidence: 0.9,
+          box: null,
+          candidates: [],
+          ms: 40,
+          ...(thumbnail ? { thumbnail } : {}),
+        },
+        { ts },
+      );
+    let s = apply(emptyCity(), read('ABC123', 1, 'AAAA'));
+    s = apply(s, read(null, 2));
+    const cam = s.devices['campus/gw-1']?.cameras['cam-entry'];
+    expect(cam).toMatchObject({ ts: 2, plate: null, lane: 'entry-1' });
+    expect(cam?.thumbnail).toBeUndefined(); // the newest read had no frame: show none rather than a stale one
+    expect(s.feed).toHaveLength(2);
+  });
+
   it('bounds the event feed', () => {
     let s = emptyCity();
     for (let i = 0; i < FEED_LIMIT + 25; i++) {

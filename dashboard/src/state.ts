@@ -13,7 +13,18 @@ export interface DeviceState {
   lot?: Data<'parkingLot'>;
   bays: Record<string, Data<'parkingBay'>>;
   gates: Record<string, Data<'parkingGate'>>;
+  /** Latest frame per camera (lane and bay cameras): the control room's CCTV wall. */
+  cameras: Record<string, CameraView>;
   intersections: Record<string, IntersectionState>;
+}
+
+export interface CameraView {
+  camera: string;
+  ts: number;
+  lane?: string;
+  plate: string | null;
+  confidence: number;
+  thumbnail?: string;
 }
 
 export interface IntersectionState {
@@ -66,6 +77,7 @@ function touchDevice(city: CityState, site: string, device: string, ts: number):
     lastSeen: 0,
     bays: {},
     gates: {},
+    cameras: {},
     intersections: {},
   };
   const next = { ...base, lastSeen: Math.max(base.lastSeen, ts) };
@@ -127,8 +139,21 @@ export function applyDecoded(state: CityState, msg: DecodedMessage): CityState {
     case 'parkingReviews':
       setReviews(city, site, device, (env as Envelope<'parkingReviews'>).data.pending);
       break;
+    case 'lprRead': {
+      const read = (env as Envelope<'lprRead'>).data;
+      const view: CameraView = {
+        camera: read.camera,
+        ts: env.ts,
+        plate: read.plate,
+        confidence: read.confidence,
+      };
+      if (read.lane) view.lane = read.lane;
+      if (read.thumbnail) view.thumbnail = read.thumbnail;
+      put({ cameras: { ...dev.cameras, [read.camera]: view } });
+      addFeed(city, { id: env.id, ts: env.ts, site, device, kind: msg.kind, data: read });
+      break;
+    }
     case 'parkingEvent':
-    case 'lprRead':
       addFeed(city, {
         id: env.id,
         ts: env.ts,

@@ -1,6 +1,6 @@
 import type { Data } from '../../../core/contract/index.ts';
 import type { Session } from '../api.ts';
-import type { CityState, FeedItem } from '../state.ts';
+import type { CameraView, CityState, FeedItem } from '../state.ts';
 import { CommandButton, time } from './parts.tsx';
 
 export function LotView(props: { city: CityState; session: Session; site: string; device: string }) {
@@ -62,10 +62,36 @@ export function LotView(props: { city: CityState; session: Session; site: string
           ))}
         </tbody>
       </table>
+      <Cameras cameras={Object.values(d.cameras)} />
       <Reviews city={city} session={session} site={site} device={device} />
       <h3>Recent events</h3>
       <EventTable items={events} />
     </section>
+  );
+}
+
+/** Latest frame per camera, as the agent sends them with each plate read. */
+function Cameras({ cameras }: { cameras: CameraView[] }) {
+  if (cameras.length === 0) return null;
+  return (
+    <>
+      <h3>Cameras</h3>
+      <div class="cameras" data-testid="cameras">
+        {cameras.map((c) => (
+          <figure>
+            {c.thumbnail ? (
+              <img src={`data:image/jpeg;base64,${c.thumbnail}`} alt={`${c.camera} latest frame`} />
+            ) : (
+              <div class="noframe">no frame</div>
+            )}
+            <figcaption>
+              {c.camera} · {time(c.ts)} · {c.plate ?? 'no plate'}
+              {c.plate && ` ${Math.round(c.confidence * 100)}%`}
+            </figcaption>
+          </figure>
+        ))}
+      </div>
+    </>
   );
 }
 
