@@ -7,8 +7,8 @@ import type { LotConfig, ParkingController, ParkingEvent } from '../../controlle
 import type { MonitoredCamera } from '../bindings/index.ts';
 import type { PlateReader } from '../lpr/index.ts';
 import type { FeatureContext } from './feature.ts';
-
-const PLATE = /^[A-Z0-9]{2,10}$/;
+import type { Lpr } from './parking-feature.ts';
+import { readCamera } from './plate-reads.ts';
 
 export interface BayCameras {
   /** Cameras by bay id (only disabled bays whose camera could be opened). */
@@ -25,9 +25,10 @@ export async function wireBayCameras(
   ctx: FeatureContext,
   lot: LotConfig,
   ctl: ParkingController,
-  reader: PlateReader | null,
+  lpr: Lpr,
 ): Promise<BayCameras> {
   const cameras = new Map<string, MonitoredCamera>();
+  const { reader } = lpr;
   // Without LPR a bay frame says nothing the controller can use: open no cameras.
   if (!reader) return { cameras, stop: () => undefined };
   for (const bay of lot.bays) {
@@ -39,7 +40,7 @@ export async function wireBayCameras(
   const stop = ctl.onEvent((e) => {
     const bayId = becameOccupied(e);
     const camera = bayId === null ? undefined : cameras.get(bayId);
-    if (bayId !== null && camera && reader) void checkBay(ctx, bayId, camera, ctl, reader);
+    if (bayId !== null && camera) void checkBay(ctx, bayId, camera, ctl, { reader, frames: lpr.frames });
   });
   return { cameras, stop };
 }
@@ -56,35 +57,17 @@ async function checkBay(
   bayId: string,
   camera: MonitoredCamera,
   ctl: ParkingController,
-  reader: PlateReader,
+  lpr: Lpr & { reader: PlateReader },
 ): Promise<void> {
-  let frame: Buffer;
-  try {
-    frame = await camera.snapshot();
-  } catch (e) {
-    ctx.count((e as { code?: string }).code ?? 'CAMERA_IO_FAILED', `${camera.name}: ${String(e)}`);
-    return;
-  }
-  const read = await reader.read(frame);
-  if (read.error) ctx.count(read.error.code, read.error.message);
-  const frameRef = `${camera.name}/${ctx.nowEpochMs()}`;
-  const plate = read.plate && PLATE.test(read.plate) ? read.plate : null;
-  ctx.publisher.publish(
-    'lprRead',
-    {},
-    {
-      camera: camera.name,
-      plate,
-      confidence: read.confidence,
-      box: read.box,
-      candidates: read.candidates.filter((c) => PLATE.test(c.plate)).slice(0, 10),
-      ms: read.ms,
-      frameRef,
-    },
-  );
+  const got = await readCamera(ctx, camera, lpr.reader, lpr.frames, { bay: bayId });
+  if (!got) return;
   // The car may have left while OCR ran: a late read must not flag (and light) an empty bay.
   const still = ctl.snapshot().bays.find((b) => b.id === bayId)?.status === 'occupied';
   if (!still) return;
-  const r = ctl.bayCameraRead(bayId, { plate, confidence: read.confidence, frameRef });
+  const r = ctl.bayCameraRead(bayId, {
+    plate: got.plate,
+    confidence: got.read.confidence,
+    frameRef: got.frameRef,
+  });
   if (!r.ok) ctx.count(`PARKING_${r.error.code}`, r.error.message);
 }

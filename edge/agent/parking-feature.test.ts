@@ -2,14 +2,14 @@
  * The parking feature on a manual clock with simulated GPIO, HTTP cameras and a scripted plate
  * reader: bay-sensor heartbeats, disabled-bay cameras, retained reviews and registry.remove.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { waitFor } from '../../core/testing/servers.ts';
-import { fakeJpeg } from '../bindings/index.ts';
+import sharp from 'sharp';
 import type { PlateReader, PlateReadResult } from '../lpr/index.ts';
 import { type ParkingFeature, startParking } from './parking-feature.ts';
 import { sensorAddresses, sensorHandler } from './parking-sensors.ts';
@@ -38,9 +38,11 @@ const reader: PlateReader = {
 
 beforeEach(async () => {
   dir = mkdtempSync(join(tmpdir(), 'cityedge-parking-'));
-  server = createServer((_, res) =>
-    res.writeHead(200, { 'content-type': 'image/jpeg' }).end(fakeJpeg('car')),
-  );
+  // A decodable JPEG: the frame store keeps only frames it can decode and thumbnail.
+  const jpeg = await sharp({ create: { width: 320, height: 240, channels: 3, background: '#6a7b8c' } })
+    .jpeg()
+    .toBuffer();
+  server = createServer((_, res) => res.writeHead(200, { 'content-type': 'image/jpeg' }).end(jpeg));
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/snapshot.jpg`;
   // The example lot without its serial bus (tests feed frames to the handler) and with a warning
@@ -119,7 +121,11 @@ describe('disabled-bay cameras', () => {
       bay: 'd01',
       plate: 'ZZZZ999',
     });
-    expect(t.of('lprRead').at(-1)).toMatchObject({ camera: 'cam-bay-D01', plate: 'ZZZZ999' });
+    const read = t.of('lprRead').at(-1);
+    expect(read).toMatchObject({ camera: 'cam-bay-D01', plate: 'ZZZZ999' });
+    // The frame stays on the edge (beside the outbox) and a thumbnail goes up with the read.
+    expect(existsSync(join(dir, 'frames', read?.frameRef ?? 'missing'))).toBe(true);
+    expect(Buffer.from(read?.thumbnail ?? '', 'base64').subarray(0, 2)).toEqual(Buffer.from([0xff, 0xd8]));
     await waitFor(() => t.gpio.level(BAY_LIGHT) === 1, 2_000, 'bay warning light on');
 
     frame({ type: 'occupancy', sensorId: 1, occupied: false, raw: 0 });

@@ -3,6 +3,7 @@
  * parking controller, maps its events to the contract and its commands from the uplink.
  */
 import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import {
   createParkingController,
   type LotConfig,
@@ -13,10 +14,12 @@ import {
 } from '../../controllers/parking/index.ts';
 import { CityEdgeError, err, ok, type Result } from '../../core/errors.ts';
 import type { DigitalOutput, MonitoredCamera } from '../bindings/index.ts';
+import { type FrameStore, openFrameStore } from '../frames/index.ts';
 import type { PlateReader } from '../lpr/index.ts';
 import type { CommandRouter } from '../uplink/commands.ts';
 import type { Feature, FeatureContext } from './feature.ts';
 import { wireBayCameras } from './parking-bays.ts';
+import { readCamera } from './plate-reads.ts';
 import { mapParkingEvent, publishLotState, publishReviews } from './parking-events.ts';
 import { wireBaySensors } from './parking-sensors.ts';
 
@@ -57,6 +60,12 @@ const pinOf = (pin: number | string, field: string): Result<number> =>
     ? ok(pin)
     : err(new CityEdgeError('CONFIG_PIN', `${field}: "${pin}" is not a BCM line number`));
 
+/** The plate reader and the frame store, when LPR runs. */
+export interface Lpr {
+  reader: PlateReader | null;
+  frames: FrameStore | null;
+}
+
 export async function startParking(
   ctx: FeatureContext,
   deps: ParkingDeps = {},
@@ -77,10 +86,11 @@ export async function startParking(
   if (!bayLights.ok) return bayLights;
   const reader =
     deps.reader ?? (cfg.lpr && cfg.ocrWorkers > 0 ? await startReader(ctx, cfg.ocrWorkers) : null);
-  const bayCameras = await wireBayCameras(ctx, lot, controller, reader);
+  const lpr: Lpr = { reader, frames: reader ? await openFrames(ctx) : null };
+  const bayCameras = await wireBayCameras(ctx, lot, controller, lpr);
 
   cleanups.push(
-    controller.onOutput((o) => void applyOutput(ctx, o, outputs, cameras, controller, reader)),
+    controller.onOutput((o) => void applyOutput(ctx, o, outputs, cameras, controller, lpr)),
     controller.onEvent((e) => mapParkingEvent(ctx, lot, controller, e)),
     bayCameras.stop,
   );
@@ -184,7 +194,7 @@ async function applyOutput(
   outputs: Map<string, DigitalOutput>,
   cameras: Map<string, MonitoredCamera>,
   controller: ParkingController,
-  reader: PlateReader | null,
+  lpr: Lpr,
 ): Promise<void> {
   const drive = async (key: string, level: 0 | 1) => {
     const out = outputs.get(key);
@@ -206,7 +216,7 @@ async function applyOutput(
       // Bays without a light still get the alarm event on MQTT (mapParkingEvent).
       return drive(`${o.bayId}.warningLight`, o.on ? 1 : 0);
     case 'camera.trigger':
-      return identify(ctx, o.laneId, cameras.get(o.laneId), controller, reader);
+      return identify(ctx, o.laneId, cameras.get(o.laneId), controller, lpr);
   }
 }
 
@@ -216,40 +226,35 @@ async function identify(
   laneId: string,
   camera: MonitoredCamera | undefined,
   controller: ParkingController,
-  reader: PlateReader | null,
+  lpr: Lpr,
 ): Promise<void> {
-  if (!camera || !reader) return;
-  let frame: Buffer;
-  try {
-    frame = await camera.snapshot();
-  } catch (e) {
-    ctx.count((e as { code?: string }).code ?? 'CAMERA_IO_FAILED', `${camera.name}: ${String(e)}`);
-    return;
-  }
-  const read = await reader.read(frame);
-  if (read.error) ctx.count(read.error.code, read.error.message);
-  const frameRef = `${camera.name}/${ctx.nowEpochMs()}`;
-  const validPlate = read.plate && /^[A-Z0-9]{2,10}$/.test(read.plate) ? read.plate : null;
-  ctx.publisher.publish(
-    'lprRead',
-    {},
-    {
-      camera: camera.name,
-      lane: laneId.toLowerCase(),
-      plate: validPlate,
-      confidence: read.confidence,
-      box: read.box,
-      candidates: read.candidates.filter((c) => /^[A-Z0-9]{2,10}$/.test(c.plate)).slice(0, 10),
-      ms: read.ms,
-      frameRef,
-    },
-  );
+  if (!camera || !lpr.reader) return;
+  const got = await readCamera(ctx, camera, lpr.reader, lpr.frames, { lane: laneId });
+  if (!got) return;
   controller.plateRead(laneId, {
-    plate: validPlate,
-    confidence: read.confidence,
-    candidates: read.candidates.slice(0, 10),
-    frameRef,
+    plate: got.plate,
+    confidence: got.read.confidence,
+    candidates: got.read.candidates.slice(0, 10),
+    frameRef: got.frameRef,
   });
+}
+
+/** Where frames are kept: `parking.frames.dir`, else beside the outbox; none for an in-memory outbox. */
+async function openFrames(ctx: FeatureContext): Promise<FrameStore | null> {
+  const f = ctx.config.parking?.frames;
+  const queuePath = ctx.config.queue.path;
+  const dir = f?.dir ?? (queuePath === ':memory:' ? undefined : join(dirname(queuePath), 'frames'));
+  if (!f || !dir) return null;
+  const opened = await openFrameStore({
+    dir,
+    maxFiles: f.maxFiles,
+    maxBytes: f.maxMb * 1024 * 1024,
+    maxAgeMs: f.maxAgeH * 3600_000,
+    nowEpochMs: ctx.nowEpochMs,
+  });
+  if (opened.ok) return opened.value;
+  ctx.count(opened.error.code, opened.error.message); // reads still work, without kept frames
+  return null;
 }
 
 async function startReader(ctx: FeatureContext, workers: number): Promise<PlateReader | null> {

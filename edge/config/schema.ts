@@ -107,6 +107,20 @@ export const edgeConfigSchema = z
         ocrWorkers: z.number().int().min(0).max(4).default(1),
         /** Lot sensor name → address on the serial bus. Default: the N-th bay has address N. */
         sensorAddresses: z.record(z.string(), z.number().int().min(0).max(65_535)).optional(),
+        /** Camera frames kept on the edge for the in/out log (thumbnails go up with each read). */
+        frames: z
+          .strictObject({
+            /** Default: `frames/` beside the outbox; none when the outbox is in memory. */
+            dir: path.optional(),
+            maxFiles: z.number().int().min(10).default(20_000),
+            maxMb: z.number().min(1).max(1_000_000).default(2_048),
+            maxAgeH: z
+              .number()
+              .min(1)
+              .max(24 * 3650)
+              .default(24 * 30),
+          })
+          .prefault({}),
       })
       .optional(),
     signals: z.array(signalsSchema).max(8).default([]),

@@ -1,0 +1,70 @@
+/**
+ * One camera read, the same for lane and bay cameras: snapshot → LPR → frame kept on the edge
+ * (retention) → `lprRead` telemetry with the frame reference and a thumbnail. Every failure is
+ * counted; the caller gets what the controller needs, or null when there was no frame.
+ */
+import type { MonitoredCamera } from '../bindings/index.ts';
+import type { FrameStore } from '../frames/index.ts';
+import type { PlateReader, PlateReadResult } from '../lpr/index.ts';
+import type { FeatureContext } from './feature.ts';
+
+const PLATE = /^[A-Z0-9]{2,10}$/;
+
+export interface CameraRead {
+  plate: string | null;
+  read: PlateReadResult;
+  frameRef: string;
+}
+
+export async function readCamera(
+  ctx: FeatureContext,
+  camera: MonitoredCamera,
+  reader: PlateReader,
+  frames: FrameStore | null,
+  where: { lane?: string; bay?: string },
+): Promise<CameraRead | null> {
+  let frame: Buffer;
+  try {
+    frame = await camera.snapshot();
+  } catch (e) {
+    ctx.count((e as { code?: string }).code ?? 'CAMERA_IO_FAILED', `${camera.name}: ${String(e)}`);
+    return null;
+  }
+  const [read, kept] = await Promise.all([
+    reader.read(frame),
+    keepFrame(ctx, frames, frame, camera.name, where),
+  ]);
+  if (read.error) ctx.count(read.error.code, read.error.message);
+  const frameRef = kept?.frameRef ?? `${camera.name}/${ctx.nowEpochMs()}`;
+  const plate = read.plate && PLATE.test(read.plate) ? read.plate : null;
+  ctx.publisher.publish(
+    'lprRead',
+    {},
+    {
+      camera: camera.name,
+      ...(where.lane ? { lane: where.lane.toLowerCase() } : {}),
+      plate,
+      confidence: read.confidence,
+      box: read.box,
+      candidates: read.candidates.filter((c) => PLATE.test(c.plate)).slice(0, 10),
+      ms: read.ms,
+      frameRef,
+      ...(kept ? { thumbnail: kept.thumbnail } : {}),
+    },
+  );
+  return { plate, read, frameRef };
+}
+
+async function keepFrame(
+  ctx: FeatureContext,
+  frames: FrameStore | null,
+  frame: Buffer,
+  camera: string,
+  where: { lane?: string; bay?: string },
+): Promise<{ frameRef: string; thumbnail: string } | null> {
+  if (!frames) return null;
+  const saved = await frames.save(frame, { camera, ...where });
+  if (saved.ok) return saved.value;
+  ctx.count(saved.error.code, saved.error.message);
+  return null;
+}
