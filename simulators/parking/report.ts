@@ -84,6 +84,10 @@ export function buildReport(o: {
       snapshots: [...o.cameras.values()].reduce((n, c) => n + c.server.requests(), 0),
     },
     ocrWrongReads: o.ocrWrong,
-    plates: tallyPlates(log, (laneId, at) => o.cameras.get(laneId)?.shownAt(at) ?? null),
+    plates: tallyPlates(
+      log,
+      o.events.flatMap((e) => (e.type === 'decision' ? [{ laneId: e.laneId, at: e.at }] : [])),
+      (laneId, at) => o.cameras.get(laneId)?.shownAt(at) ?? null,
+    ),
   };
 }

@@ -63,6 +63,7 @@ export async function runParkingCli(o: ParkingSimCliOptions): Promise<number> {
         `alarms: ${JSON.stringify(c.alarms)}; reviews ${c.reviews}; exits matched fuzzily ${c.fuzzyExitMatches}, ambiguous ${c.ambiguousExits}, unmatched ${c.unmatchedExits}; mean stay ${c.meanStayMin ?? '–'} min`,
         platesLine(r.plates),
         `serial: ${r.serial.frames} frames, ${r.serial.badCrc} bad CRC; cameras: ${r.cameras.snapshots} snapshots, ${r.cameras.hung} hung`,
+        ...('agentErrors' in r ? [`agent errors: ${JSON.stringify(r.agentErrors)}`] : []),
         bad.length ? `MISMATCH: ${bad.join('; ')}` : 'every entry and exit detected, counts reconciled',
       ].join('\n'),
     );

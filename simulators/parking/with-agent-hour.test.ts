@@ -18,10 +18,13 @@ const BENCH_EXACT_RATE = 219 / 245;
 /**
  * The floor for this run's exact rate: the benchmark's rate minus two standard errors of a
  * sample of `n` passages (binomial, p = the bench's rate). An hour at default demand gives
- * ~75–95 passages, so 2·SE ≈ 0.065–0.07 and the floor ≈ 0.825–0.83: a reader that keeps the
- * bench's promise fails it ~2% of the time (the world's interleaving with the agent's I/O is not
- * bit-for-bit repeatable, so the sample differs run to run). A fixed 0.85 would be only ~1.2 SE
- * below the promise at this n and fail such a reader about one run in eight.
+ * ~60–95 passages, so 2·SE ≈ 0.065–0.08 and the floor ≈ 0.815–0.83. (A fixed 0.85 would be only
+ * ~1.2 SE below the promise at this n and fail a reader that keeps it about one run in eight.)
+ * The sample differs run to run (the world's interleaving with the agent's I/O is not bit-for-bit
+ * repeatable) and is clustered: registry cars come back and every car is read twice, so a glyph
+ * the reader confuses (J→I on GHJK789, HJKL890…) recurs. The spread is therefore wider than
+ * binomial; of 9 measured hours one fell below (81.9% vs 82.6%). That is left visible, not
+ * absorbed into a lower floor.
  */
 function exactRateFloor(n: number): number {
   return BENCH_EXACT_RATE - 2 * Math.sqrt((BENCH_EXACT_RATE * (1 - BENCH_EXACT_RATE)) / n);
@@ -36,7 +39,7 @@ const CRASH_CLASS = /^(LPR_(OCR_FAILED|CLOSED|QUEUE_FULL)|GPIO_|SERIAL_|QUEUE_|C
 
 // One simulated hour; ×300 keeps each 10 ms pacer tick (3 s simulated) under the lanes' 5 s
 // identify timeout, and simulated time holds while the agent's OCR runs, so the wall time is
-// ~12 s of pacing plus the OCR itself (measured ~30 s; a loaded 2-core box stays well under 4 min).
+// ~12 s of pacing plus the OCR itself (measured 25–38 s; a loaded 2-core box stays well under 4 min).
 const SPEED = 300;
 
 describe('parking simulator against the real edge agent, one simulated hour', () => {
@@ -50,7 +53,7 @@ describe('parking simulator against the real edge agent, one simulated hour', ()
     const floor = exactRateFloor(r.plates.passages);
     console.log(
       [
-        `agent hour: ${r.truth.entered} entered / ${r.controller.entries} logged, ${r.truth.exited} exited / ${r.controller.exits} logged, inside ${r.truth.inside} / gate count ${r.controller.counts.gateCount}, parked ${r.truth.parked} / bays occupied ${r.controller.counts.bayOccupied}`,
+        `agent hour: ${r.truth.arrivals} arrivals, ${r.truth.refused} refused, ${r.truth.entered} entered / ${r.controller.entries} logged, ${r.truth.exited} exited / ${r.controller.exits} logged, inside ${r.truth.inside} / gate count ${r.controller.counts.gateCount}, parked ${r.truth.parked} / bays occupied ${r.controller.counts.bayOccupied}`,
         `wall ${(r.wallMs / 1000).toFixed(1)} s (×${r.speedAchieved}); serial ${r.serial.frames} frames; ${r.cameras.snapshots} snapshots`,
         `${platesLine(r.plates)}; floor ${(floor * 100).toFixed(1)}%`,
         `agent errors ${JSON.stringify(r.agentErrors)}; rejected ${JSON.stringify(r.controller.rejected)}; alarms ${JSON.stringify(r.controller.alarms)}, tailgaters ${r.truth.tailgaters}`,

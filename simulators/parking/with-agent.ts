@@ -104,6 +104,8 @@ export async function runWithAgent(
       untilMs: opts.startMs + opts.durationMs,
       speed: opts.speed,
       onTick: () => agentOpts.signal?.aborted,
+      // A tick must stay shorter than a lane's identify timeout (5 s): the hold starts at the next tick.
+      tickMs: Math.min(10, MAX_TICK_SIMULATED_MS / opts.speed),
       hold: identifying,
       maxHoldMs: LPR_HOLD_MAX_MS,
     });
@@ -134,6 +136,9 @@ export async function runWithAgent(
  * 2-core box take well under this; a camera that never answers must not stop the run.
  */
 const LPR_HOLD_MAX_MS = 5000;
+
+/** Simulated ms per pacer tick at most (×300 at the default 10 ms tick). */
+const MAX_TICK_SIMULATED_MS = 3000;
 
 /**
  * True while a lane's identification (camera.trigger → snapshot → OCR → decision) is in flight.
