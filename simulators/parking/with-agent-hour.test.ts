@@ -23,7 +23,7 @@ const BENCH_EXACT_RATE = 219 / 245;
  * The sample differs run to run (the world's interleaving with the agent's I/O is not bit-for-bit
  * repeatable) and is clustered: registry cars come back and every car is read twice, so a glyph
  * the reader confuses (J→I on GHJK789, HJKL890…) recurs. The spread is therefore wider than
- * binomial; of 9 measured hours one fell below (81.9% vs 82.6%). That is left visible, not
+ * binomial; of 8 measured hours one fell below (81.9% vs 82.6%). That is left visible, not
  * absorbed into a lower floor.
  */
 function exactRateFloor(n: number): number {
