@@ -24,14 +24,12 @@ export function spatOf(
     else if (interval === 'redClearance') minEnd = maxEnd = start + delays.redClearance(ctx);
     else if (interval === 'green' && s.matches('preemption')) minEnd = start + delays.dwellMin(ctx);
     else if (interval === 'green' && !s.matches('manualHold')) {
-      minEnd = start + delays.minGreen(ctx);
+      // Each phase times its own min (NEMA TS2), so the ring's phase gives its earliest end.
+      const ownMin = config.phases.find((p) => p.id === phase)?.minGreenMs ?? 0;
+      minEnd = start + ownMin;
       // Resting with no conflicting call: the max timer has not started, so there is no latest end.
       const resting = s.matches({ normal: { green: { max: 'idle' } } });
-      maxEnd = resting
-        ? null
-        : ctx.flags.maxExpired
-          ? now
-          : start + Math.max(delays.minGreen(ctx), delays.maxGreen(ctx));
+      maxEnd = resting ? null : ctx.flags.maxExpired ? now : start + Math.max(ownMin, delays.maxGreen(ctx));
     }
     const timeToChangeMs = minEnd === null ? null : Math.max(0, minEnd - now);
     return { ring: r + 1, phase, interval, minEndMs: minEnd, maxEndMs: maxEnd, timeToChangeMs };

@@ -72,6 +72,29 @@ export function beginNextStage(ctx: SequencerContext): Update {
   return startGreen(ctx, green);
 }
 
+/**
+ * Green entry: a phase that (re)started times its own min from now; a carried-over phase keeps a
+ * confirmed min (NEMA TS2: minimum green is per phase, not per stage).
+ */
+export function resetGreenTiming(ctx: SequencerContext): Update {
+  return {
+    minConfirmed: minus(
+      ctx.minConfirmed.filter((id) => ctx.green.includes(id)),
+      ctx.started,
+    ),
+    minTimedMs: 0,
+    flags: { minDone: false, preemptMinDone: false, gapExpired: false, maxExpired: false, pedDone: true },
+  };
+}
+
+/** The min region reached `minEndMs` into the green: every phase whose own min has elapsed is confirmed. */
+export function confirmMinGreens(ctx: SequencerContext, minEndMs: number): Update {
+  const done = ctx.config.phases
+    .filter((p) => ctx.green.includes(p.id) && p.minGreenMs <= minEndMs)
+    .map((p) => p.id);
+  return { minTimedMs: minEndMs, minConfirmed: union(ctx.minConfirmed, done) };
+}
+
 function startGreen(ctx: SequencerContext, green: number[]): Update {
   const started = minus(green, ctx.green);
   const pedRecall = ctx.config.phases.filter((p) => p.recall === 'ped').map((p) => p.id);
@@ -105,7 +128,8 @@ export function beginDwell(ctx: SequencerContext): Update {
   const update = startGreen(ctx, head.phases);
   const [first, ...others] = update.preempts ?? [];
   const preempts = first ? [{ ...first, serving: true }, ...others] : [];
-  return { ...update, preempts, pedServing: [], termination: null };
+  // The dwell's own minimum stands in for min green on exit (as before per-phase timing).
+  return { ...update, preempts, pedServing: [], termination: null, minConfirmed: head.phases };
 }
 
 /** End green for the phases not in `next`; they time yellow then red clearance. */
@@ -120,6 +144,7 @@ function terminate(ctx: SequencerContext, next: number[], reason: TerminationRea
     next,
     termination: { reason, phases: clearing },
     calls: union(ctx.calls, minus(held, next)),
+    minConfirmed: minus(ctx.minConfirmed, clearing),
   };
 }
 
@@ -155,6 +180,7 @@ export function enterFlash(): Update {
     next: [],
     started: [],
     pedServing: [],
+    minConfirmed: [],
     flashRequested: false,
     hold: null,
   };

@@ -39,6 +39,13 @@ export interface SequencerContext {
   faultRecall: number[];
   /** Active max green per phase id (ms); timing plans change it at cycle boundaries. */
   maxGreenMs: Record<number, number>;
+  /**
+   * Green phases whose own min green has elapsed (NEMA TS2 per-phase minimum). A phase carried over
+   * before its min was confirmed re-times it from the next stage start: longer, never shorter.
+   */
+  minConfirmed: number[];
+  /** How far into the current green the min region has timed (ms): mins are confirmed in steps. */
+  minTimedMs: number;
   /** Phases whose walk is timed in the current green. */
   pedServing: number[];
   flags: {
@@ -83,6 +90,8 @@ export function initialContext(config: IntersectionConfig): SequencerContext {
     occupied: {},
     faultRecall: [],
     maxGreenMs,
+    minConfirmed: [],
+    minTimedMs: 0,
     pedServing: [],
     flags: { minDone: false, preemptMinDone: false, gapExpired: false, maxExpired: false, pedDone: true },
     termination: null,

@@ -14,6 +14,41 @@ const normalMay = (ctx: SequencerContext): boolean =>
   !preemptPending(ctx) && ctx.hold === null && !ctx.flashRequested;
 const served = (ctx: SequencerContext): boolean => ctx.flags.minDone && ctx.flags.pedDone;
 
+/**
+ * The phases the next actuated termination ends (NEMA TS2 dual-ring operation, FHWA STM ch. 5):
+ * a ring that moves on within the barrier terminates its own phase on its own timers; when the
+ * barrier is crossed next, every ring must be done (simultaneous gap-out), so all green phases count.
+ */
+export const terminating = (ctx: SequencerContext): number[] => {
+  const advancing = ringsAdvancing(ctx);
+  return advancing.length > 0 ? advancing : ctx.green;
+};
+/** Green phases whose own min green has not been confirmed yet in this green. */
+export const minPendingPhases = (ctx: SequencerContext): number[] => minus(ctx.green, ctx.minConfirmed);
+/** Min (per phase) and ped clearance done for the phases that would terminate: never cut either. */
+const readyToTerminate = (ctx: SequencerContext): boolean =>
+  ctx.flags.pedDone && minus(terminating(ctx), ctx.minConfirmed).length === 0;
+/** The next per-phase min end (ms into the green) among the phases still timing their min. */
+export const nextMinEndMs = (ctx: SequencerContext): number => {
+  const ends = plans(ctx, minPendingPhases(ctx)).map((p) => p.minGreenMs);
+  return ends.length > 0 ? Math.max(ctx.minTimedMs, Math.min(...ends)) : ctx.minTimedMs;
+};
+
+/**
+ * A failed detector's phase extends like a constant call (the fail-safe output of a loop amplifier),
+ * i.e. it times to max: stuck-on loops are mostly queues that never clear, and min recall would cut
+ * that queue to min green every cycle and keep the loop faulted.
+ * Only the terminating phases' detectors count: a through's traffic no longer extends its left.
+ */
+const greenOccupied = (ctx: SequencerContext): boolean => {
+  const ids = terminating(ctx);
+  return (
+    Object.values(ctx.occupied).some((o) => o.extends.some((id) => ids.includes(id))) ||
+    plans(ctx, ids).some((p) => p.recall === 'max') ||
+    ctx.faultRecall.some((id) => ids.includes(id))
+  );
+};
+
 export const guards = {
   conflictingDemand,
   preemptPending,
@@ -34,22 +69,18 @@ export const guards = {
     ctx.hold !== null && !preemptPending(ctx) && ctx.green.includes(ctx.hold),
   holdForceOff: (ctx: SequencerContext) => ctx.hold !== null && !preemptPending(ctx) && served(ctx),
   maxOut: (ctx: SequencerContext) =>
-    normalMay(ctx) && ctx.flags.maxExpired && served(ctx) && conflictingDemand(ctx),
+    normalMay(ctx) && ctx.flags.maxExpired && readyToTerminate(ctx) && conflictingDemand(ctx),
   gapOut: (ctx: SequencerContext) =>
-    normalMay(ctx) && ctx.flags.gapExpired && served(ctx) && conflictingDemand(ctx),
-  /**
-   * A failed detector's phase extends like a constant call (the fail-safe output of a loop amplifier),
-   * i.e. it times to max: stuck-on loops are mostly queues that never clear, and min recall would cut
-   * that queue to min green every cycle and keep the loop faulted.
-   */
-  greenOccupied: (ctx: SequencerContext) =>
-    Object.values(ctx.occupied).some((o) => o.extends.some((id) => ctx.green.includes(id))) ||
-    plans(ctx, ctx.green).some((p) => p.recall === 'max') ||
-    ctx.faultRecall.some((id) => ctx.green.includes(id)),
-  extendsGreen: (ctx: SequencerContext, e: SequencerEvent) =>
-    (e.type === 'detector.on' && e.extends.some((id) => ctx.green.includes(id))) ||
-    (e.type === 'detector.off' &&
-      (ctx.occupied[e.id]?.extends.some((id) => ctx.green.includes(id)) ?? false)),
+    normalMay(ctx) && ctx.flags.gapExpired && readyToTerminate(ctx) && conflictingDemand(ctx),
+  minAllConfirmed: (ctx: SequencerContext) => minPendingPhases(ctx).length === 0,
+  greenOccupied,
+  extendsGreen: (ctx: SequencerContext, e: SequencerEvent) => {
+    const ids = terminating(ctx);
+    return e.type === 'detector.on' && e.extends.some((id) => ids.includes(id));
+  },
+  /** A detector extending any green phase went off: re-check whether the terminating phases are held. */
+  releasesGreen: (ctx: SequencerContext, e: SequencerEvent) =>
+    e.type === 'detector.off' && (ctx.occupied[e.id]?.extends.some((id) => ctx.green.includes(id)) ?? false),
   pedServed: (ctx: SequencerContext) => ctx.pedServing.length > 0,
   pedRecyclable: (ctx: SequencerContext, e: SequencerEvent) =>
     e.type === 'ped.call' &&
@@ -63,14 +94,16 @@ export const guards = {
 export const delays = {
   startupFlash: (ctx: SequencerContext) => ctx.config.startup.flashMs,
   startupAllRed: (ctx: SequencerContext) => ctx.config.startup.allRedMs,
-  minGreen: (ctx: SequencerContext) => maxOf(plans(ctx, ctx.started).map((p) => p.minGreenMs)),
+  /** Time to the next per-phase min end (each phase's own min, NEMA TS2), stepped by the min region. */
+  minGreen: (ctx: SequencerContext) => nextMinEndMs(ctx) - ctx.minTimedMs,
   /** The largest configured preempt minimum (never cut below any of them), capped by the min green. */
   preemptMinGreen: (ctx: SequencerContext) =>
     Math.min(
-      maxOf(plans(ctx, ctx.started).map((p) => p.minGreenMs)),
+      maxOf(plans(ctx, minPendingPhases(ctx)).map((p) => p.minGreenMs)),
       maxOf(ctx.config.preemption.map((p) => p.preemptMinGreenMs)),
     ),
-  passage: (ctx: SequencerContext) => maxOf(plans(ctx, ctx.green).map((p) => p.passageMs)),
+  /** The terminating phases' own passage: a partner ring's passage no longer holds a phase. */
+  passage: (ctx: SequencerContext) => maxOf(plans(ctx, terminating(ctx)).map((p) => p.passageMs)),
   /**
    * The stage times to its longest max, except that a phase whose ring moves on within the barrier
    * ends at its own max: otherwise a left (max 15 s) paired with a through (max 40 s) runs 40 s

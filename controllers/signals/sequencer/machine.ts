@@ -10,7 +10,7 @@ import { assign, setup } from 'xstate';
 import type { IntersectionConfig } from '../config.ts';
 import * as A from './actions.ts';
 import { initialContext, type SequencerContext, type SequencerEvent } from './context.ts';
-import { delays, guards as G } from './guards.ts';
+import { delays, guards as G, nextMinEndMs } from './guards.ts';
 
 type Args = { context: SequencerContext; event: SequencerEvent };
 const g = (f: (ctx: SequencerContext, e: SequencerEvent) => boolean) => (a: Args) => f(a.context, a.event);
@@ -41,6 +41,8 @@ export const sequencerSetup = setup({
     maxOut: g(G.maxOut),
     gapOut: g(G.gapOut),
     greenOccupied: g(G.greenOccupied),
+    releasesGreen: g(G.releasesGreen),
+    minAllConfirmed: g(G.minAllConfirmed),
     extendsGreen: g(G.extendsGreen),
     pedServed: g(G.pedServed),
     pedRecyclable: g(G.pedRecyclable),
@@ -81,9 +83,8 @@ export const sequencerSetup = setup({
     setHold: upd((_ctx, e) => (e.type === 'operator.hold' ? { hold: e.phase } : {})),
     clearHold: upd(() => ({ hold: null })),
     requestFlash: upd(() => ({ flashRequested: true })),
-    resetGreenFlags: upd(() => ({
-      flags: { minDone: false, preemptMinDone: false, gapExpired: false, maxExpired: false, pedDone: true },
-    })),
+    resetGreenFlags: upd(A.resetGreenTiming),
+    confirmMinGreens: upd((ctx) => A.confirmMinGreens(ctx, nextMinEndMs(ctx))),
     markMinDone: flag('minDone', true),
     markPreemptMinDone: flag('preemptMinDone', true),
     markGapExpired: flag('gapExpired', true),
@@ -116,9 +117,12 @@ const gapOn = {
   'recall.fault': { target: 'check', actions: 'setFaultRecall' },
 } as const;
 // Only `held` can see an extending detector go off: `check` sends any occupied green to `held`.
+// While held, any detector change re-checks: a new call can make a ring advance, which changes the
+// terminating phases (a left's stop-bar queue must not hold the through of the other ring).
 const gapOnOff = {
   ...gapOn,
-  'detector.off': { guard: 'extendsGreen', target: 'check', actions: 'trackDetectorOff' },
+  'detector.on': { target: 'check', actions: 'trackDetectorOn' },
+  'detector.off': { guard: 'releasesGreen', target: 'check', actions: 'trackDetectorOff' },
 } as const;
 
 const greenState = {
@@ -126,9 +130,17 @@ const greenState = {
   entry: 'resetGreenFlags',
   always: greenExits,
   states: {
+    // Each phase's own min (NEMA TS2): the timer steps from one phase's min end to the next,
+    // confirming each phase as its own min elapses; done when every green phase is confirmed.
     min: {
       initial: 'timing',
-      states: { timing: { after: { minGreen: { target: 'done', actions: 'markMinDone' } } }, done: {} },
+      states: {
+        timing: {
+          always: { guard: 'minAllConfirmed', target: 'done', actions: 'markMinDone' },
+          after: { minGreen: { target: 'timing', reenter: true, actions: 'confirmMinGreens' } },
+        },
+        done: {},
+      },
     },
     preemptMin: {
       initial: 'timing',
