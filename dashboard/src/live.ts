@@ -8,6 +8,8 @@ import { ROOT } from '../../core/contract/index.ts';
 import { applyMessage, type CityState, emptyCity } from './state.ts';
 
 export interface LiveConnection {
+  /** Applies a change to the live state (e.g. history seeded at start) and re-renders. */
+  update(change: (state: CityState) => CityState): void;
   close(): void;
 }
 
@@ -48,5 +50,11 @@ export function connectLive(
     publish();
   });
   client.on('error', () => undefined); // reconnect handles it; the banner shows `connected`
-  return { close: () => client.end(true) };
+  return {
+    update: (change) => {
+      state = change(state);
+      publish();
+    },
+    close: () => client.end(true),
+  };
 }

@@ -3,7 +3,7 @@ import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { api, loadSession, type Session, saveSession } from './api.ts';
 import { connectLive } from './live.ts';
-import { type CityState, emptyCity } from './state.ts';
+import { type CityState, emptyCity, type HistoryEvent, type HistoryRead, seedHistory } from './state.ts';
 import { EventsView } from './views/events.tsx';
 import { HistoryView } from './views/history.tsx';
 import { IntersectionView } from './views/intersection.tsx';
@@ -61,6 +61,7 @@ function Shell({ session, onLogout }: { session: Session; onLogout: () => void }
       setCity(s);
       setConnected(c);
     });
+    void loadRecentHistory(session).then((h) => h && live.update((s) => seedHistory(s, h.events, h.reads)));
     return () => {
       removeEventListener('hashchange', onHash);
       live.close();
@@ -92,6 +93,20 @@ function Shell({ session, onLogout }: { session: Session; onLogout: () => void }
       </main>
     </>
   );
+}
+
+/** The last hour of events and plate reads; null when history is off (no InfluxDB) or failing. */
+async function loadRecentHistory(session: Session) {
+  const from = String(Date.now() - 3600_000);
+  try {
+    const [e, r] = await Promise.all([
+      api.get<{ events: HistoryEvent[] }>(session, `/api/history/events?from=${from}&limit=200`),
+      api.get<{ reads: HistoryRead[] }>(session, `/api/history/lpr?from=${from}&limit=200`),
+    ]);
+    return { events: e.events, reads: r.reads };
+  } catch {
+    return null; // the live feed still works; the History page shows the error
+  }
 }
 
 function Routed({ route, city, session }: { route: Route; city: CityState; session: Session }) {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { buildMessage, topicFor } from '../../core/contract/index.ts';
-import { applyMessage, emptyCity, FEED_LIMIT, overview } from './state.ts';
+import { applyMessage, emptyCity, FEED_LIMIT, overview, seedHistory } from './state.ts';
 
 const dev = { site: 'campus', device: 'gw-1' };
 const lot = {
@@ -108,6 +108,53 @@ describe('dashboard state', () => {
     expect(cam).toMatchObject({ ts: 2, plate: null, lane: 'entry-1' });
     expect(cam?.thumbnail).toBeUndefined(); // the newest read had no frame: show none rather than a stale one
     expect(s.feed).toHaveLength(2);
+  });
+
+  it('seeds the feed and cameras from history without duplicating live messages', () => {
+    const live = buildMessage(
+      'parkingEvent',
+      dev,
+      { kind: 'entry', lane: 'in', plate: 'ABC123' },
+      { ts: 50 },
+    );
+    let s = apply(emptyCity(), live);
+    s = seedHistory(
+      s,
+      [
+        {
+          ts: 50,
+          site: 'campus',
+          device: 'gw-1',
+          source: 'parking',
+          kind: 'entry',
+          plate: 'ABC123',
+          msgId: live.id,
+        },
+        {
+          ts: 40,
+          site: 'campus',
+          device: 'gw-1',
+          source: 'parking',
+          kind: 'exit',
+          plate: 'XYZ9',
+          stayS: 600,
+          msgId: 'm-old',
+        },
+      ],
+      [
+        {
+          ts: 45,
+          site: 'campus',
+          device: 'gw-1',
+          camera: 'cam-exit',
+          lane: 'out',
+          plate: 'XYZ9',
+          confidence: 0.8,
+        },
+      ],
+    );
+    expect(s.feed.map((f) => f.id)).toEqual([live.id, 'm-old']);
+    expect(s.devices['campus/gw-1']?.cameras['cam-exit']).toMatchObject({ plate: 'XYZ9', ts: 45 });
   });
 
   it('bounds the event feed', () => {

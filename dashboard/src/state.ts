@@ -242,3 +242,55 @@ export function overview(state: CityState) {
     offline: devices.filter((d) => d.online === false),
   };
 }
+
+/** A row of `/api/history/events` (docs/api.md): tags and fields of one stored event. */
+export interface HistoryEvent {
+  ts: number;
+  site: string;
+  device: string;
+  source: 'parking' | 'signals';
+  kind: string;
+  msgId?: string;
+  [field: string]: unknown;
+}
+
+/** A row of `/api/history/lpr`. */
+export interface HistoryRead {
+  ts: number;
+  site: string;
+  device: string;
+  camera: string;
+  lane?: string;
+  plate: string | null;
+  confidence: number;
+}
+
+/**
+ * Seeds the feed and the camera wall from history when the control room opens: events are not
+ * retained on MQTT, so without this a reload would show an empty log. Live items win: the same
+ * message id is shown once, and a camera that already has a live read keeps it.
+ */
+export function seedHistory(state: CityState, events: HistoryEvent[], reads: HistoryRead[]): CityState {
+  const city: CityState = { ...state, devices: { ...state.devices } };
+  const known = new Set(city.feed.map((f) => f.id));
+  const items: FeedItem[] = events
+    .map((e, i): FeedItem => {
+      const { ts, site, device, source, msgId, ...data } = e;
+      const id = msgId ?? `history-${site}-${device}-${ts}-${i}`;
+      const kind = source === 'parking' ? 'parkingEvent' : 'signalAlarm';
+      return { id, ts, site, device, kind, data: data as unknown as FeedItem['data'] };
+    })
+    .filter((f) => !known.has(f.id));
+  city.feed = [...city.feed, ...items].sort((a, b) => b.ts - a.ts).slice(0, FEED_LIMIT);
+  for (const r of [...reads].sort((a, b) => a.ts - b.ts)) {
+    const dev = touchDevice(city, r.site, r.device, 0);
+    if (dev.cameras[r.camera] && dev.cameras[r.camera]!.ts >= r.ts) continue;
+    const view: CameraView = { camera: r.camera, ts: r.ts, plate: r.plate, confidence: r.confidence };
+    if (r.lane) view.lane = r.lane;
+    city.devices = {
+      ...city.devices,
+      [deviceKey(r.site, r.device)]: { ...dev, cameras: { ...dev.cameras, [r.camera]: view } },
+    };
+  }
+  return city;
+}
