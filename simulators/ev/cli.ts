@@ -9,6 +9,10 @@ interface Flags {
   duration: string;
   evs: string;
   seed?: string;
+  /** commander: `--in-process` sets it, `--mqtt` (the default) clears it. */
+  inProcess?: boolean;
+  mqtt?: boolean;
+  broker?: string;
 }
 
 function nonNegative(name: string, raw: string): number {
@@ -33,8 +37,18 @@ export function registerEvSim(sim: Command): void {
     .option('--duration <s>', 'background demand duration', '600')
     .option('--evs <n>', 'EVs along the route, one after another', '5')
     .option('--seed <n>', 'SUMO seed')
+    .option(
+      '--mqtt',
+      'priority messages cross an MQTT broker: EV unit → dispatcher → junction endpoints (default)',
+    )
+    .option('--in-process', 'the SUMO bridge calls the controllers directly (no MQTT)')
+    .option('--broker <url>', 'with --mqtt: use this MQTT 3.1.1 broker instead of an in-process aedes')
     .action(async (flags: Flags) => {
       try {
+        if (flags.mqtt && flags.inProcess)
+          throw new CityEdgeError('SIM_EV_BAD_OPTION', '--mqtt and --in-process exclude each other');
+        if (flags.broker && flags.inProcess)
+          throw new CityEdgeError('SIM_EV_BAD_OPTION', '--broker needs the MQTT transport');
         const route = await resolveRoute(flags.route);
         if (!route.ok) throw route.error;
         const durationS = nonNegative('--duration', flags.duration);
@@ -46,6 +60,8 @@ export function registerEvSim(sim: Command): void {
           departS,
           durationS,
           evs,
+          transport: flags.inProcess ? 'in-process' : 'mqtt',
+          ...(flags.broker ? { brokerUrl: flags.broker } : {}),
           ...(seed !== undefined ? { seed } : {}),
         });
         console.log(formatEvReport(r));

@@ -3,6 +3,8 @@
  * junctions, under the CityEdge controllers, once with priority and once without (same demand and
  * seed). The route is announced when the EV departs; requests `{vehicleId, routeId, intersection,
  * approach, etaMs}` follow as its position and ETA update; it checks out behind each junction.
+ * With transport 'mqtt' the same trip runs through an EV unit, a dispatcher and junction endpoints
+ * on an MQTT broker instead (`mqtt-run.ts`).
  */
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -16,6 +18,10 @@ import { runControlled } from '../sumo/run.ts';
 import { scenarioFile } from '../sumo/scenarios/build.ts';
 import { corridorDemand } from '../sumo/scenarios/demand.ts';
 import { prepareScenario } from '../sumo/scenarios/prepare.ts';
+import { startLocalBroker } from './broker.ts';
+import type { IntersectionEndpoint } from './endpoint.ts';
+import { formatMqttCounts, mqttCommandsOf } from './mqtt-report.ts';
+import { type MqttPriorityStats, runWithMqttPriority } from './mqtt-run.ts';
 
 export const NAMED_ROUTES: Record<string, readonly string[]> = {
   'corridor-eb': ['W_J1', 'J1_J2', 'J2_J3', 'J3_E'],
@@ -73,8 +79,14 @@ export interface EvTripReport {
   readonly route: EvRoute;
   readonly withPriority: EvRunSummary;
   readonly withoutPriority: EvRunSummary;
+  /** In-process transport: the bridge's messages (empty over MQTT). */
   readonly messages: readonly PriorityMessage[];
+  /** MQTT transport: message counts and the command log. */
+  readonly mqtt?: MqttPriorityStats;
 }
+
+/** How priority reaches the controllers: over an MQTT broker, or by direct calls in the bridge. */
+export type EvTransport = 'mqtt' | 'in-process';
 
 export interface EvTripOptions {
   readonly route: EvRoute;
@@ -85,6 +97,14 @@ export interface EvTripOptions {
   readonly durationS: number;
   readonly seed?: number;
   readonly factory?: ControllerFactory;
+  /** Default 'in-process'; 'mqtt' starts an in-process aedes broker unless `brokerUrl` is given. */
+  readonly transport?: EvTransport;
+  readonly brokerUrl?: string;
+  /** MQTT transport: called once the junction endpoints listen. */
+  readonly onEndpointsReady?: (
+    endpoints: readonly IntersectionEndpoint[],
+    brokerUrl: string,
+  ) => void | Promise<void>;
 }
 
 async function corridorBindings(): Promise<IntersectionBinding[]> {
@@ -131,6 +151,7 @@ export async function runEvTrip(o: EvTripOptions): Promise<EvTripReport> {
     const bindings = await corridorBindings();
     const messages: PriorityMessage[] = [];
     const results: EvRunSummary[] = [];
+    let mqtt: MqttPriorityStats | undefined;
     for (const priority of [true, false]) {
       const sc = await prepareScenario({
         network: 'corridor',
@@ -139,19 +160,46 @@ export async function runEvTrip(o: EvTripOptions): Promise<EvTripReport> {
         dir,
         label: `ev-${priority}`,
       });
-      await runControlled({
-        target: { kind: 'launch', args: ['-c', sc.sumocfg] },
-        bindings,
-        factory: o.factory ?? cityEdgeController,
-        priority,
-        ...(priority ? { onPriority: (m: PriorityMessage) => messages.push(m) } : {}),
-      });
+      const factory = o.factory ?? cityEdgeController;
+      if (priority && o.transport === 'mqtt') {
+        const vehicleIds = demand.emergency.map((e) => e.id);
+        mqtt = await withBroker(o.brokerUrl, (url) =>
+          runWithMqttPriority({
+            url,
+            sumoArgs: ['-c', sc.sumocfg],
+            bindings,
+            factory,
+            route: o.route,
+            vehicleIds,
+            onReady: (endpoints) => o.onEndpointsReady?.(endpoints, url),
+          }),
+        );
+      } else {
+        await runControlled({
+          target: { kind: 'launch', args: ['-c', sc.sumocfg] },
+          bindings,
+          factory,
+          priority,
+          ...(priority ? { onPriority: (m: PriorityMessage) => messages.push(m) } : {}),
+        });
+      }
       results.push(summarizeEv(await readTripinfo(sc.tripinfoPath), o.evs));
     }
     const [withPriority, withoutPriority] = results as [EvRunSummary, EvRunSummary];
-    return { route: o.route, withPriority, withoutPriority, messages };
+    return { route: o.route, withPriority, withoutPriority, messages, ...(mqtt ? { mqtt } : {}) };
   } finally {
     await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/** Runs `f` against the given broker, or against a fresh in-process aedes closed afterwards. */
+async function withBroker<T>(url: string | undefined, f: (url: string) => Promise<T>): Promise<T> {
+  if (url) return f(url);
+  const broker = await startLocalBroker();
+  try {
+    return await f(broker.url);
+  } finally {
+    await broker.close();
   }
 }
 
@@ -173,9 +221,18 @@ export function formatEvReport(r: EvTripReport): string {
   const first = r.messages.filter((m) => m.vehicleId === evId(0));
   const row = (label: string, s: EvRunSummary) =>
     `${label}${f1(s.travelS).padStart(9)}${f1(s.delayS).padStart(9)}${s.halts.toFixed(2).padStart(7)}${f1(s.trafficDelayS).padStart(17)}${f1(s.crossDelayS).padStart(22)}`;
+  const head = r.mqtt
+    ? [
+        `route ${r.route.id}: ${r.route.edges.join(' -> ')}; ${w.evs} EV(s), priority over MQTT; commands for ${evId(0)}:`,
+        ...mqttCommandsOf(r.mqtt, evId(0)),
+        ...formatMqttCounts(r.mqtt),
+      ]
+    : [
+        `route ${r.route.id}: ${r.route.edges.join(' -> ')}; ${w.evs} EV(s), ${r.messages.length} priority messages; those of ${evId(0)}:`,
+        ...first.map(formatMessage),
+      ];
   return [
-    `route ${r.route.id}: ${r.route.edges.join(' -> ')}; ${w.evs} EV(s), ${r.messages.length} priority messages; those of ${evId(0)}:`,
-    ...first.map(formatMessage),
+    ...head,
     '',
     'mean over EVs     travel s  delay s  halts  traffic delay s  cross-street delay s',
     row('with priority    ', w),
