@@ -71,17 +71,6 @@ export interface LotSeries {
   points: Array<{ ts: number; total: number; available: number; occupied: number; unknown: number }>;
 }
 
-export interface LprRead {
-  ts: number;
-  site: string;
-  device: string;
-  camera: string;
-  lane?: string;
-  plate: string | null;
-  confidence: number;
-  ms: number;
-}
-
 const SESSION_KEY = 'cityedge.session';
 export function loadSession(): Session | null {
   try {

@@ -254,7 +254,7 @@ export interface HistoryEvent {
   [field: string]: unknown;
 }
 
-/** A row of `/api/history/lpr`. */
+/** A row of `/api/history/lpr` (the plate log and the camera wall's seed). */
 export interface HistoryRead {
   ts: number;
   site: string;

@@ -51,7 +51,7 @@ export async function startSignals(ctx: FeatureContext): Promise<Result<SignalsF
     controllers.set(started.value.ctl.config.id, started.value.ctl);
     stops.push(started.value.stop);
   }
-  registerCommands(ctx.commands, controllers, ctx);
+  registerSignalCommands(ctx.commands, controllers, ctx);
   return ok({
     name: 'signals',
     controllers,
@@ -191,10 +191,20 @@ function driveLamps(
   }
 }
 
-function registerCommands(
+/** The clocks a command needs: the controller's (monotonic) and the device's wall clock. */
+export interface CommandClocks {
+  clock: { now(): number };
+  nowEpochMs(): number;
+}
+
+/**
+ * The signals command surface (flash, hold, priority …) over a set of controllers by id. Exported
+ * so simulators that stand in for a cabinet (sim ev's junction endpoints) answer exactly as it does.
+ */
+export function registerSignalCommands(
   commands: CommandRouter,
   ctls: Map<string, IntersectionController>,
-  ctx: FeatureContext,
+  ctx: CommandClocks,
 ) {
   const find = (id: string): Result<IntersectionController> => {
     for (const [cid, c] of ctls) if (cid.toLowerCase() === id) return ok(c);

@@ -3,11 +3,11 @@
  * topic. Commands on `cmd/+` go through the product's command router (contract validation,
  * `{status, data?, error?, transaction}` answers, malformed input answered and counted, never
  * thrown); `priority.request`/`priority.cancel` are applied to the junction's in-process
- * controller exactly as `edge/agent/signals-feature.ts` does (its `registerCommands` is private).
+ * controller by the agent's own handlers (`registerSignalCommands` in edge/agent/signals-feature.ts).
  */
 import type { IntersectionController } from '../../controllers/signals/index.ts';
 import { filterFor, topics } from '../../core/contract/index.ts';
-import { CityEdgeError, type Result, err, ok } from '../../core/errors.ts';
+import { registerSignalCommands } from '../../edge/agent/signals-feature.ts';
 import { type CommandStats, createCommandRouter } from '../../edge/uplink/commands.ts';
 import { connectClient } from './mqtt-client.ts';
 
@@ -32,7 +32,11 @@ export interface IntersectionEndpoint {
 export async function startEndpoint(o: EndpointOptions): Promise<IntersectionEndpoint> {
   const device = o.controller.config.id.toLowerCase();
   const router = createCommandRouter(o.site, device);
-  registerPriority(router, device, o);
+  // The cabinet's own command surface, so priority.request/cancel behave exactly as on the agent.
+  registerSignalCommands(router, new Map([[device, o.controller]]), {
+    clock: { now: o.clockNow },
+    nowEpochMs: o.nowEpochMs,
+  });
   const client = await connectClient(o.url, `ev-endpoint-${device}`);
   // Handler before the subscription: a command may follow the SUBACK at once.
   client.on('message', (topic, payload) => {
@@ -43,40 +47,4 @@ export async function startEndpoint(o: EndpointOptions): Promise<IntersectionEnd
   });
   await client.subscribeAsync(filterFor('command', { site: o.site, device }), { qos: topics.command.qos });
   return { device, stats: () => router.stats(), close: () => client.endAsync() };
-}
-
-/** The agent's mapping (signals-feature `registerCommands`), for one intersection. */
-function registerPriority(
-  router: ReturnType<typeof createCommandRouter>,
-  device: string,
-  o: EndpointOptions,
-): void {
-  const run = (id: string, f: (c: IntersectionController) => { ok: boolean; error?: unknown }) => {
-    const found = find(device, id, o.controller);
-    if (!found.ok) return found;
-    const r = f(found.value);
-    return r.ok
-      ? ok({ mode: found.value.mode() })
-      : err(new CityEdgeError('UPLINK_REFUSED', JSON.stringify(r.error).slice(0, 300)));
-  };
-  router.handle('priority.request', (a) =>
-    run(a.intersection, (c) =>
-      c.requestPriority({
-        vehicleId: a.vehicleId,
-        ...(a.routeId ? { routeId: a.routeId } : {}),
-        ...(a.phase === undefined ? {} : { phase: a.phase }),
-        ...(a.approach ? { approach: a.approach } : {}),
-        // The request carries a wall-clock ETA; the controller counts on its own clock.
-        etaMs: o.clockNow() + (a.etaTs - o.nowEpochMs()),
-      }),
-    ),
-  );
-  // As the agent: cancel → cancelPriority (the in-process bridge uses checkOut instead).
-  router.handle('priority.cancel', (a) => run(a.intersection, (c) => c.cancelPriority(a.vehicleId)));
-}
-
-function find(device: string, id: string, c: IntersectionController): Result<IntersectionController> {
-  return id === device
-    ? ok(c)
-    : err(new CityEdgeError('UPLINK_UNKNOWN_INTERSECTION', `no intersection "${id}" on this device`));
 }

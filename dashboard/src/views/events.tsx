@@ -1,11 +1,11 @@
 import { useState } from 'preact/hooks';
-import { api, type LprRead, type Session } from '../api.ts';
-import type { CityState } from '../state.ts';
+import { api, type Session } from '../api.ts';
+import type { CityState, HistoryRead } from '../state.ts';
 import { EventTable, Reviews } from './lot.tsx';
 import { time } from './parts.tsx';
 
 export function EventsView({ city, session }: { city: CityState; session: Session }) {
-  const [reads, setReads] = useState<LprRead[] | null>(null);
+  const [reads, setReads] = useState<HistoryRead[] | null>(null);
   const [error, setError] = useState<string | null>(null);
   const search = async (e: Event) => {
     e.preventDefault();
@@ -15,7 +15,7 @@ export function EventsView({ city, session }: { city: CityState; session: Sessio
     const from = Date.now() - 7 * 24 * 3600_000;
     try {
       const q = new URLSearchParams({ from: String(from), limit: '200', ...(plate ? { plate } : {}) });
-      setReads((await api.get<{ reads: LprRead[] }>(session, `/api/history/lpr?${q}`)).reads);
+      setReads((await api.get<{ reads: HistoryRead[] }>(session, `/api/history/lpr?${q}`)).reads);
       setError(null);
     } catch (err) {
       setError(err instanceof Error ? err.message : String(err));
