@@ -87,10 +87,11 @@ export async function runInProcess(
     ctl.start();
     world.start();
     hooks.ready?.({ ...rig, ctl, events });
+    const serialBehind = rig.serialBacklog(() => bus.status().counters.frames);
     await pace(clock, {
       untilMs: opts.startMs + opts.durationMs,
       speed: opts.speed,
-      hold: () => inflight > 0,
+      hold: () => inflight > 0 || serialBehind(),
       maxHoldMs: fetchTimeoutMs + 100,
     });
     await settle(rig, lot);

@@ -25,6 +25,12 @@ export interface SimRig {
   world: LotWorld;
   rng: Rng;
   writeErrors(): number;
+  /**
+   * True while the bay bus has not yet decoded every frame written to the pty: serial delivery,
+   * like a camera fetch, takes no simulated time, so a loaded machine cannot turn a late frame into
+   * minutes of simulated drift. `decoded` is the bus's valid-frame counter.
+   */
+  serialBacklog(decoded: () => number): () => boolean;
   /** Register a cleanup (run in reverse order by `close`). */
   onClose(fn: () => Promise<unknown> | unknown): void;
   close(): Promise<void>;
@@ -68,9 +74,14 @@ export async function createSimRig(lot: LotConfig, registry: Registry, opts: Sim
       cameras.set(lane.id, cam);
       cleanups.push(() => cam.close());
     }
+    let sent = 0;
+    const sendFrame = (bytes: Buffer) => {
+      sent++;
+      line.send(bytes);
+    };
     const world = new LotWorld(lot, registry, clock, opts, {
       gpio: lines,
-      sendFrame: line.send,
+      sendFrame,
       camera: (id) => cameras.get(id)!,
     });
     cleanups.push(() => world.stop());
@@ -85,6 +96,7 @@ export async function createSimRig(lot: LotConfig, registry: Registry, opts: Sim
       world,
       rng,
       writeErrors: () => writeErrors,
+      serialBacklog: (decoded) => backlog(() => sent - line.corruptedFrames(), decoded),
       onClose: (fn) => cleanups.push(fn),
       close,
     };
@@ -92,4 +104,25 @@ export async function createSimRig(lot: LotConfig, registry: Registry, opts: Sim
     await close();
     throw e;
   }
+}
+
+/** Frames a corrupted neighbour took with it never decode: written off after this much wall time. */
+const WRITE_OFF_MS = 2_000;
+
+function backlog(expected: () => number, decoded: () => number): () => boolean {
+  let lost = 0;
+  let behindSince: number | null = null;
+  return () => {
+    const behind = expected() - lost - decoded();
+    if (behind <= 0) {
+      behindSince = null;
+      return false;
+    }
+    const now = performance.now();
+    behindSince ??= now;
+    if (now - behindSince < WRITE_OFF_MS) return true;
+    lost += behind;
+    behindSince = null;
+    return false;
+  };
 }

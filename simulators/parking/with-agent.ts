@@ -99,6 +99,7 @@ export async function runWithAgent(
     ctl.onEvent((e) => events.push(e));
     simulatedOperator(rig, ctl);
     const identifying = identificationsInFlight(ctl, LPR_HOLD_MAX_MS);
+    const serialBehind = rig.serialBacklog(() => feature.health().serial?.counters.frames ?? 0);
     world.start();
     await pace(clock, {
       untilMs: opts.startMs + opts.durationMs,
@@ -106,7 +107,7 @@ export async function runWithAgent(
       onTick: () => agentOpts.signal?.aborted,
       // A tick must stay shorter than a lane's identify timeout (5 s): the hold starts at the next tick.
       tickMs: Math.min(10, MAX_TICK_SIMULATED_MS / opts.speed),
-      hold: identifying,
+      hold: () => identifying() || serialBehind(),
       maxHoldMs: LPR_HOLD_MAX_MS,
     });
     await settle(rig, lot);
