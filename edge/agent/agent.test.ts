@@ -134,7 +134,7 @@ describe('edge agent (simulated profile)', () => {
     await cmd('gate.open', { transaction: 'op-1', args: { lane: 'entry-1', reason: 'visitor', by: 'ana' } });
     await waitFor(() => on('/cmd/gate.open/response').length > 0, 5_000, 'gate.open response');
     expect(on('/cmd/gate.open/response')[0]?.body).toMatchObject({ status: 'ok', transaction: 'op-1' });
-    await waitFor(() => gpio.level(22) === 1, 2_000, 'barrier relay (BCM 22) on');
+    await waitFor(() => gpio.level(22) === 1, 10_000, 'barrier relay (BCM 22) on');
 
     await cmd('gate.open', { transaction: 'op-2', args: { lane: 'entry-1' } });
     await cmd('signals.hold', {

@@ -126,11 +126,11 @@ describe('disabled-bay cameras', () => {
     // The frame stays on the edge (beside the outbox) and a thumbnail goes up with the read.
     expect(existsSync(join(dir, 'frames', read?.frameRef ?? 'missing'))).toBe(true);
     expect(Buffer.from(read?.thumbnail ?? '', 'base64').subarray(0, 2)).toEqual(Buffer.from([0xff, 0xd8]));
-    await waitFor(() => t.gpio.level(BAY_LIGHT) === 1, 2_000, 'bay warning light on');
+    await waitFor(() => t.gpio.level(BAY_LIGHT) === 1, 10_000, 'bay warning light on');
 
     frame({ type: 'occupancy', sensorId: 1, occupied: false, raw: 0 });
     t.clock.advance(2_000);
-    await waitFor(() => t.gpio.level(BAY_LIGHT) === 0, 2_000, 'bay warning light off');
+    await waitFor(() => t.gpio.level(BAY_LIGHT) === 0, 10_000, 'bay warning light off');
   });
 
   it('a permit holder raises nothing; bays without a camera source are counted, not fatal', async () => {
