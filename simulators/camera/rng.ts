@@ -1,3 +1,5 @@
+import { mulberry32 } from '../../core/random.ts';
+
 /** Seeded PRNG (mulberry32): frames must be identical for a given seed across runs and machines. */
 export interface Rng {
   /** Uniform in [0, 1). */
@@ -12,14 +14,8 @@ export interface Rng {
 }
 
 export function createRng(seed: number): Rng {
-  let a = seed >>> 0 || 0x9e3779b9;
-  const next = (): number => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  // Seed 0 would start mulberry32 from state 0; keep the generator's historical non-zero default.
+  const next = mulberry32(seed >>> 0 || 0x9e3779b9);
   return {
     next,
     float: (min, max) => min + (max - min) * next(),

@@ -16,12 +16,14 @@ import type { EdgeConfig } from '../../edge/config/schema.ts';
 import { type Geometry, layoutFromConfig } from '../traffic/layout.ts';
 import type { DemandSpec, EmergencySpec, SimError, SimLayout } from '../traffic/types.ts';
 import { type AgentLink, connectAgentLink } from './agent-link.ts';
-import { startLocalBroker } from './broker.ts';
+import { startLocalBroker } from '../../core/testing/local-broker.ts';
 import { forHil } from './edge-config.ts';
+import type { ReferenceOptions } from './reference.ts';
 import type { HeadLines } from './lamps.ts';
 import type { VirtualClock } from './virtual-clock.ts';
 
-export interface HilOptions {
+/** The run (demand, duration, seed, EVs, warm-up, drain, geometry) is the in-process reference's. */
+export interface HilOptions extends ReferenceOptions {
   /** The site YAML (with `baseDir` for its relative paths), or an already resolved config. */
   edgeConfigText?: string;
   baseDir?: string;
@@ -29,12 +31,6 @@ export interface HilOptions {
   resolved?: ResolvedConfig;
   /** Which `signals[]` entry the microsimulator drives (default 0). */
   signalsIndex?: number;
-  demand: DemandSpec;
-  durationS: number;
-  seed: number;
-  emergencies?: EmergencySpec[];
-  warmupS?: number;
-  maxDrainS?: number;
   /** Microsimulator step; at most 100 ms so detector pulses meet the agent's debounce. */
   stepMs?: number;
   /** `virtual`: as fast as possible; `realtime`: simulated time follows wall time × `speed`. */
@@ -46,7 +42,6 @@ export interface HilOptions {
   mqttAuth?: { agent: MqttCredentials; harness: MqttCredentials };
   /** Ends the run early (the demo city's Ctrl-C); the result covers the time simulated so far. */
   signal?: AbortSignal;
-  geometry?: Geometry;
   /** Field wiring the harness reads lamps from, when it differs from the agent's (fault tests). */
   fieldWiring?: Record<string, HeadLines>;
   activeLowInputs?: number[];

@@ -5,10 +5,8 @@
  * The agent runs on the simulator's paced clock.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { Aedes } from 'aedes';
 import { stringify } from 'yaml';
 import type {
   LotConfig,
@@ -16,7 +14,7 @@ import type {
   ParkingEvent,
   Registry,
 } from '../../controllers/parking/index.ts';
-import { freePort } from '../../core/testing/servers.ts';
+import { startLocalBroker } from '../../core/testing/local-broker.ts';
 import { startAgent } from '../../edge/agent/agent.ts';
 import { silentLog } from '../../edge/agent/log.ts';
 import type { ParkingFeature } from '../../edge/agent/parking-feature.ts';
@@ -51,7 +49,7 @@ export async function runWithAgent(
   const rig = await createSimRig(lot, registry, opts);
   const { clock, world, cameras } = rig;
   try {
-    const mqttUrl = agentOpts.mqtt?.url ?? (await localBroker(rig));
+    const mqttUrl = agentOpts.mqtt?.url ?? (await localBrokerFor(rig));
     const dir = mkdtempSync(join(tmpdir(), 'cityedge-simpark-'));
     rig.onClose(() => rmSync(dir, { recursive: true, force: true }));
     // The lot as the agent sees it: its cameras are the simulator's snapshot servers.
@@ -164,14 +162,8 @@ function identificationsInFlight(ctl: ParkingController, maxMs: number): () => b
 }
 
 /** An in-process aedes on a free loopback port, closed with the rig. */
-async function localBroker(rig: Awaited<ReturnType<typeof createSimRig>>): Promise<string> {
-  const broker = await Aedes.createBroker();
-  const server = createServer((s) => broker.handle(s));
-  const port = await freePort();
-  await new Promise<void>((r) => server.listen(port, '127.0.0.1', r));
-  rig.onClose(async () => {
-    await new Promise<void>((r) => broker.close(() => r()));
-    await new Promise((r) => server.close(r));
-  });
-  return `mqtt://127.0.0.1:${port}`;
+async function localBrokerFor(rig: Awaited<ReturnType<typeof createSimRig>>): Promise<string> {
+  const broker = await startLocalBroker();
+  rig.onClose(() => broker.close());
+  return broker.url;
 }

@@ -1,4 +1,4 @@
-/** An in-process aedes broker on a free loopback port, for runs that are not given an MQTT URL. */
+/** An in-process aedes broker on a free loopback port: simulators and tests given no MQTT URL. */
 import { createServer } from 'node:net';
 import { Aedes } from 'aedes';
 
