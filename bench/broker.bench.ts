@@ -24,13 +24,7 @@ import { Counters } from '../broker/metrics.ts';
 import { type BrokerProcess, spawnBroker } from '../broker/process.ts';
 import { ADMIN } from '../broker/testing.ts';
 import { buildMessage, decodeMessage, type OutgoingMessage } from '../core/contract/index.ts';
-import {
-  freePort,
-  type RunningServer,
-  startInfluxd,
-  startMosquitto,
-  waitFor,
-} from '../core/testing/servers.ts';
+import { freePort, type RunningServer, startInfluxd, startMosquitto, waitFor } from '../testing/servers.ts';
 import { cityDevices, formatStats, runCitySim } from '../simulators/city/run.ts';
 import { type Percentiles, percentiles } from '../simulators/city/stats.ts';
 

@@ -23,7 +23,7 @@ import Database from 'better-sqlite3';
 import mqtt from 'mqtt';
 import { createParkingController, parseLotYaml, parseRegistryYaml } from '../controllers/parking/index.ts';
 import { buildMessage, type OutgoingMessage } from '../core/contract/index.ts';
-import { waitFor } from '../core/testing/servers.ts';
+import { waitFor } from '../testing/servers.ts';
 import { SimulatedGpio } from '../edge/bindings/index.ts';
 import { type Agent, startAgent } from '../edge/agent/agent.ts';
 import { silentLog } from '../edge/agent/log.ts';

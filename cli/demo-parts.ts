@@ -5,7 +5,7 @@ import { join, resolve } from 'node:path';
 import { stringify } from 'yaml';
 import { startBroker } from '../broker/index.ts';
 import { buildDashboard } from '../dashboard/build.ts';
-import { type RunningServer, requireBinary, startInfluxd } from '../core/testing/servers.ts';
+import { type RunningServer, requireBinary, startInfluxd } from '../simulators/infra/processes.ts';
 
 export interface DemoOptions {
   dir: string;

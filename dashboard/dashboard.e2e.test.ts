@@ -11,7 +11,7 @@ import { type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBroker } from '../broker/index.ts';
 import { buildMessage, type DecodedMessage, decodeMessage, filterFor } from '../core/contract/index.ts';
-import { requireBinary } from '../core/testing/servers.ts';
+import { requireBinary } from '../testing/servers.ts';
 import { buildDashboard } from './build.ts';
 
 const site = 'campus';

@@ -4,7 +4,7 @@
  */
 import type { MqttClient } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type RunningServer, startInfluxd, waitFor } from '../../core/testing/servers.ts';
+import { type RunningServer, startInfluxd, waitFor } from '../../testing/servers.ts';
 import { continuousQueries, ensureSchema } from '../ingest/schema.ts';
 import { cycleMessage, eventMessage, lotMessage, lprMessage } from '../fixtures.ts';
 import { ADMIN, collect, connectMqtt, startTestBroker, type TestBroker } from '../testing.ts';

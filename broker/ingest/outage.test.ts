@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { InfluxDB } from 'influx';
 import type { MqttClient } from 'mqtt';
 import { afterAll, expect, it } from 'vitest';
-import { freePort, type RunningServer, startInfluxd, waitFor } from '../../core/testing/servers.ts';
+import { freePort, type RunningServer, startInfluxd, waitFor } from '../../testing/servers.ts';
 import { sensorMessage } from '../fixtures.ts';
 import { connectMqtt, startTestBroker, type TestBroker } from '../testing.ts';
 

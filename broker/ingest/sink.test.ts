@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import type { IPoint } from 'influx';
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
-import { waitFor } from '../../core/testing/servers.ts';
+import { waitFor } from '../../testing/servers.ts';
 import { Counters } from '../metrics.ts';
 import { InfluxSink } from './sink.ts';
 import { Spool } from './spool.ts';

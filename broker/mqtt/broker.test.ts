@@ -4,7 +4,7 @@
  */
 import type { MqttClient } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { waitFor } from '../../core/testing/servers.ts';
+import { waitFor } from '../../testing/servers.ts';
 import { lotMessage } from '../fixtures.ts';
 import { collect, connackCode, connectMqtt, startTestBroker, type TestBroker } from '../testing.ts';
 

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import mqtt, { type MqttClient } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort, type RunningServer, startRedis, waitFor } from '../../core/testing/servers.ts';
+import { freePort, type RunningServer, startRedis, waitFor } from '../../testing/servers.ts';
 import { lotMessage } from '../fixtures.ts';
 import { type BrokerProcess, spawnBroker } from '../process.ts';
 import { ADMIN, collect, connectMqtt } from '../testing.ts';

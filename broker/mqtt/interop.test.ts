@@ -9,7 +9,7 @@ import {
   requireBinary,
   type RunningServer,
   startMosquitto,
-} from '../../core/testing/servers.ts';
+} from '../../testing/servers.ts';
 import { lotMessage, sensorMessage } from '../fixtures.ts';
 import { collect, connectMqtt, startTestBroker, type TestBroker } from '../testing.ts';
 

@@ -9,7 +9,7 @@ import { join, resolve } from 'node:path';
 import { Aedes } from 'aedes';
 import mqtt from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort, type PtyPair, socatPair, waitFor } from '../../core/testing/servers.ts';
+import { freePort, type PtyPair, socatPair, waitFor } from '../../testing/servers.ts';
 import { encodeFrame, SimulatedGpio } from '../bindings/index.ts';
 import { parseEdgeConfig } from '../config/load.ts';
 import { type Agent, startAgent } from './agent.ts';

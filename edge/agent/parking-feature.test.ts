@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { waitFor } from '../../core/testing/servers.ts';
+import { waitFor } from '../../testing/servers.ts';
 import sharp from 'sharp';
 import type { PlateReader, PlateReadResult } from '../lpr/index.ts';
 import { type ParkingFeature, startParking } from './parking-feature.ts';

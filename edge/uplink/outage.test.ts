@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildMessage, filterFor, topicFor } from '../../core/contract/index.ts';
-import { freePort, startMosquitto, waitFor } from '../../core/testing/servers.ts';
+import { freePort, startMosquitto, waitFor } from '../../testing/servers.ts';
 import { type DurableQueue, openQueue } from '../queue/durable-queue.ts';
 import { collect, gateProxy, startAedesChild } from './testing/harness.ts';
 import { createUplink, type Uplink } from './uplink.ts';

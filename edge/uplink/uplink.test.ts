@@ -12,7 +12,7 @@ import mqtt from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildMessage, filterFor, topicFor } from '../../core/contract/index.ts';
 import { CityEdgeError, err, ok } from '../../core/errors.ts';
-import { freePort, makeTestCertificates, startMosquitto, waitFor } from '../../core/testing/servers.ts';
+import { freePort, makeTestCertificates, startMosquitto, waitFor } from '../../testing/servers.ts';
 import { openQueue } from '../queue/durable-queue.ts';
 import { collect, killChild, spawnTs } from './testing/harness.ts';
 import { createUplink } from './uplink.ts';

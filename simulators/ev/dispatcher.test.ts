@@ -1,7 +1,7 @@
 /** The dispatcher alone, on a real aedes: ETAs from positions, re-sends, cancels and timeouts. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { filterFor } from '../../core/contract/index.ts';
-import { type LocalBroker, startLocalBroker } from '../../core/testing/local-broker.ts';
+import { type LocalBroker, startLocalBroker } from '../infra/local-broker.ts';
 import { PriorityDispatcher } from './dispatcher.ts';
 import { connectClient } from './mqtt-client.ts';
 import { startEvUnit } from './unit.ts';

@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type CommandResponse, topicFor } from '../../core/contract/index.ts';
-import { type LocalBroker, startLocalBroker } from '../../core/testing/local-broker.ts';
+import { type LocalBroker, startLocalBroker } from '../infra/local-broker.ts';
 import { connectClient } from './mqtt-client.ts';
 import { JUNCTION_SITE } from './mqtt-run.ts';
 import { type EvTripReport, formatEvReport, resolveRoute, runEvTrip } from './run.ts';

@@ -18,7 +18,7 @@ import { runControlled } from '../sumo/run.ts';
 import { scenarioFile } from '../sumo/scenarios/build.ts';
 import { corridorDemand } from '../sumo/scenarios/demand.ts';
 import { prepareScenario } from '../sumo/scenarios/prepare.ts';
-import { startLocalBroker } from '../../core/testing/local-broker.ts';
+import { startLocalBroker } from '../infra/local-broker.ts';
 import type { IntersectionEndpoint } from './endpoint.ts';
 import { formatMqttCounts, mqttCommandsOf } from './mqtt-report.ts';
 import { type MqttPriorityStats, runWithMqttPriority } from './mqtt-run.ts';

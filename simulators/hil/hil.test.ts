@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type IntersectionConfig, loadIntersectionConfig } from '../../controllers/signals/index.ts';
 import type { RunResult } from '../traffic/run.ts';
 import { evScenario, OFF_PEAK } from '../traffic/scenarios.ts';
-import { type LocalBroker, startLocalBroker } from '../../core/testing/local-broker.ts';
+import { type LocalBroker, startLocalBroker } from '../infra/local-broker.ts';
 import { hilEdgeConfigText } from './edge-config.ts';
 import { formatHilResult } from './format.ts';
 import { runInProcessReference } from './reference.ts';

@@ -16,7 +16,7 @@ import type { EdgeConfig } from '../../edge/config/schema.ts';
 import { type Geometry, layoutFromConfig } from '../traffic/layout.ts';
 import type { DemandSpec, EmergencySpec, SimError, SimLayout } from '../traffic/types.ts';
 import { type AgentLink, connectAgentLink } from './agent-link.ts';
-import { startLocalBroker } from '../../core/testing/local-broker.ts';
+import { startLocalBroker } from '../infra/local-broker.ts';
 import { forHil } from './edge-config.ts';
 import type { ReferenceOptions } from './reference.ts';
 import type { HeadLines } from './lamps.ts';

@@ -5,7 +5,7 @@
  */
 import { closeSync, openSync, write } from 'node:fs';
 import type { LotConfig, Registry } from '../../controllers/parking/index.ts';
-import { type PtyPair, socatPair } from '../../core/testing/servers.ts';
+import { type PtyPair, socatPair } from '../infra/processes.ts';
 import { type ManualClock, SimulatedGpio } from '../../edge/bindings/index.ts';
 import { createRng, type Rng } from '../camera/index.ts';
 import { FaultyLines, corruptingSink } from '../faults/index.ts';

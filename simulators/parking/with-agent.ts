@@ -14,7 +14,7 @@ import type {
   ParkingEvent,
   Registry,
 } from '../../controllers/parking/index.ts';
-import { startLocalBroker } from '../../core/testing/local-broker.ts';
+import { startLocalBroker } from '../infra/local-broker.ts';
 import { startAgent } from '../../edge/agent/agent.ts';
 import { silentLog } from '../../edge/agent/log.ts';
 import type { ParkingFeature } from '../../edge/agent/parking-feature.ts';

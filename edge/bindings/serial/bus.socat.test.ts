@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SerialPort } from 'serialport';
-import { type PtyPair, socatPair } from '../../../core/testing/servers.ts';
+import { type PtyPair, socatPair } from '../../../testing/servers.ts';
 import { describeSerialBusContract, waitUntil } from './bus.contract.ts';
 import { serialPortLinkFactory } from './link.ts';
 

@@ -6,7 +6,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { createConnection, createServer, type Server, type Socket } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import mqtt, { type MqttClient } from 'mqtt';
-import { freePort, waitFor } from '../../../core/testing/servers.ts';
+import { freePort, waitFor } from '../../../testing/servers.ts';
 
 export interface ChildBroker {
   port: number;
