@@ -11,7 +11,12 @@ export async function* framesB(
   for (let index = 0; index < n; index++) {
     const frameSeed = Math.floor(r.u() * 2 ** 31);
     const noPlate = r.chance(o.noPlateRatio ?? 0.15);
-    const f = await renderFrameB({ seed: frameSeed, width: o.width ?? 640, height: o.height ?? 480, noPlate });
+    const f = await renderFrameB({
+      seed: frameSeed,
+      width: o.width ?? 640,
+      height: o.height ?? 480,
+      noPlate,
+    });
     yield { ...f, index, seed: frameSeed };
   }
 }

@@ -41,8 +41,16 @@ export function drawPlate(r: Rand, design: Design, text: string, font: string): 
   const c = createCanvas(w, h);
   const g = c.getContext('2d');
   const dark = design === 'light-on-dark';
-  const bg = dark ? r.pick(['#111', '#1b1b28', '#0d2a18']) : design === 'dark-on-light' ? r.pick(['#f2d31b', '#f4f4ee']) : '#f6f6f2';
-  const ink = dark ? r.pick(['#f4f4f4', '#e8e0c0']) : design === 'us' ? r.pick(['#16246b', '#7a1010', '#111']) : '#141414';
+  const bg = dark
+    ? r.pick(['#111', '#1b1b28', '#0d2a18'])
+    : design === 'dark-on-light'
+      ? r.pick(['#f2d31b', '#f4f4ee'])
+      : '#f6f6f2';
+  const ink = dark
+    ? r.pick(['#f4f4f4', '#e8e0c0'])
+    : design === 'us'
+      ? r.pick(['#16246b', '#7a1010', '#111'])
+      : '#141414';
   roundRect(g, 0, 0, w, h, 14, bg);
   g.strokeStyle = dark ? '#bbb' : '#222';
   g.lineWidth = 5;
@@ -71,7 +79,11 @@ export function drawPlate(r: Rand, design: Design, text: string, font: string): 
     g.font = `bold 34px "${font}"`;
     g.fillText(r.pick(['OREGON', 'Ohio', 'TEXAS', 'Maine', 'NEVADA']), w / 2, 42);
     g.font = `bold 18px "${font}"`;
-    g.fillText(r.pick(['The Beaver State', 'Birthplace of Aviation', 'Vacationland', 'Battle Born']), w / 2, h - 28);
+    g.fillText(
+      r.pick(['The Beaver State', 'Birthplace of Aviation', 'Vacationland', 'Battle Born']),
+      w / 2,
+      h - 28,
+    );
     fitText(g, spaced(text, 3), font, w - 60, 116, w / 2, h / 2 + 8);
   } else if (twoLine) {
     fitText(g, text.slice(0, 4), font, w - 50, 92, w / 2, h * 0.3);
@@ -87,7 +99,15 @@ export function drawPlate(r: Rand, design: Design, text: string, font: string): 
 const spaced = (t: string, at: number): string => `${t.slice(0, at)} ${t.slice(at)}`;
 
 /** Largest size up to `maxPx` whose width fits. */
-function fitText(g: SKRSContext2D, text: string, font: string, maxW: number, maxPx: number, x: number, y: number): void {
+function fitText(
+  g: SKRSContext2D,
+  text: string,
+  font: string,
+  maxW: number,
+  maxPx: number,
+  x: number,
+  y: number,
+): void {
   let px = maxPx;
   for (; px > 10; px -= 2) {
     g.font = `bold ${px}px "${font}"`;
@@ -96,7 +116,15 @@ function fitText(g: SKRSContext2D, text: string, font: string, maxW: number, max
   g.fillText(text, x, y);
 }
 
-function roundRect(g: SKRSContext2D, x: number, y: number, w: number, h: number, rad: number, fill: string): void {
+function roundRect(
+  g: SKRSContext2D,
+  x: number,
+  y: number,
+  w: number,
+  h: number,
+  rad: number,
+  fill: string,
+): void {
   g.fillStyle = fill;
   g.beginPath();
   g.roundRect(x, y, w, h, rad);

@@ -96,7 +96,8 @@ export async function renderFrameB(o: FrameBOptions): Promise<FrameB> {
     const plateCanvas = drawPlate(r, design, plate, font);
     const pg = plateCanvas.getContext('2d');
     if (has('dirt') && !far) dirt(pg, r, plateCanvas.width, plateCanvas.height);
-    const rot = ((has('rotation') ? r.range(6, 12) : r.range(0, 2.5)) * (r.chance(0.5) ? -1 : 1) * Math.PI) / 180;
+    const rot =
+      ((has('rotation') ? r.range(6, 12) : r.range(0, 2.5)) * (r.chance(0.5) ? -1 : 1) * Math.PI) / 180;
     const squash = has('perspective') ? r.range(0.55, 0.75) : r.range(0.9, 1);
     const shear = has('perspective') ? r.range(0.15, 0.3) * (r.chance(0.5) ? -1 : 1) : 0;
     const s = pw / plateCanvas.width;
@@ -107,7 +108,16 @@ export async function renderFrameB(o: FrameBOptions): Promise<FrameB> {
     g.scale(s, s * squash);
     g.drawImage(plateCanvas, -plateCanvas.width / 2, -plateCanvas.height / 2);
     g.restore();
-    const box = transformedBox(plateCanvas.width * s, plateCanvas.height * s * squash, rot, shear, cx, cy, W, H);
+    const box = transformedBox(
+      plateCanvas.width * s,
+      plateCanvas.height * s * squash,
+      rot,
+      shear,
+      cx,
+      cy,
+      W,
+      H,
+    );
     if (has('occlusion') && !far) towBar(g, r, cx, cy, pw, plateCanvas.height * s * squash);
     if (has('shadow') && !far) shadow(g, r, box);
     if (far) plates.push({ plate, design, font, box });
@@ -117,7 +127,9 @@ export async function renderFrameB(o: FrameBOptions): Promise<FrameB> {
 
   const rgba = g.getImageData(0, 0, W, H).data;
   tone(rgba, r, conditions);
-  let img = sharp(Buffer.from(rgba.buffer, rgba.byteOffset, rgba.length), { raw: { width: W, height: H, channels: 4 } });
+  let img = sharp(Buffer.from(rgba.buffer, rgba.byteOffset, rgba.length), {
+    raw: { width: W, height: H, channels: 4 },
+  });
   if (has('blur')) img = img.blur(r.range(1.0, 1.8) * Math.max(1, k * 0.6));
   if (has('motion')) {
     const n = 2 * Math.round(r.range(2, 4) * Math.max(1, k * 0.6)) + 1;
@@ -125,7 +137,10 @@ export async function renderFrameB(o: FrameBOptions): Promise<FrameB> {
     const kernel = [...Array(n).fill(0), ...Array(n).fill(1 / n), ...Array(n).fill(0)];
     img = img.convolve({ width: n, height: 3, kernel });
   }
-  const image = await img.removeAlpha().jpeg({ quality: Math.round(r.range(55, 90)) }).toBuffer();
+  const image = await img
+    .removeAlpha()
+    .jpeg({ quality: Math.round(r.range(55, 90)) })
+    .toBuffer();
   return { image, plates, conditions };
 }
 
@@ -217,7 +232,15 @@ function dirt(g: SKRSContext2D, r: Rand, w: number, h: number): void {
   for (let i = 0; i < 10; i++) {
     g.fillStyle = `rgba(${90 + r.range(0, 40)},${70 + r.range(0, 30)},40,${r.range(0.15, 0.4)})`;
     g.beginPath();
-    g.ellipse(r.range(0, w), r.range(h * 0.5, h), r.range(10, 50), r.range(5, 22), r.range(0, 3), 0, 2 * Math.PI);
+    g.ellipse(
+      r.range(0, w),
+      r.range(h * 0.5, h),
+      r.range(10, 50),
+      r.range(5, 22),
+      r.range(0, 3),
+      0,
+      2 * Math.PI,
+    );
     g.fill();
   }
 }
