@@ -14,7 +14,8 @@ export const TEMPLATES = {
   generic: { name: 'generic', patterns: ['*****', '******', '*******', '********'] },
 } as const satisfies Record<string, PlateTemplate>;
 
-export const DEFAULT_TEMPLATES: PlateTemplate[] = [TEMPLATES.mercosur, TEMPLATES.legacy];
+/** Site formats first; `generic` last so foreign plates are read (at a small prior cost). */
+export const DEFAULT_TEMPLATES: PlateTemplate[] = [TEMPLATES.mercosur, TEMPLATES.legacy, TEMPLATES.generic];
 
 const DIGIT_TO_LETTER: Record<string, string> = {
   '0': 'O',
@@ -54,6 +55,8 @@ export function normalisePlate(text: string): string {
   return text.toUpperCase().replace(/[^A-Z0-9]/g, '');
 }
 
+/** Free-format plates need both: shop words (TAXI, PARKING) and bare numbers are not plates. */
+const hasLetterAndDigit = (t: string): boolean => /[A-Z]/.test(t) && /[0-9]/.test(t);
 const isLetter = (c: string): boolean => c >= 'A' && c <= 'Z';
 const isDigit = (c: string): boolean => c >= '0' && c <= '9';
 
@@ -124,8 +127,13 @@ export function fitTemplates(
       for (const { sub, trimmed, start } of windows(text, pattern.length)) {
         const fit = fitPattern(sub, pattern);
         if (!fit) continue;
+        const free = pattern.includes('*');
+        if (free && !hasLetterAndDigit(fit.plate)) continue;
         const confidence = clamp01(
-          ocrConfidence * CORRECTION_PENALTY ** (fit.corrections + trimmed) * rankFactor,
+          ocrConfidence *
+            CORRECTION_PENALTY ** (fit.corrections + trimmed) *
+            rankFactor *
+            (free ? FREE_FORMAT_PRIOR : 1),
         );
         if (confidence > (best.get(fit.plate)?.confidence ?? -1)) {
           best.set(fit.plate, { plate: fit.plate, confidence, pattern, start, corrections: fit.corrections });
@@ -194,7 +202,7 @@ export function fitGlyphTemplates(
       for (let start = 0; start <= trimmed; start++) {
         const fit = fitWindow(glyphs.slice(start, start + len), pattern);
         if (!fit) continue;
-        if (pattern.includes('*') && !(/[A-Z]/.test(fit.plate) && /[0-9]/.test(fit.plate))) continue;
+        if (pattern.includes('*') && !hasLetterAndDigit(fit.plate)) continue;
         // Trimmed glyphs cost by how sure the recogniser was of them: a faint bolt is free-ish.
         let trimCost = 1;
         for (const [i, g] of glyphs.entries()) if (i < start || i >= start + len) trimCost *= 1 - 0.5 * g.p;
