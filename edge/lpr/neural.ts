@@ -34,29 +34,54 @@ export async function readFrameNeural(
   o: PipelineOptions,
 ): Promise<FrameRead> {
   const detected = (await engine.detect(frame)).filter((r) => r.h >= 8 && r.w >= r.h * 0.8);
-  const classical = await classicalRects(frame);
-  const regions = pool(detected, classical);
   const fits: { fit: GlyphFit; box: Box }[] = [];
-  let reads = 0;
+  const budget = { reads: 0 };
+  await readRegions(frame, engine, pool(detected), o, fits, budget);
+  // The classical locator's runs join the pool only when the detector's regions gave no sure
+  // read (its cost, ~20 ms, is then worth paying); all fits are ranked together.
+  if (!fits.some((f) => f.fit.confidence >= GOOD_ENOUGH)) {
+    const extra = (await classicalRects(frame)).filter((c) => !detected.some((d) => sameRegion(d, c)));
+    await readRegions(
+      frame,
+      engine,
+      extra.map((rect) => ({ rect, rank: 0.5 })),
+      o,
+      fits,
+      budget,
+    );
+  }
+  return choose(fits, o.minConfidence);
+}
+
+async function readRegions(
+  frame: Gray,
+  engine: NeuralEngine,
+  regions: Region[],
+  o: PipelineOptions,
+  fits: { fit: GlyphFit; box: Box }[],
+  budget: { reads: number },
+): Promise<void> {
   for (const region of regions) {
-    if (reads >= MAX_READS) break;
+    if (budget.reads >= MAX_READS) return;
     const line = await engine.recognise(frame, region.rect);
-    reads++;
+    budget.reads++;
     if (line.foreign >= FOREIGN_LIMIT) continue;
     let glyphs: GlyphEvidence[] = line.glyphs;
     if (region.below) {
       const lower = await engine.recognise(frame, region.below);
-      reads++;
+      budget.reads++;
       if (lower.foreign >= FOREIGN_LIMIT) continue;
       glyphs = [...glyphs, ...lower.glyphs];
     }
     if (glyphs.length < 4 || glyphs.length > 10) continue;
     const box = boxOf(region);
     for (const fit of fitGlyphTemplates(glyphs, o.templates)) fits.push({ fit, box });
-    if (fits.some((f) => f.fit.confidence >= GOOD_ENOUGH)) break;
+    if (fits.some((f) => f.fit.confidence >= GOOD_ENOUGH)) return;
   }
-  return choose(fits, o.minConfidence);
 }
+
+const sameRegion = (d: RotRect, c: RotRect): boolean =>
+  Math.hypot(d.cx - c.cx, d.cy - c.cy) < 0.5 * d.h && Math.abs(d.w - c.w) < 0.3 * c.w;
 
 function choose(fits: { fit: GlyphFit; box: Box }[], minConfidence: number): FrameRead {
   const bestByPlate = new Map<string, { fit: GlyphFit; box: Box }>();
@@ -97,10 +122,10 @@ function lineRect(l: TextLine, factor: number): RotRect {
 }
 
 /**
- * Orders candidate regions: detector regions first by plate-likeness, then pairs the detector
- * split (word gap of 'ABC 123', two-line plates), then classical runs the detector missed.
+ * Orders the detector's regions by plate-likeness, with the pairs it split (word gap of
+ * 'ABC 123', two-line plates).
  */
-function pool(detected: RotRect[], classical: RotRect[]): Region[] {
+function pool(detected: RotRect[]): Region[] {
   const out: Region[] = [];
   for (const r of detected) out.push({ rect: r, rank: r.score * aspectScore(r.w / r.h) });
   for (let i = 0; i < detected.length; i++) {
@@ -120,15 +145,6 @@ function pool(detected: RotRect[], classical: RotRect[]): Region[] {
         out.push({ rect: a, below: b, rank: 0.7 * Math.min(a.score, b.score) });
       }
     }
-  }
-  for (const c of classical) {
-    if (
-      detected.some(
-        (d) => Math.hypot(d.cx - c.cx, d.cy - c.cy) < 0.5 * d.h && Math.abs(d.w - c.w) < 0.3 * c.w,
-      )
-    )
-      continue;
-    out.push({ rect: c, rank: 0.5 * aspectScore(c.w / c.h) });
   }
   return out.sort((a, b) => b.rank - a.rank);
 }

@@ -59,6 +59,8 @@ const SESSION: ort.InferenceSession.SessionOptions = {
   graphOptimizationLevel: 'all',
   // The CPU arena is kept: without it the detector runs 3–4× slower (170 vs 47 ms at 640×480).
   enableCpuMemArena: true,
+  // Memory patterns pre-plan buffers per input shape and keep them: +50–85 MB RSS for no gain here.
+  enableMemPattern: false,
 };
 
 export async function startNeural(paths: ModelPaths = defaultModelPaths()): Promise<NeuralEngine> {
@@ -67,8 +69,9 @@ export async function startNeural(paths: ModelPaths = defaultModelPaths()): Prom
   let alphabet: Alphabet;
   try {
     alphabet = buildAlphabet(await readFile(paths.dict, 'utf8'));
-    det = await ort.InferenceSession.create(await readFile(paths.det), SESSION);
-    rec = await ort.InferenceSession.create(await readFile(paths.rec), SESSION);
+    // By path, not from a Buffer: the 16 MB of model bytes are not kept on the JS heap.
+    det = await ort.InferenceSession.create(paths.det, SESSION);
+    rec = await ort.InferenceSession.create(paths.rec, SESSION);
   } catch (err) {
     throw new ModelLoadError(
       `cannot load the PP-OCR models: ${err instanceof Error ? err.message : String(err)}`,
@@ -105,8 +108,11 @@ export async function startNeural(paths: ModelPaths = defaultModelPaths()): Prom
 /** Recogniser input height (PP-OCRv4). */
 const REC_H = 48;
 const REC_MAX_W = 640;
-/** Detector input: the long side at most this (multiples of 32); 640×480 frames run as they are. */
-const DET_MAX_SIDE = 960;
+/**
+ * Detector input: the long side at most this (multiples of 32); 640×480 frames run as they are,
+ * 1080p at 800×448 (on generator A: same reads as 960, p95 −25%, RSS −30 MB).
+ */
+const DET_MAX_SIDE = 800;
 const MEAN = [0.485, 0.456, 0.406];
 const STD = [0.229, 0.224, 0.225];
 /** DB post-processing, PaddleOCR's defaults. */
