@@ -88,6 +88,13 @@ export const parkingSchema = z.strictObject({
   /** Run LPR on the lane cameras; false uses only loops and operator decisions. */
   lpr: z.boolean().default(true),
   ocrWorkers: z.number().int().min(0).max(4).default(1),
+  /** Plate reader engine: onnx (PP-OCRv4; tesseract stands in if its models cannot load) or tesseract. */
+  lprEngine: z.enum(['onnx', 'tesseract']).default('onnx'),
+  /** Plate formats, most expected first; `generic` last reads foreign plates too. */
+  lprTemplates: z
+    .array(z.enum(['mercosur', 'legacy', 'generic']))
+    .min(1)
+    .default(['mercosur', 'legacy', 'generic']),
   /** Lot sensor name → address on the serial bus. Default: the N-th bay has address N. */
   sensorAddresses: z.record(z.string(), z.number().int().min(0).max(65_535)).optional(),
   /** Camera frames kept on the edge for the in/out log (thumbnails go up with each read). */

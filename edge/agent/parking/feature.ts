@@ -86,7 +86,10 @@ export async function startParking(
   const bayLights = await wireBayLights(ctx, lot, outputs);
   if (!bayLights.ok) return bayLights;
   const reader =
-    deps.reader ?? (cfg.lpr && cfg.ocrWorkers > 0 ? await startReader(ctx, cfg.ocrWorkers) : null);
+    deps.reader ??
+    (cfg.lpr && cfg.ocrWorkers > 0
+      ? await startReader(ctx, cfg.ocrWorkers, cfg.lprEngine, cfg.lprTemplates)
+      : null);
   const lpr: Lpr = { reader, frames: reader ? await openFrames(ctx) : null };
   const bayCameras = await wireBayCameras(ctx, lot, controller, lpr);
 
@@ -258,12 +261,20 @@ async function openFrames(ctx: FeatureContext): Promise<FrameStore | null> {
   return null;
 }
 
-async function startReader(ctx: FeatureContext, workers: number): Promise<PlateReader | null> {
-  // Imported lazily: without LPR the agent never loads tesseract (and stays far below 100 MB).
-  const { createPlateReader } = await import('../../lpr/index.ts');
-  const reader = createPlateReader({ workers });
+async function startReader(
+  ctx: FeatureContext,
+  workers: number,
+  engine: 'onnx' | 'tesseract',
+  templateNames: readonly string[],
+): Promise<PlateReader | null> {
+  // Imported lazily: without LPR the agent never loads tesseract or onnxruntime.
+  const { createPlateReader, TEMPLATES } = await import('../../lpr/index.ts');
+  const templates = templateNames.map((n) => TEMPLATES[n as keyof typeof TEMPLATES]);
+  const reader = createPlateReader({ workers, engine, templates });
   void reader.ready().then((e) => {
     if (e) ctx.count(e.code, e.message);
+    if (reader.stats().fallbacks)
+      ctx.count('LPR_MODEL_UNAVAILABLE', 'ONNX models did not load: tesseract.js reads');
   });
   return reader;
 }
