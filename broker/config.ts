@@ -27,6 +27,21 @@ export const brokerConfigSchema = z.strictObject({
   dataDir: z.string().default('data/broker'),
   /** Redis for durable sessions/retained and several broker processes; absent = in memory. */
   redis: z.strictObject({ host: z.string().default('127.0.0.1'), port: port.default(6379) }).optional(),
+  /**
+   * PostgreSQL for users, devices, registry and audit shared by every node of a cluster;
+   * absent = SQLite in `dataDir` (one node).
+   */
+  postgres: z
+    .strictObject({
+      url: z.string().regex(/^postgres(ql)?:\/\//, 'postgres://user:password@host:port/database'),
+      /** Connections per node; size the server's max_connections for nodes × poolMax. */
+      poolMax: z.number().int().min(1).max(200).default(10),
+      schema: z
+        .string()
+        .regex(/^[a-z_][a-z0-9_]*$/)
+        .optional(),
+    })
+    .optional(),
   influx: z
     .strictObject({
       url: z.string().url(),

@@ -19,6 +19,7 @@ declare -A NEED=(
   [/usr/share/fonts/truetype/noto/NotoSans-Bold.ttf]=fonts-noto-core
   [/usr/share/tesseract-ocr/5/tessdata/eng.traineddata]=tesseract-ocr-eng
   [openssl]=openssl
+  [/usr/lib/postgresql/15/bin/postgres]=postgresql
 )
 
 if [[ "${1:-all}" == demo ]]; then
