@@ -42,6 +42,25 @@ export const brokerConfigSchema = z.strictObject({
         .optional(),
     })
     .optional(),
+  /**
+   * Ingest-only mode: subscribe to an external MQTT cluster (devices connect there) instead of
+   * being the devices' broker; workers with one `group` split the load (MQTT 5 `$share`).
+   */
+  external: z
+    .strictObject({
+      url: z.string().regex(/^(mqtts?|wss?|tcp):\/\//),
+      username: z.string().optional(),
+      password: z.string().optional(),
+      /** Stable per worker (the persistent session is keyed by it); default from nodeId. */
+      clientId: z.string().min(1).max(64).optional(),
+      group: z
+        .string()
+        .regex(/^[A-Za-z0-9_-]+$/)
+        .default('cityedge-ingest'),
+      shared: z.boolean().default(true),
+      sessionExpiryS: z.number().int().min(0).default(3600),
+    })
+    .optional(),
   influx: z
     .strictObject({
       url: z.string().url(),

@@ -25,6 +25,7 @@ import { Counters } from './metrics.ts';
 import { createAedes } from './mqtt/aedes.ts';
 import { BrokerHooks } from './mqtt/hooks.ts';
 import { startListeners } from './mqtt/listeners.ts';
+import { startBridge } from './external/bridge.ts';
 
 export type { BrokerConfigInput } from './config.ts';
 
@@ -114,6 +115,16 @@ export async function startBroker(options: BrokerConfigInput = {}, logger?: Logg
   hooks.install(core.broker);
   const relay = new CommandRelay(core.broker, audit, counters);
   await relay.start();
+  const bridge = config.external
+    ? await startBridge(
+        {
+          ...config.external,
+          clientId: config.external.clientId ?? `cityedge-ingest-${nodeId}`,
+          maxPayloadBytes: config.limits.maxPayloadBytes,
+        },
+        { local: core.broker, counters, log, onValid: (msg) => ingest?.add(msg) },
+      )
+    : null;
 
   const deps: ApiDeps = {
     accounts,
@@ -155,6 +166,7 @@ export async function startBroker(options: BrokerConfigInput = {}, logger?: Logg
     close: () => {
       closing ??= (async () => {
         const stopped = listeners.close();
+        await bridge?.close();
         await relay.stop();
         await core.close();
         await stopped;
