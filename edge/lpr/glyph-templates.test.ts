@@ -1,6 +1,6 @@
 /** Template fitting per glyph with the recogniser's own alternatives (onnx engine). */
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_TEMPLATES, fitGlyphTemplates, isSignText } from './templates.ts';
+import { DEFAULT_TEMPLATES, fitGlyphTemplates, isSignText, matchTemplates } from './templates.ts';
 
 type Alt = { char: string; p: number };
 const glyphs = (text: string, p = 0.98, alts: Record<number, Alt[]> = {}, ps: Record<number, number> = {}) =>
@@ -41,5 +41,13 @@ describe('fitGlyphTemplates', () => {
     const sure = fitGlyphTemplates(glyphs('IBRAZ204'), DEFAULT_TEMPLATES);
     const c = (f: typeof faint) => f.find((x) => x.plate === 'BRAZ204')!.confidence;
     expect(c(faint)).toBeGreaterThan(c(sure));
+  });
+
+  it('tesseract reads: a confident free-format plate still clears the default minConfidence', () => {
+    const [top] = matchTemplates('AB-123CD', 0.95, DEFAULT_TEMPLATES);
+    expect(top).toMatchObject({ plate: 'AB123CD' });
+    expect(top!.confidence).toBeGreaterThanOrEqual(0.6);
+    // …but loses to a site format that needs one correction on a less sure read
+    expect(matchTemplates('ABC0123', 0.9, DEFAULT_TEMPLATES)[0]?.plate).toBe('ABCO123');
   });
 });

@@ -186,9 +186,10 @@ const FREE_FORMAT_PRIOR = 0.9;
 /**
  * The same prior for tesseract.js reads, which carry no second choices: a mis-segmented or
  * misread line of a site format otherwise passes as a literal free-format plate (on generator
- * A, 100 frames: 0.9 → 13 wrong plates, 0.7 → 10, 0.6 → 9, 0.5 → 9; exact 63 → 66).
+ * A, 100 frames: 0.9 → 13 wrong plates, 0.7 → 10; exact 63 → 66). Not lower: at 0.6 no
+ * free-format read could reach the default minConfidence 0.6 any more.
  */
-const FREE_FORMAT_PRIOR_TEXT = 0.6;
+const FREE_FORMAT_PRIOR_TEXT = 0.7;
 /** A look-alike substitution the recogniser itself did not propose: weak evidence. */
 const UNSUPPORTED_CORRECTION = 0.25;
 
