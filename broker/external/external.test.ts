@@ -76,7 +76,9 @@ it('two workers split the load through $share; a repeated message id is stored o
 }, async () => {
   const N = 400;
   const t0 = Date.now() - 60_000;
-  const sent = Array.from({ length: N }, (_, i) => sensorMessage('north', 'gw-1', t0 + i, i, `msg-0000-${i}`));
+  const sent = Array.from({ length: N }, (_, i) =>
+    sensorMessage('north', 'gw-1', t0 + i, i, `msg-0000-${i}`),
+  );
   for (const m of sent) await device.publishAsync(m.topic, m.payload, { qos: 1 });
   // The edge's store-and-forward replays 50 of them (same id, same ts).
   for (const m of sent.slice(0, 50)) await device.publishAsync(m.topic, m.payload, { qos: 1 });
@@ -105,7 +107,9 @@ it('a restarted worker resumes its persistent session and gets what was queued m
   // While w1 is away mosquitto queues to w1's session only what the group cannot place elsewhere;
   // what matters is that nothing is lost and w1 comes back on its old session.
   const t0 = Date.now() - 30_000;
-  const batch = Array.from({ length: 100 }, (_, i) => sensorMessage('north', 'gw-1', t0 + i, i, `rst-0000-${i}`));
+  const batch = Array.from({ length: 100 }, (_, i) =>
+    sensorMessage('north', 'gw-1', t0 + i, i, `rst-0000-${i}`),
+  );
   for (const m of batch) await device.publishAsync(m.topic, m.payload, { qos: 1 });
   const again = await startWorker(1);
   workers.push(again);
