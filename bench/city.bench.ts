@@ -81,7 +81,7 @@ function sum(sims: CitySimStats[], k: 'sent' | 'acked' | 'errors' | 'received'):
   return sims.reduce((s, x) => s + x[k], 0);
 }
 
-async function clusterRun(dir: string): Promise<RunResult> {
+async function clusterRun(dir: string, kill: boolean): Promise<RunResult> {
   const [pg, redis, influxPort] = await Promise.all([startPostgres(), startRedis(), freePort()]);
   const influx = await startInfluxd({ port: influxPort });
   const nodes: BrokerProcess[] = [];
@@ -120,10 +120,34 @@ async function clusterRun(dir: string): Promise<RunResult> {
     ).json();
     const before = nodes.map((n) => sample(n.child.pid!));
     const t0 = Date.now();
+    // Failover run: node a is SIGKILLed half-way; its devices rotate to node b. What a had
+    // ingested is read every 0.5 s until then (so "lost" below is an upper bound).
+    let aIngested = 0;
+    let aLast: ProcSample | undefined;
+    let killAt = 0;
+    const poll = setInterval(() => {
+      if (killAt) return;
+      void counters(nodes[0]!.httpPort)
+        .then((c) => {
+          if (!killAt) aIngested = c['ingest.messages'] ?? 0;
+        })
+        .catch(() => undefined);
+    }, 500);
+    const killer = kill
+      ? setTimeout(
+          () => {
+            aLast = sample(nodes[0]!.child.pid!);
+            killAt = Date.now();
+            nodes[0]!.child.kill('SIGKILL');
+          },
+          (DURATION * 1000) / 2,
+        )
+      : undefined;
     const sims = await Promise.all(
       nodes.map((n, i) =>
         runCitySim({
           url: `mqtt://127.0.0.1:${n.mqttPort}`,
+          failover: (i === 0 ? nodes : [...nodes].reverse()).map((x) => `mqtt://127.0.0.1:${x.mqttPort}`),
           site: i === 0 ? 'city-a' : 'city-b',
           lots: half(LOTS, i),
           intersections: half(INTERSECTIONS, i),
@@ -142,11 +166,23 @@ async function clusterRun(dir: string): Promise<RunResult> {
         }),
       ),
     );
+    clearInterval(poll);
+    clearTimeout(killer);
     const seconds = (Date.now() - t0) / 1000;
-    const after = nodes.map((n) => sample(n.child.pid!));
-    const ingested = await waitIngested(nodes, sum(sims, 'sent'));
+    const after = nodes.map((n, i) => (i === 0 && aLast ? aLast : sample(n.child.pid!)));
+    const ingested = kill
+      ? aIngested + (await waitIngested([nodes[1]!], sum(sims, 'sent') - aIngested))
+      : await waitIngested(nodes, sum(sims, 'sent'));
+    if (kill) {
+      const a = sims[0]!;
+      console.log(
+        `\nnode a killed at ${((killAt - t0) / 1000).toFixed(1)} s: ${a.reconnects} reconnects of its ${a.devices} devices to node b, the last ${((a.lastReconnectAt - killAt) / 1000).toFixed(1)} s after the kill`,
+      );
+    }
     return {
-      mode: 'two aedes nodes + Redis + PostgreSQL + InfluxDB',
+      mode: kill
+        ? 'two aedes nodes + Redis + PostgreSQL + InfluxDB, node a killed half-way'
+        : 'two aedes nodes + Redis + PostgreSQL + InfluxDB',
       sims,
       ingested,
       seconds,
@@ -242,7 +278,7 @@ function report(r: RunResult): BenchRow[] {
   );
   for (const p of r.procs)
     console.log(`${p.name}: CPU ${p.cpuPct.toFixed(0)} % of one core, peak RSS ${p.hwmMiB.toFixed(0)} MiB`);
-  const cmd = `${COMMAND} --mode ${r.mode.startsWith('two') ? 'cluster' : 'external'}`;
+  const cmd = `${COMMAND} --mode ${r.mode.includes('killed') ? 'failover' : r.mode.startsWith('two') ? 'cluster' : 'external'}`;
   return [
     {
       metric: `${r.mode}: msgs/s held (${offered} devices)`,
@@ -283,8 +319,10 @@ const record = startBenchRecord('city');
 const dir = await mkdtemp(join(tmpdir(), 'cityedge-city-bench-'));
 const rows: BenchRow[] = [];
 try {
-  if (args.mode !== 'external') rows.push(...report(await clusterRun(dir)));
-  if (args.mode !== 'cluster') rows.push(...report(await externalRun(dir)));
+  // --mode both | cluster | external | failover | all
+  if (['both', 'cluster', 'all'].includes(args.mode!)) rows.push(...report(await clusterRun(dir, false)));
+  if (['failover', 'all'].includes(args.mode!)) rows.push(...report(await clusterRun(dir, true)));
+  if (['both', 'external', 'all'].includes(args.mode!)) rows.push(...report(await externalRun(dir)));
 } finally {
   await rm(dir, { recursive: true, force: true });
 }
