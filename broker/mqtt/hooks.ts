@@ -5,7 +5,7 @@
 import type { TLSSocket } from 'node:tls';
 import type { Aedes, AuthenticateError, Client, PublishPacket, Subscription } from 'aedes';
 import type { Logger } from 'pino';
-import { type DecodedMessage, decodeMessage } from '../../core/contract/index.ts';
+import { type DecodedMessage, decodeMessage, matchTopic } from '../../core/contract/index.ts';
 import { CityEdgeError } from '../../core/errors.ts';
 import { canPublish, canSubscribe } from '../auth/acl.ts';
 import { VerifiedCache } from '../auth/cache.ts';
@@ -34,6 +34,13 @@ const DEVICE_USER = /^([a-z0-9][a-z0-9_-]{0,63})\.([a-z0-9][a-z0-9_-]{0,63})$/;
 /** Beyond this much queued debt a client is flooding, not bursting: disconnect it. */
 const MAX_THROTTLE_MS = 10_000;
 
+/** The device whose namespace a client id is in (`site.device` or `site.device.suffix`), if any. */
+export function deviceNamespace(clientId: string): string | undefined {
+  const [site, device] = clientId.split('.');
+  if (site === undefined || device === undefined) return undefined;
+  return DEVICE_USER.test(`${site}.${device}`) ? `${site}.${device}` : undefined;
+}
+
 const refuse = (returnCode: 3 | 4 | 5, message: string): AuthenticateError =>
   Object.assign(new Error(message), { returnCode }) as AuthenticateError;
 
@@ -58,6 +65,16 @@ export class BrokerHooks {
             // 4 = bad credentials; 5 = none given and no valid certificate [MQTT-3.2.2-3]
             return done(refuse(username || password ? 4 : 5, 'not authorised'), false);
           }
+          const clash = this.clientIdClash(broker, client, id);
+          if (clash) {
+            // Refused before aedes closes the holder of this id: no takeover [MQTT-3.1.4-2].
+            this.deps.counters.inc('mqtt.refused.clientid');
+            this.deps.log.warn(
+              { clientId: client.id, who: describe(id) },
+              `mqtt: client id refused: ${clash}`,
+            );
+            return done(refuse(5, 'not authorised: client id'), false);
+          }
           this.identities.set(client, id);
           this.buckets.set(client, new TokenBucket(this.deps.limits.ratePerS, this.deps.limits.burst));
           done(null, true);
@@ -71,6 +88,21 @@ export class BrokerHooks {
     // QoS 1 fan-in that recursion overflowed the stack. Completing on a later turn cuts the chain.
     broker.published = (_packet, _client, done) => void setImmediate(done);
     broker.authorizeSubscribe = (client, sub, done) => this.authorizeSubscribe(client, sub, done);
+  }
+
+  /**
+   * Client ids are bound to identities so nobody can take over another's session: an id in a
+   * device's namespace (`site.device` or `site.device.…`) belongs to that device alone, and an id
+   * held by a connected client of another identity is not handed over. Returns why, or undefined.
+   */
+  private clientIdClash(broker: Aedes, client: Client, id: Identity): string | undefined {
+    const owner = deviceNamespace(client.id);
+    if (owner && (id.type !== 'device' || `${id.site}.${id.device}` !== owner))
+      return `${client.id} belongs to device ${owner}`;
+    const holder = (broker as unknown as { clients: Record<string, Client | undefined> }).clients[client.id];
+    const held = holder && holder !== client ? this.identities.get(holder) : undefined;
+    if (held && describe(held) !== describe(id)) return `${client.id} is held by ${describe(held)}`;
+    return undefined;
   }
 
   private async authenticate(
@@ -109,6 +141,11 @@ export class BrokerHooks {
   }
 
   private authorizePublish(client: Client | null, packet: PublishPacket, done: (e?: Error | null) => void) {
+    // A retained command would run again on every reboot of the device: commands are one-shot.
+    if (packet.retain && matchTopic(packet.topic)?.kind === 'command') {
+      packet.retain = false;
+      this.deps.counters.inc('mqtt.stripped.retain');
+    }
     if (!client) return done(null); // the broker's own messages (dead letters, commands from the API)
     const id = this.identities.get(client);
     if (!id || !canPublish(id, packet.topic)) {
