@@ -54,3 +54,16 @@ describe('malformed request paths', () => {
     expect(broker.counters.get('api.errors.API_BAD_INPUT')).toBeGreaterThanOrEqual(attacks.length);
   });
 });
+
+describe('security headers', () => {
+  it.each(['/api/health', '/', '/api/no-such-route'])('are on the answer to %s', async (path) => {
+    const res = await fetch(`http://127.0.0.1:${broker.httpPort}${path}`);
+    expect(res.headers.get('content-security-policy')).toMatch(/default-src 'self'/);
+    expect(res.headers.get('content-security-policy')).toMatch(/frame-ancestors 'none'/);
+    expect(res.headers.get('x-frame-options')).toBe('DENY');
+    expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(res.headers.get('referrer-policy')).toBe('no-referrer');
+    // Plain HTTP: HSTS is only meaningful (and only sent) over TLS.
+    expect(res.headers.get('strict-transport-security')).toBeNull();
+  });
+});

@@ -102,6 +102,27 @@ export function sendJson(res: ServerResponse, status: number, body?: unknown): v
   res.end(text);
 }
 
+/**
+ * Headers on every HTTP answer (API, dashboard, errors). The CSP allows only the dashboard's own
+ * files and its same-origin fetch/WebSocket: no inline script, no framing, no foreign origins.
+ */
+export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
+  'content-security-policy':
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self' ws: wss:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'",
+  'x-frame-options': 'DENY',
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'no-referrer',
+  'cross-origin-opener-policy': 'same-origin',
+};
+
+/** Sets the security headers before any handler runs; HSTS only where the answer came over TLS. */
+export function setSecurityHeaders(req: IncomingMessage, res: ServerResponse): void {
+  for (const [k, v] of Object.entries(SECURITY_HEADERS)) res.setHeader(k, v);
+  if ((req.socket as { encrypted?: boolean }).encrypted) {
+    res.setHeader('strict-transport-security', 'max-age=31536000; includeSubDomains');
+  }
+}
+
 export function createApiHandler(
   routes: Route[],
   tokens: TokenIssuer,
@@ -111,6 +132,7 @@ export function createApiHandler(
   // Every request, API or static, runs inside this one try: no request can end the process.
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     try {
+      setSecurityHeaders(req, res);
       const url = new URL(req.url ?? '/', 'http://localhost');
       if (!url.pathname.startsWith('/api/')) return fallback(req, res);
       const candidates = routes.filter((r) => r.path.test(url.pathname));

@@ -39,6 +39,11 @@ export function staticFiles(dir: string) {
     }
     res.writeHead(200, { 'content-type': types[extname(file)] ?? 'application/octet-stream' });
     if (req.method === 'HEAD') res.end();
-    else createReadStream(file).pipe(res);
+    else {
+      // A file that vanishes or is unreadable after the check must end this answer, not the process.
+      const stream = createReadStream(file);
+      stream.on('error', () => res.destroy());
+      stream.pipe(res);
+    }
   };
 }
