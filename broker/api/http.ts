@@ -108,10 +108,11 @@ export function createApiHandler(
   counters: Counters,
   fallback: (req: IncomingMessage, res: ServerResponse) => void,
 ) {
+  // Every request, API or static, runs inside this one try: no request can end the process.
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
-    const url = new URL(req.url ?? '/', 'http://localhost');
-    if (!url.pathname.startsWith('/api/')) return fallback(req, res);
     try {
+      const url = new URL(req.url ?? '/', 'http://localhost');
+      if (!url.pathname.startsWith('/api/')) return fallback(req, res);
       const candidates = routes.filter((r) => r.path.test(url.pathname));
       const route = candidates.find((r) => r.method === req.method);
       if (!route) return fail('API_NOT_FOUND', candidates.length ? 'method not allowed' : 'no such route');
@@ -123,7 +124,7 @@ export function createApiHandler(
           return fail('API_FORBIDDEN', `needs role ${route.role}`);
         }
       }
-      const params = (route.path.exec(url.pathname) ?? []).slice(1).map((p) => decodeURIComponent(p ?? ''));
+      const params = (route.path.exec(url.pathname) ?? []).slice(1).map((p) => decodePathPart(p ?? ''));
       const reply = await route.handle({ req, url, params, caller, body: () => readBody(req) });
       counters.inc('api.requests');
       sendJson(res, reply.status, reply.body);
@@ -131,6 +132,10 @@ export function createApiHandler(
       const error =
         e instanceof CityEdgeError ? e : new CityEdgeError('API_INTERNAL', 'internal error', String(e));
       counters.inc(`api.errors.${error.code}`);
+      if (res.headersSent) {
+        res.destroy();
+        return;
+      }
       sendJson(res, statusOf[error.code] ?? 500, {
         error: {
           code: error.code,
@@ -140,6 +145,15 @@ export function createApiHandler(
       });
     }
   };
+}
+
+/** A malformed %-escape (`/%`, `%c0%af`) is the client's error, never an uncaught URIError. */
+export function decodePathPart(part: string): string {
+  try {
+    return decodeURIComponent(part);
+  } catch {
+    return fail('API_BAD_INPUT', 'malformed %-escape in the request path');
+  }
 }
 
 async function authenticate(req: IncomingMessage, tokens: TokenIssuer): Promise<Caller | null> {
