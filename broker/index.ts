@@ -23,7 +23,7 @@ import { staticFiles } from './api/static.ts';
 import { Ingest } from './ingest/ingest.ts';
 import { Counters } from './metrics.ts';
 import { createAedes } from './mqtt/aedes.ts';
-import { BrokerHooks } from './mqtt/hooks.ts';
+import { BrokerHooks, purgeRetainedCommands } from './mqtt/hooks.ts';
 import { startListeners } from './mqtt/listeners.ts';
 import { startBridge } from './external/bridge.ts';
 
@@ -113,6 +113,11 @@ export async function startBroker(options: BrokerConfigInput = {}, logger?: Logg
   });
   const core = await createAedes(config, nodeId);
   hooks.install(core.broker);
+  const purged = await purgeRetainedCommands(core.retained);
+  if (purged.length > 0) {
+    counters.inc('mqtt.purged.retainedCommands', purged.length);
+    log.warn({ topics: purged.slice(0, 20) }, `mqtt: deleted ${purged.length} retained command(s)`);
+  }
   const relay = new CommandRelay(core.broker, audit, counters);
   await relay.start();
   const bridge = config.external

@@ -15,6 +15,12 @@ function isCommandRequest(parts: string[]): boolean {
   return parts.length === 6 && parts[4] === 'cmd';
 }
 
+/** `cityedge/v1/{site}/{device}/cmd/{command}`: a one-shot request, never to be retained. */
+export const isCommandTopic = (topic: string): boolean => {
+  const parts = levels(topic);
+  return parts[0] === 'cityedge' && parts[1] === 'v1' && isCommandRequest(parts);
+};
+
 export function canPublish(id: Identity, topic: string): boolean {
   const parts = levels(topic);
   if (parts[0] !== 'cityedge' || parts[1] !== 'v1') return false;

@@ -11,6 +11,15 @@ import type { BrokerConfig } from '../config.ts';
 /** The part of aedes-persistence we call (typed locally: aedes exposes it untyped). */
 export interface RetainedStore {
   createRetainedStream(pattern: string): Readable;
+  /** A zero-byte payload deletes the retained message of that topic. */
+  storeRetained(packet: {
+    cmd: 'publish';
+    topic: string;
+    payload: Buffer;
+    qos: 0;
+    retain: true;
+    dup: false;
+  }): Promise<void>;
   /** Without a callback it returns a promise (the callback form waits for a `ready` aedes 1.x never emits). */
   destroy(): Promise<void>;
 }

@@ -5,9 +5,9 @@
 import type { TLSSocket } from 'node:tls';
 import type { Aedes, AuthenticateError, Client, PublishPacket, Subscription } from 'aedes';
 import type { Logger } from 'pino';
-import { type DecodedMessage, decodeMessage, matchTopic } from '../../core/contract/index.ts';
+import { type DecodedMessage, decodeMessage, ROOT } from '../../core/contract/index.ts';
 import { CityEdgeError } from '../../core/errors.ts';
-import { canPublish, canSubscribe } from '../auth/acl.ts';
+import { canPublish, canSubscribe, isCommandTopic } from '../auth/acl.ts';
 import { VerifiedCache } from '../auth/cache.ts';
 import { describe, type Identity } from '../auth/identity.ts';
 import { DUMMY_HASH, verifyPassword } from '../auth/passwords.ts';
@@ -16,6 +16,7 @@ import type { BrokerConfig } from '../config.ts';
 import type { AccountStore } from '../db/store.ts';
 import { TokenBucket } from '../limits.ts';
 import type { Counters } from '../metrics.ts';
+import type { RetainedStore } from './aedes.ts';
 import { deadLetter, dlqTopic } from './dlq.ts';
 
 export interface HookDeps {
@@ -41,7 +42,29 @@ export function deviceNamespace(clientId: string): string | undefined {
   return DEVICE_USER.test(`${site}.${device}`) ? `${site}.${device}` : undefined;
 }
 
-const refuse = (returnCode: 3 | 4 | 5, message: string): AuthenticateError =>
+/**
+ * Deletes retained commands found in the store (left by an older build, another broker of the
+ * cluster or a restored Redis dump): a retained command would run again on every device boot.
+ * Returns the topics removed.
+ */
+export async function purgeRetainedCommands(store: RetainedStore): Promise<string[]> {
+  const stale: string[] = [];
+  for await (const p of store.createRetainedStream(`${ROOT}/+/+/cmd/+`) as AsyncIterable<{ topic: string }>)
+    stale.push(p.topic);
+  for (const topic of stale) {
+    await store.storeRetained({
+      cmd: 'publish',
+      topic,
+      payload: Buffer.alloc(0),
+      qos: 0,
+      retain: true,
+      dup: false,
+    });
+  }
+  return stale;
+}
+
+const refuse = (returnCode: 2 | 3 | 4 | 5, message: string): AuthenticateError =>
   Object.assign(new Error(message), { returnCode }) as AuthenticateError;
 
 export class BrokerHooks {
@@ -67,13 +90,14 @@ export class BrokerHooks {
           }
           const clash = this.clientIdClash(broker, client, id);
           if (clash) {
-            // Refused before aedes closes the holder of this id: no takeover [MQTT-3.1.4-2].
+            // Refused here, before aedes registers the client and closes the holder of this id
+            // [MQTT-3.1.4-2]: 0x02 Identifier rejected [MQTT-3.1.3-9], the takeover never happens.
             this.deps.counters.inc('mqtt.refused.clientid');
             this.deps.log.warn(
               { clientId: client.id, who: describe(id) },
               `mqtt: client id refused: ${clash}`,
             );
-            return done(refuse(5, 'not authorised: client id'), false);
+            return done(refuse(2, `client id refused: ${clash}`), false);
           }
           this.identities.set(client, id);
           this.buckets.set(client, new TokenBucket(this.deps.limits.ratePerS, this.deps.limits.burst));
@@ -142,7 +166,8 @@ export class BrokerHooks {
 
   private authorizePublish(client: Client | null, packet: PublishPacket, done: (e?: Error | null) => void) {
     // A retained command would run again on every reboot of the device: commands are one-shot.
-    if (packet.retain && matchTopic(packet.topic)?.kind === 'command') {
+    // Cleared before aedes stores it, so it is neither retained nor forwarded as retained.
+    if (packet.retain && isCommandTopic(packet.topic)) {
       packet.retain = false;
       this.deps.counters.inc('mqtt.stripped.retain');
     }
