@@ -16,6 +16,7 @@ import {
 import { type ResolvedConfig, readTlsFiles } from '../config/load.ts';
 import { collectHealth, toHealthPayload } from '../health/index.ts';
 import { type DurableQueue, openQueue } from '../queue/durable-queue.ts';
+import { openSeenTransactions, seenPathFor } from '../uplink/seen.ts';
 import { createUplink, type Uplink } from '../uplink/uplink.ts';
 import { type Feature, type FeatureContext, type FeatureInstance, scopedContext } from './feature.ts';
 import { FEATURES } from './features.ts';
@@ -72,6 +73,13 @@ export async function startAgent(resolved: ResolvedConfig, opts: AgentOptions = 
     log.warn({ dropped: n, reason }, 'queue bound reached: oldest entries dropped'),
   );
   queue.expire();
+  const seen = openSeenTransactions(seenPathFor(config.queue.path));
+  if (!seen.ok) {
+    queue.close();
+    return seen;
+  }
+  if (seen.value.skippedLines > 0)
+    log.warn({ skipped: seen.value.skippedLines }, 'torn transaction record line');
 
   const uplink = createUplink(
     {
@@ -94,6 +102,7 @@ export async function startAgent(resolved: ResolvedConfig, opts: AgentOptions = 
       reconnectPeriodMs: config.mqtt.reconnectPeriodMs,
       inflightWindow: config.mqtt.inflightWindow,
       version: AGENT_VERSION,
+      seen: seen.value,
       nowEpochMs,
       log,
     },
@@ -104,6 +113,7 @@ export async function startAgent(resolved: ResolvedConfig, opts: AgentOptions = 
   const hw = await openHardware(config.hardware, clock, opts.gpio);
   if (!hw.ok) {
     queue.close();
+    seen.value.close();
     return hw;
   }
   const hardware = hw.value;
@@ -131,6 +141,7 @@ export async function startAgent(resolved: ResolvedConfig, opts: AgentOptions = 
     for (const f of features) await f.stop().catch(() => undefined);
     await hardware.close();
     queue.close();
+    seen.value.close();
     return err(e);
   };
   for (const feature of FEATURES) {
@@ -172,6 +183,7 @@ export async function startAgent(resolved: ResolvedConfig, opts: AgentOptions = 
       await uplink.stop();
       await hardware.close();
       queue.close();
+      seen.value.close();
       log.info({}, 'agent stopped');
     },
   });

@@ -13,6 +13,7 @@ import { buildMessage, filterFor, type OutgoingMessage } from '../../core/contra
 import type { Result } from '../../core/errors.ts';
 import type { DurableQueue } from '../queue/durable-queue.ts';
 import { type CommandRouter, createCommandRouter } from './commands.ts';
+import type { SeenTransactions } from './seen.ts';
 
 export interface UplinkLog {
   info(obj: object, msg?: string): void;
@@ -35,6 +36,8 @@ export interface UplinkOptions {
   /** Queue entries handed to mqtt.js but not yet PUBACKed. Default 100. */
   inflightWindow?: number;
   version?: string;
+  /** Command transactions accepted before (see seen.ts); the agent keeps it in its data dir. */
+  seen?: SeenTransactions;
   nowEpochMs?: () => number;
   log?: UplinkLog;
 }
@@ -83,7 +86,7 @@ export function createUplink(opts: UplinkOptions, queue: DurableQueue): Uplink {
   const window = opts.inflightWindow ?? 100;
   const startedAt = now();
   const params = { site: opts.site, device: opts.device };
-  const commands = createCommandRouter(opts.site, opts.device);
+  const commands = createCommandRouter(opts.site, opts.device, opts.seen ? { seen: opts.seen } : {});
   const stats: UplinkStats = {
     connected: false,
     connects: 0,
@@ -139,8 +142,8 @@ export function createUplink(opts: UplinkOptions, queue: DurableQueue): Uplink {
     stats.inflight = inflight.size;
   };
 
-  const onMessage = (topic: string, payload: Buffer) => {
-    void commands.dispatch(topic, payload).then((answer) => {
+  const onMessage = (topic: string, payload: Buffer, packet: { retain: boolean }) => {
+    void commands.dispatch(topic, payload, { retain: packet.retain }).then((answer) => {
       if (!answer || !client) return;
       client.publish(answer.topic, JSON.stringify(answer.response), { qos: 1, retain: false });
     });
