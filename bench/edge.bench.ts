@@ -27,7 +27,7 @@ import { waitFor } from '../testing/servers.ts';
 import { SimulatedGpio } from '../edge/bindings/index.ts';
 import { type Agent, startAgent } from '../edge/agent/agent.ts';
 import { silentLog } from '../edge/agent/log.ts';
-import type { ParkingFeature } from '../edge/agent/parking-feature.ts';
+import type { ParkingFeature } from '../edge/agent/parking/feature.ts';
 import { parseEdgeConfig } from '../edge/config/load.ts';
 import { buildEdgeAgent } from '../deploy/build.ts';
 import { openQueue } from '../edge/queue/durable-queue.ts';

@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Aedes, AedesPublishPacket } from 'aedes';
 import { type CommandResponse, decodeMessage, filterFor, topicFor } from '../core/contract/index.ts';
-import type { AuditLog } from './db/audit.ts';
+import type { AuditStore } from './db/store.ts';
 import type { Counters } from './metrics.ts';
 
 export interface CommandRequest {
@@ -41,7 +41,7 @@ export class CommandRelay {
 
   constructor(
     private readonly broker: Aedes,
-    private readonly audit: AuditLog,
+    private readonly audit: AuditStore,
     private readonly counters: Counters,
   ) {}
 
@@ -77,7 +77,7 @@ export class CommandRelay {
     );
     this.counters.inc('commands.sent');
     const response = await answered;
-    this.audit.record({
+    await this.audit.record({
       actor: req.actor,
       role: req.role,
       action: 'command',

@@ -27,6 +27,40 @@ export const brokerConfigSchema = z.strictObject({
   dataDir: z.string().default('data/broker'),
   /** Redis for durable sessions/retained and several broker processes; absent = in memory. */
   redis: z.strictObject({ host: z.string().default('127.0.0.1'), port: port.default(6379) }).optional(),
+  /**
+   * PostgreSQL for users, devices, registry and audit shared by every node of a cluster;
+   * absent = SQLite in `dataDir` (one node).
+   */
+  postgres: z
+    .strictObject({
+      url: z.string().regex(/^postgres(ql)?:\/\//, 'postgres://user:password@host:port/database'),
+      /** Connections per node; size the server's max_connections for nodes × poolMax. */
+      poolMax: z.number().int().min(1).max(200).default(10),
+      schema: z
+        .string()
+        .regex(/^[a-z_][a-z0-9_]*$/)
+        .optional(),
+    })
+    .optional(),
+  /**
+   * Ingest-only mode: subscribe to an external MQTT cluster (devices connect there) instead of
+   * being the devices' broker; workers with one `group` split the load (MQTT 5 `$share`).
+   */
+  external: z
+    .strictObject({
+      url: z.string().regex(/^(mqtts?|wss?|tcp):\/\//),
+      username: z.string().optional(),
+      password: z.string().optional(),
+      /** Stable per worker (the persistent session is keyed by it); default from nodeId. */
+      clientId: z.string().min(1).max(64).optional(),
+      group: z
+        .string()
+        .regex(/^[A-Za-z0-9_-]+$/)
+        .default('cityedge-ingest'),
+      shared: z.boolean().default(true),
+      sessionExpiryS: z.number().int().min(0).default(3600),
+    })
+    .optional(),
   influx: z
     .strictObject({
       url: z.string().url(),

@@ -11,10 +11,9 @@ import { hashPassword } from './auth/passwords.ts';
 import { TokenIssuer } from './auth/tokens.ts';
 import { CommandRelay } from './commands.ts';
 import { type BrokerConfig, type BrokerConfigInput, defaultDashboardDir, parseConfig } from './config.ts';
-import { AuditLog } from './db/audit.ts';
-import { Registry } from './db/registry.ts';
-import { openDb } from './db/sqlite.ts';
-import { Accounts } from './db/users.ts';
+import { openPostgresStore } from './db/postgres.ts';
+import { openSqliteStore } from './db/sqlite-store.ts';
+import type { AccountStore, Store } from './db/store.ts';
 import { adminRoutes } from './api/routes-admin.ts';
 import { controlRoomRoutes } from './api/routes-control-room.ts';
 import { coreRoutes } from './api/routes-core.ts';
@@ -27,6 +26,7 @@ import { Counters } from './metrics.ts';
 import { createAedes } from './mqtt/aedes.ts';
 import { BrokerHooks } from './mqtt/hooks.ts';
 import { startListeners } from './mqtt/listeners.ts';
+import { startBridge } from './external/bridge.ts';
 
 export type { BrokerConfigInput } from './config.ts';
 
@@ -37,7 +37,8 @@ export interface RunningBroker {
   nodeId: string;
   counters: Counters;
   ingest: Ingest | null;
-  accounts: Accounts;
+  accounts: AccountStore;
+  store: Store;
   /** Waits until every accepted point is written to InfluxDB or spooled. */
   flushIngest(): Promise<void>;
   close(): Promise<void>;
@@ -51,16 +52,22 @@ function jwtSecret(config: BrokerConfig): string {
   return readFileSync(file, 'utf8').trim();
 }
 
-async function bootstrapAdmin(accounts: Accounts, config: BrokerConfig, log: Logger): Promise<void> {
+async function bootstrapAdmin(accounts: AccountStore, config: BrokerConfig, log: Logger): Promise<void> {
   const admin =
     config.admin ??
     (process.env.CITYEDGE_ADMIN_PASSWORD
       ? { username: 'admin', password: process.env.CITYEDGE_ADMIN_PASSWORD }
       : undefined);
   if (!admin) return;
-  if (accounts.createUser(admin.username, await hashPassword(admin.password), 'admin')) {
+  if (await accounts.createUser(admin.username, await hashPassword(admin.password), 'admin')) {
     log.info({ username: admin.username }, 'created the first admin user');
   }
+}
+
+/** PostgreSQL when configured (one registry for a cluster), else SQLite in the data folder. */
+function openStore(config: BrokerConfig): Promise<Store> {
+  if (config.postgres) return openPostgresStore(config.postgres);
+  return Promise.resolve(openSqliteStore(join(config.dataDir, 'broker.db')));
 }
 
 export async function startBroker(options: BrokerConfigInput = {}, logger?: Logger): Promise<RunningBroker> {
@@ -71,10 +78,8 @@ export async function startBroker(options: BrokerConfigInput = {}, logger?: Logg
   const nodeId = config.nodeId ?? `broker-${randomUUID().slice(0, 8)}`;
   mkdirSync(config.dataDir, { recursive: true });
 
-  const db = openDb(join(config.dataDir, 'broker.db'));
-  const accounts = new Accounts(db);
-  const registry = new Registry(db);
-  const audit = new AuditLog(db);
+  const store = await openStore(config);
+  const { accounts, registry, audit } = store;
   await bootstrapAdmin(accounts, config, log);
   const tokens = new TokenIssuer(jwtSecret(config), config.tokenTtlS);
   const counters = new Counters();
@@ -91,20 +96,36 @@ export async function startBroker(options: BrokerConfigInput = {}, logger?: Logg
     limits: config.limits,
     onValid: (msg) => ingest?.add(msg),
     onUserCommand: (msg, id: Identity & { type: 'user' }) => {
-      audit.record({
-        actor: id.username,
-        role: id.role,
-        action: 'command',
-        target: `${msg.params.site}/${msg.params.device}/${msg.params.command}`,
-        detail: JSON.stringify(msg.payload),
-        outcome: 'sent (mqtt)',
-      });
+      audit
+        .record({
+          actor: id.username,
+          role: id.role,
+          action: 'command',
+          target: `${msg.params.site}/${msg.params.device}/${msg.params.command}`,
+          detail: JSON.stringify(msg.payload),
+          outcome: 'sent (mqtt)',
+        })
+        .catch((e: unknown) => {
+          // The command went out; a lost audit row is counted and logged, never a crash.
+          counters.inc('audit.failed');
+          log.error({ err: e }, 'audit write failed');
+        });
     },
   });
   const core = await createAedes(config, nodeId);
   hooks.install(core.broker);
   const relay = new CommandRelay(core.broker, audit, counters);
   await relay.start();
+  const bridge = config.external
+    ? await startBridge(
+        {
+          ...config.external,
+          clientId: config.external.clientId ?? `cityedge-ingest-${nodeId}`,
+          maxPayloadBytes: config.limits.maxPayloadBytes,
+        },
+        { local: core.broker, counters, log, onValid: (msg) => ingest?.add(msg) },
+      )
+    : null;
 
   const deps: ApiDeps = {
     accounts,
@@ -141,15 +162,17 @@ export async function startBroker(options: BrokerConfigInput = {}, logger?: Logg
     counters,
     ingest,
     accounts,
+    store,
     flushIngest: () => ingest?.flush() ?? Promise.resolve(),
     close: () => {
       closing ??= (async () => {
         const stopped = listeners.close();
+        await bridge?.close();
         await relay.stop();
         await core.close();
         await stopped;
         await ingest?.close();
-        db.close();
+        await store.close();
       })();
       return closing;
     },

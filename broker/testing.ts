@@ -60,11 +60,11 @@ export async function startTestBroker(options: BrokerConfigInput = {}): Promise<
     api,
     addDevice: async (site, device, kind = 'parking') => {
       const password = `pw-${site}-${device}-secret`;
-      broker.accounts.createDevice(site, device, kind, await hashPassword(password));
+      await broker.accounts.createDevice(site, device, kind, await hashPassword(password));
       return { username: `${site}.${device}`, password };
     },
     addUser: async (username, role, password = `${username}-password`) => {
-      broker.accounts.createUser(username, await hashPassword(password), role);
+      await broker.accounts.createUser(username, await hashPassword(password), role);
       return password;
     },
     login: async (username, password) => {

@@ -15,8 +15,11 @@ declare -A NEED=(
   [sumo]=sumo
   [/usr/share/sumo/tools/traci/__init__.py]=sumo-tools
   [/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf]=fonts-dejavu-core
+  [/usr/share/fonts/truetype/liberation/LiberationSans-Bold.ttf]=fonts-liberation
+  [/usr/share/fonts/truetype/noto/NotoSans-Bold.ttf]=fonts-noto-core
   [/usr/share/tesseract-ocr/5/tessdata/eng.traineddata]=tesseract-ocr-eng
   [openssl]=openssl
+  [/usr/lib/postgresql/15/bin/postgres]=postgresql
 )
 
 if [[ "${1:-all}" == demo ]]; then

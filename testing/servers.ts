@@ -15,6 +15,7 @@ import {
 } from '../simulators/infra/processes.ts';
 
 export * from '../simulators/infra/processes.ts';
+export * from '../simulators/infra/postgres.ts';
 
 export interface MosquittoOptions {
   port?: number;

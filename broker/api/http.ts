@@ -102,16 +102,39 @@ export function sendJson(res: ServerResponse, status: number, body?: unknown): v
   res.end(text);
 }
 
+/**
+ * Headers on every HTTP answer (API, dashboard, errors). The CSP allows only the dashboard's own
+ * files and its same-origin fetch/WebSocket: no inline script, no framing, no foreign origins.
+ */
+export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
+  'content-security-policy':
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self' ws: wss:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'",
+  'x-frame-options': 'DENY',
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'no-referrer',
+  'cross-origin-opener-policy': 'same-origin',
+};
+
+/** Sets the security headers before any handler runs; HSTS only where the answer came over TLS. */
+export function setSecurityHeaders(req: IncomingMessage, res: ServerResponse): void {
+  for (const [k, v] of Object.entries(SECURITY_HEADERS)) res.setHeader(k, v);
+  if ((req.socket as { encrypted?: boolean }).encrypted) {
+    res.setHeader('strict-transport-security', 'max-age=31536000; includeSubDomains');
+  }
+}
+
 export function createApiHandler(
   routes: Route[],
   tokens: TokenIssuer,
   counters: Counters,
   fallback: (req: IncomingMessage, res: ServerResponse) => void,
 ) {
+  // Every request, API or static, runs inside this one try: no request can end the process.
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
-    const url = new URL(req.url ?? '/', 'http://localhost');
-    if (!url.pathname.startsWith('/api/')) return fallback(req, res);
     try {
+      setSecurityHeaders(req, res);
+      const url = new URL(req.url ?? '/', 'http://localhost');
+      if (!url.pathname.startsWith('/api/')) return fallback(req, res);
       const candidates = routes.filter((r) => r.path.test(url.pathname));
       const route = candidates.find((r) => r.method === req.method);
       if (!route) return fail('API_NOT_FOUND', candidates.length ? 'method not allowed' : 'no such route');
@@ -123,7 +146,7 @@ export function createApiHandler(
           return fail('API_FORBIDDEN', `needs role ${route.role}`);
         }
       }
-      const params = (route.path.exec(url.pathname) ?? []).slice(1).map((p) => decodeURIComponent(p ?? ''));
+      const params = (route.path.exec(url.pathname) ?? []).slice(1).map((p) => decodePathPart(p ?? ''));
       const reply = await route.handle({ req, url, params, caller, body: () => readBody(req) });
       counters.inc('api.requests');
       sendJson(res, reply.status, reply.body);
@@ -131,6 +154,10 @@ export function createApiHandler(
       const error =
         e instanceof CityEdgeError ? e : new CityEdgeError('API_INTERNAL', 'internal error', String(e));
       counters.inc(`api.errors.${error.code}`);
+      if (res.headersSent) {
+        res.destroy();
+        return;
+      }
       sendJson(res, statusOf[error.code] ?? 500, {
         error: {
           code: error.code,
@@ -140,6 +167,15 @@ export function createApiHandler(
       });
     }
   };
+}
+
+/** A malformed %-escape (`/%`, `%c0%af`) is the client's error, never an uncaught URIError. */
+export function decodePathPart(part: string): string {
+  try {
+    return decodeURIComponent(part);
+  } catch {
+    return fail('API_BAD_INPUT', 'malformed %-escape in the request path');
+  }
 }
 
 async function authenticate(req: IncomingMessage, tokens: TokenIssuer): Promise<Caller | null> {

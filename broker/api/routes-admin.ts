@@ -18,8 +18,15 @@ const vehicleBody = z.strictObject({
 const username = z.string().regex(/^[a-z0-9][a-z0-9_.-]{0,63}$/);
 const role = z.enum(['viewer', 'operator', 'admin']);
 
-function audit(d: ApiDeps, caller: Caller, action: string, target: string, detail: unknown, outcome = 'ok') {
-  d.audit.record({
+async function audit(
+  d: ApiDeps,
+  caller: Caller,
+  action: string,
+  target: string,
+  detail: unknown,
+  outcome = 'ok',
+) {
+  await d.audit.record({
     actor: caller.username,
     role: caller.role,
     action,
@@ -33,9 +40,9 @@ function audit(d: ApiDeps, caller: Caller, action: string, target: string, detai
 async function push(d: ApiDeps, caller: Caller, before: Vehicle | undefined, after: Vehicle | undefined) {
   const devices = (sites: string[]) => d.accounts.devicesOfKind('parking', sites);
   const key = (x: { site: string; device: string }) => `${x.site}/${x.device}`;
-  const gaining = after ? devices(after.sites) : [];
+  const gaining = after ? await devices(after.sites) : [];
   const gainingKeys = new Set(gaining.map(key));
-  const losing = before ? devices(before.sites).filter((x) => !gainingKeys.has(key(x))) : [];
+  const losing = before ? (await devices(before.sites)).filter((x) => !gainingKeys.has(key(x))) : [];
   const send = (x: { site: string; device: string }, command: string, args: unknown) =>
     d.relay.send({ ...x, command, args, actor: caller.username, role: caller.role, timeoutMs: 0 });
   for (const x of gaining) {
@@ -48,11 +55,11 @@ async function push(d: ApiDeps, caller: Caller, before: Vehicle | undefined, aft
 async function upsert(d: ApiDeps, ctx: Ctx, plateId: string, mustBeNew: boolean) {
   const body = parse(vehicleBody, await ctx.body());
   const v: Vehicle = { plate: plateId, ...body };
-  if (mustBeNew && d.registry.get(plateId)) fail('API_CONFLICT', `vehicle ${plateId} exists`);
-  const before = d.registry.upsert(v);
-  audit(d, ctx.caller!, 'registry.upsert', plateId, { before, after: v });
+  if (mustBeNew && (await d.registry.get(plateId))) fail('API_CONFLICT', `vehicle ${plateId} exists`);
+  const before = await d.registry.upsert(v);
+  await audit(d, ctx.caller!, 'registry.upsert', plateId, { before, after: v });
   await push(d, ctx.caller!, before, v);
-  return { status: mustBeNew ? 201 : 200, body: d.registry.get(plateId) };
+  return { status: mustBeNew ? 201 : 200, body: await d.registry.get(plateId) };
 }
 
 export function adminRoutes(d: ApiDeps): Route[] {
@@ -61,7 +68,7 @@ export function adminRoutes(d: ApiDeps): Route[] {
       method: 'GET',
       path: /^\/api\/registry\/vehicles$/,
       role: 'viewer',
-      handle: (ctx) => {
+      handle: async (ctx) => {
         const q = parse(
           z.object({
             q: z
@@ -73,15 +80,15 @@ export function adminRoutes(d: ApiDeps): Route[] {
           }),
           query(ctx),
         );
-        return { status: 200, body: d.registry.list(q.q, q.limit, q.offset) };
+        return { status: 200, body: await d.registry.list(q.q, q.limit, q.offset) };
       },
     },
     {
       method: 'GET',
       path: /^\/api\/registry\/vehicles\/([^/]+)$/,
       role: 'viewer',
-      handle: (ctx) => {
-        const v = d.registry.get(parse(plate, ctx.params[0]));
+      handle: async (ctx) => {
+        const v = await d.registry.get(parse(plate, ctx.params[0]));
         return v ? { status: 200, body: v } : fail('API_NOT_FOUND', 'no such vehicle');
       },
     },
@@ -108,7 +115,7 @@ export function adminRoutes(d: ApiDeps): Route[] {
       role: 'admin',
       handle: async (ctx) => {
         const p = parse(plate, ctx.params[0]);
-        const before = d.registry.remove(p) ?? fail('API_NOT_FOUND', 'no such vehicle');
+        const before = (await d.registry.remove(p)) ?? fail('API_NOT_FOUND', 'no such vehicle');
         audit(d, ctx.caller!, 'registry.remove', p, { before });
         await push(d, ctx.caller!, before, undefined);
         return { status: 204 };
@@ -118,7 +125,7 @@ export function adminRoutes(d: ApiDeps): Route[] {
       method: 'GET',
       path: /^\/api\/devices$/,
       role: 'viewer',
-      handle: () => ({ status: 200, body: { devices: d.accounts.listDevices() } }),
+      handle: async () => ({ status: 200, body: { devices: await d.accounts.listDevices() } }),
     },
     {
       method: 'POST',
@@ -135,7 +142,7 @@ export function adminRoutes(d: ApiDeps): Route[] {
           await ctx.body(),
         );
         const password = b.password ?? randomBytes(18).toString('base64url');
-        if (!d.accounts.createDevice(b.site, b.device, b.kind, await hashPassword(password))) {
+        if (!(await d.accounts.createDevice(b.site, b.device, b.kind, await hashPassword(password)))) {
           fail('API_CONFLICT', `device ${b.site}.${b.device} exists`);
         }
         audit(d, ctx.caller!, 'device.create', `${b.site}/${b.device}`, { kind: b.kind });
@@ -146,9 +153,9 @@ export function adminRoutes(d: ApiDeps): Route[] {
       method: 'DELETE',
       path: /^\/api\/devices\/([^/]+)\/([^/]+)$/,
       role: 'admin',
-      handle: (ctx) => {
+      handle: async (ctx) => {
         const [site, device] = [parse(idSchema, ctx.params[0]), parse(idSchema, ctx.params[1])];
-        if (!d.accounts.deleteDevice(site, device)) fail('API_NOT_FOUND', 'no such device');
+        if (!(await d.accounts.deleteDevice(site, device))) fail('API_NOT_FOUND', 'no such device');
         audit(d, ctx.caller!, 'device.delete', `${site}/${device}`, {});
         return { status: 204 };
       },
@@ -157,7 +164,7 @@ export function adminRoutes(d: ApiDeps): Route[] {
       method: 'GET',
       path: /^\/api\/users$/,
       role: 'admin',
-      handle: () => ({ status: 200, body: { users: d.accounts.listUsers() } }),
+      handle: async () => ({ status: 200, body: { users: await d.accounts.listUsers() } }),
     },
     {
       method: 'POST',
@@ -168,7 +175,7 @@ export function adminRoutes(d: ApiDeps): Route[] {
           z.strictObject({ username, password: z.string().min(8).max(256), role }),
           await ctx.body(),
         );
-        if (!d.accounts.createUser(b.username, await hashPassword(b.password), b.role)) {
+        if (!(await d.accounts.createUser(b.username, await hashPassword(b.password), b.role))) {
           fail('API_CONFLICT', `user ${b.username} exists`);
         }
         audit(d, ctx.caller!, 'user.create', b.username, { role: b.role });
@@ -187,22 +194,25 @@ export function adminRoutes(d: ApiDeps): Route[] {
         );
         const hash = b.password ? await hashPassword(b.password) : undefined;
         if (
-          !d.accounts.updateUser(name, { ...(hash ? { hash } : {}), ...(b.role ? { role: b.role } : {}) })
+          !(await d.accounts.updateUser(name, {
+            ...(hash ? { hash } : {}),
+            ...(b.role ? { role: b.role } : {}),
+          }))
         ) {
           fail('API_NOT_FOUND', 'no such user');
         }
         audit(d, ctx.caller!, 'user.update', name, { role: b.role, passwordChanged: Boolean(hash) });
-        return { status: 200, body: { username: name, role: d.accounts.userHash(name)?.role } };
+        return { status: 200, body: { username: name, role: (await d.accounts.userHash(name))?.role } };
       },
     },
     {
       method: 'DELETE',
       path: /^\/api\/users\/([^/]+)$/,
       role: 'admin',
-      handle: (ctx) => {
+      handle: async (ctx) => {
         const name = parse(username, ctx.params[0]);
         if (name === ctx.caller!.username) fail('API_BAD_INPUT', 'you cannot delete yourself');
-        if (!d.accounts.deleteUser(name)) fail('API_NOT_FOUND', 'no such user');
+        if (!(await d.accounts.deleteUser(name))) fail('API_NOT_FOUND', 'no such user');
         audit(d, ctx.caller!, 'user.delete', name, {});
         return { status: 204 };
       },
@@ -211,7 +221,7 @@ export function adminRoutes(d: ApiDeps): Route[] {
       method: 'GET',
       path: /^\/api\/audit$/,
       role: 'admin',
-      handle: (ctx) => {
+      handle: async (ctx) => {
         const q = parse(
           z.object({
             from: z.coerce.number().int().min(0).default(0),
@@ -221,7 +231,7 @@ export function adminRoutes(d: ApiDeps): Route[] {
           }),
           query(ctx),
         );
-        return { status: 200, body: { entries: d.audit.query({ ...q, to: q.to ?? Date.now() }) } };
+        return { status: 200, body: { entries: await d.audit.query({ ...q, to: q.to ?? Date.now() }) } };
       },
     },
   ];

@@ -32,11 +32,11 @@ export function coreRoutes(d: ApiDeps): Route[] {
         loginBuckets.set(ip, bucket);
         if (bucket.take() > 0) fail('API_RATE_LIMITED', 'too many login attempts; slow down');
         const { username, password } = parse(login, await ctx.body());
-        const user = d.accounts.userHash(username);
+        const user = await d.accounts.userHash(username);
         const good = await verifyPassword(password, user?.hash ?? DUMMY_HASH);
         if (!good || !user) {
           d.counters.inc('api.login.failed');
-          d.audit.record({
+          await d.audit.record({
             actor: username,
             role: '-',
             action: 'login.failed',

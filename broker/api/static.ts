@@ -2,6 +2,7 @@
 import { createReadStream, existsSync, statSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { extname, join, normalize, resolve, sep } from 'node:path';
+import { decodePathPart } from './http.ts';
 
 const types: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -24,7 +25,7 @@ export function staticFiles(dir: string) {
       res.writeHead(405).end();
       return;
     }
-    const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
+    const path = decodePathPart(new URL(req.url ?? '/', 'http://x').pathname);
     let file = normalize(join(root, path));
     // Refuse `..` escapes out of the dashboard folder.
     if (file !== root && !file.startsWith(root + sep)) {
@@ -38,6 +39,11 @@ export function staticFiles(dir: string) {
     }
     res.writeHead(200, { 'content-type': types[extname(file)] ?? 'application/octet-stream' });
     if (req.method === 'HEAD') res.end();
-    else createReadStream(file).pipe(res);
+    else {
+      // A file that vanishes or is unreadable after the check must end this answer, not the process.
+      const stream = createReadStream(file);
+      stream.on('error', () => res.destroy());
+      stream.pipe(res);
+    }
   };
 }

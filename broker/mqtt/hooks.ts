@@ -13,13 +13,13 @@ import { describe, type Identity } from '../auth/identity.ts';
 import { DUMMY_HASH, verifyPassword } from '../auth/passwords.ts';
 import { looksLikeJwt, type TokenIssuer } from '../auth/tokens.ts';
 import type { BrokerConfig } from '../config.ts';
-import type { Accounts } from '../db/users.ts';
+import type { AccountStore } from '../db/store.ts';
 import { TokenBucket } from '../limits.ts';
 import type { Counters } from '../metrics.ts';
 import { deadLetter, dlqTopic } from './dlq.ts';
 
 export interface HookDeps {
-  accounts: Accounts;
+  accounts: AccountStore;
   tokens: TokenIssuer;
   counters: Counters;
   log: Logger;
@@ -78,7 +78,7 @@ export class BrokerHooks {
     username: string | undefined,
     password: Buffer | undefined,
   ): Promise<Identity | undefined> {
-    const cert = this.certificateIdentity(client);
+    const cert = await this.certificateIdentity(client);
     if (!username && !password) return cert;
     if (!username || !password) return undefined;
     const secret = password.toString('utf8');
@@ -87,7 +87,7 @@ export class BrokerHooks {
       return v.ok && v.value.username === username ? { type: 'user', ...v.value } : undefined;
     }
     const m = DEVICE_USER.exec(username);
-    const row = m ? this.deps.accounts.deviceHash(m[1]!, m[2]!) : undefined;
+    const row = m ? await this.deps.accounts.deviceHash(m[1]!, m[2]!) : undefined;
     if (row?.hash && this.verified.has(row.hash, secret))
       return { type: 'device', site: m![1]!, device: m![2]!, via: 'password' };
     // Verify against a dummy hash for unknown devices so timing does not reveal which exist.
@@ -99,12 +99,12 @@ export class BrokerHooks {
   }
 
   /** TLS client certificate signed by our CA with CN `site.device` of a registered device. */
-  private certificateIdentity(client: Client): Identity | undefined {
+  private async certificateIdentity(client: Client): Promise<Identity | undefined> {
     const socket = client.conn as Partial<TLSSocket>;
     if (typeof socket.getPeerCertificate !== 'function' || !socket.authorized) return undefined;
     const cn = socket.getPeerCertificate().subject?.CN;
     const m = typeof cn === 'string' ? DEVICE_USER.exec(cn) : null;
-    if (!m || !this.deps.accounts.deviceHash(m[1]!, m[2]!)) return undefined;
+    if (!m || !(await this.deps.accounts.deviceHash(m[1]!, m[2]!))) return undefined;
     return { type: 'device', site: m[1]!, device: m[2]!, via: 'certificate' };
   }
 

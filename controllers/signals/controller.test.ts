@@ -375,3 +375,29 @@ describe('EV re-requests', () => {
     expect(greens(r.ctl.heads())).toEqual(['EB-left', 'EB-through']);
   });
 });
+
+describe('EV queued behind a cancelled dwell', () => {
+  // Found by the property test (seed 2118948859): the first EV's dwell ended on its own exit phases
+  // (no change interval) at the instant a second EV for other phases activated; the exit went
+  // straight to the second dwell and the through greens turned red without yellow.
+  it('times yellow and red clearance on the exit phases before the next EV dwell starts', () => {
+    const r = rig('t-junction');
+    const alarms: SafetyAlarm[] = [];
+    r.ctl.onAlarm((a) => alarms.push(a));
+    r.run(9000);
+    const now = r.clock.now();
+    r.ctl.requestPriority({ vehicleId: 'ev-1', approach: 'eastbound', etaMs: now });
+    r.run(300);
+    r.ctl.requestPriority({ vehicleId: 'ev-0', approach: 'northbound', etaMs: r.clock.now() + 28_700 });
+    r.run(100);
+    r.ctl.cancelPriority('ev-1');
+    const seen = new Set<string>();
+    for (let t = 0; t < 12_000; t += 100) {
+      r.run(100);
+      seen.add(r.ctl.heads()['EB-through'] ?? 'dark');
+    }
+    expect(alarms.filter((a) => a.latched)).toEqual([]);
+    expect(seen.has('yellow')).toBe(true);
+    expect(greens(r.ctl.heads())).toEqual(['NB-stem']);
+  });
+});

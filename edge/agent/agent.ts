@@ -1,7 +1,7 @@
 /**
  * The edge agent: one small controller (zigbee2mqtt style) that opens the IO wrappers (hardware,
- * durable queue, MQTT uplink) and starts the feature plug-ins (parking, signals) with
- * start()/stop(). Health telemetry and the watchdog pulse live here because they span features.
+ * durable queue, MQTT uplink) and starts each configured feature of the table in features.ts.
+ * Health telemetry and the watchdog pulse live here because they span features.
  */
 import { readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
@@ -17,7 +17,8 @@ import { type ResolvedConfig, readTlsFiles } from '../config/load.ts';
 import { collectHealth, toHealthPayload } from '../health/index.ts';
 import { type DurableQueue, openQueue } from '../queue/durable-queue.ts';
 import { createUplink, type Uplink } from '../uplink/uplink.ts';
-import type { Feature, FeatureContext } from './feature.ts';
+import { type Feature, type FeatureContext, type FeatureInstance, scopedContext } from './feature.ts';
+import { FEATURES } from './features.ts';
 import { type Hardware, openHardware } from './hardware.ts';
 import { type AgentLog, createLog } from './log.ts';
 import { createPublisher } from './publisher.ts';
@@ -36,7 +37,7 @@ export interface Agent {
   readonly uplink: Uplink;
   readonly queue: DurableQueue;
   readonly hardware: Hardware;
-  readonly features: Feature[];
+  readonly features: FeatureInstance[];
   /** Port of the simulated-GPIO HTTP endpoint, when enabled. */
   simulatorPort(): number | null;
   /** Non-fatal errors by code since start. */
@@ -125,25 +126,18 @@ export async function startAgent(resolved: ResolvedConfig, opts: AgentOptions = 
     count,
   };
 
-  const features: Feature[] = [];
+  const features: FeatureInstance[] = [];
   const fail = async (e: CityEdgeError) => {
     for (const f of features) await f.stop().catch(() => undefined);
     await hardware.close();
     queue.close();
     return err(e);
   };
-  if (config.parking) {
-    // Features load lazily: a parking-only Pi never loads the signal controller, and vice versa.
-    const { startParking } = await import('./parking-feature.ts');
-    const p = await startParking(ctx);
-    if (!p.ok) return fail(p.error);
-    features.push(p.value);
-  }
-  if (config.signals.length > 0) {
-    const { startSignals } = await import('./signals-feature.ts');
-    const s = await startSignals(ctx);
-    if (!s.ok) return fail(s.error);
-    features.push(s.value);
+  for (const feature of FEATURES) {
+    if (feature.section(config) === undefined) continue;
+    const started = await startFeature(feature, ctx);
+    if (!started.ok) return fail(started.error);
+    features.push(started.value);
   }
   let simPort: { port: number; close(): Promise<void> } | null = null;
   if (config.hardware.simulatorPort !== undefined && hardware.simulated) {
@@ -183,7 +177,7 @@ export async function startAgent(resolved: ResolvedConfig, opts: AgentOptions = 
   });
 }
 
-function startTimers(ctx: FeatureContext, queue: DurableQueue, features: Feature[], uplink: Uplink) {
+function startTimers(ctx: FeatureContext, queue: DurableQueue, features: FeatureInstance[], uplink: Uplink) {
   const health = async () => {
     const parts = features.map((f) => f.health());
     const serial = parts.find((p) => p.serial)?.serial ?? null;
@@ -203,6 +197,15 @@ function startTimers(ctx: FeatureContext, queue: DurableQueue, features: Feature
     ),
     setInterval(() => queue.expire(), 60_000),
   ];
+}
+
+/** Starts one feature held to its declared topics and commands; a declaration slip fails the start. */
+async function startFeature(feature: Feature, ctx: FeatureContext): Promise<Result<FeatureInstance>> {
+  try {
+    return await feature.start(scopedContext(ctx, feature));
+  } catch (e) {
+    return err(new CityEdgeError('CONFIG_FEATURE_START', `${feature.name}: ${String(e)}`));
+  }
 }
 
 /** Pulses the watchdog line while the event loop is alive (a stall stops the pulse). */

@@ -1,20 +1,13 @@
-/** `cityedge edge --check`: validates the referenced lot, registry and intersection files too. */
-import { loadIntersectionConfig } from '../../controllers/signals/index.ts';
-import { CityEdgeError, err, ok, type Result } from '../../core/errors.ts';
+/** `cityedge edge --check`: each configured feature validates the lot, registry, intersection … files it refers to. */
+import { ok, type Result } from '../../core/errors.ts';
 import type { EdgeConfig } from '../config/schema.ts';
-import { loadLot } from './parking-feature.ts';
+import { FEATURES } from './features.ts';
 
 export async function checkDomainConfigs(config: EdgeConfig): Promise<Result<void>> {
-  if (config.parking) {
-    const lot = loadLot(config.parking.lot, config.parking.registry);
-    if (!lot.ok) return lot;
-  }
-  for (const [i, s] of config.signals.entries()) {
-    const r = await loadIntersectionConfig(s.config);
-    if (!r.ok)
-      return err(
-        new CityEdgeError('CONFIG_INVALID', `signals.${i}.config: ${JSON.stringify(r.error).slice(0, 500)}`),
-      );
+  for (const feature of FEATURES) {
+    if (feature.section(config) === undefined) continue;
+    const r = await feature.check(config);
+    if (!r.ok) return r;
   }
   return ok(undefined);
 }

@@ -1,11 +1,19 @@
-/** What every agent feature (parking, signals, health) receives and returns: start()/stop() plug-ins. */
+/**
+ * The one slot every edge feature fills (parking, signals, …): a `Feature` says what it reads from
+ * the site config, which bindings it opens, which pure controller it drives, which topics it
+ * publishes and which commands it answers. agent.ts walks the table in features.ts; it holds the
+ * feature to its declarations (an undeclared topic or command is refused and counted).
+ */
+import type { z } from 'zod';
 import type { ParkingClock } from '../../controllers/parking/index.ts';
+import type { CommandName, TopicKind } from '../../core/contract/index.ts';
+import type { Result } from '../../core/errors.ts';
 import type { CameraHealth, Clock, LinkStatus } from '../bindings/index.ts';
 import type { EdgeConfig } from '../config/schema.ts';
 import type { CommandRouter } from '../uplink/commands.ts';
 import type { Hardware } from './hardware.ts';
 import type { AgentLog } from './log.ts';
-import type { Publisher } from './publisher.ts';
+import type { Enveloped, Publisher } from './publisher.ts';
 
 export interface FeatureContext {
   config: EdgeConfig;
@@ -13,7 +21,7 @@ export interface FeatureContext {
   device: string;
   hardware: Hardware;
   publisher: Publisher;
-  commands: CommandRouter;
+  commands: FeatureCommands;
   /** Monotonic: debounce, timers, control decisions. */
   clock: Clock;
   /** Epoch-ms clock for controllers whose rules follow the calendar (opening hours). */
@@ -25,13 +33,63 @@ export interface FeatureContext {
   count(code: string, detail: string): void;
 }
 
+/** Features only register handlers; dispatch belongs to the uplink. */
+export type FeatureCommands = Pick<CommandRouter, 'handle'>;
+
 export interface FeatureHealth {
   serial?: LinkStatus | null;
   cameras?: Record<string, CameraHealth>;
 }
 
-export interface Feature {
+/** A started feature. */
+export interface FeatureInstance {
   readonly name: string;
   health(): FeatureHealth;
   stop(): Promise<void>;
+}
+
+/** The hardware ports a feature opens through `ctx.hardware` or the bindings. */
+export type Binding = 'gpio' | 'serial' | 'camera';
+
+export interface Feature<S = unknown> {
+  readonly name: string;
+  /** The schema of its section of the site config (composed into edge/config/schema.ts). */
+  readonly configSchema: z.ZodType<S>;
+  /** Its section of a parsed config, or undefined when the site does not run this feature. */
+  section(config: EdgeConfig): S | undefined;
+  readonly bindings: readonly Binding[];
+  /** The pure decision package it drives (a folder under controllers/). */
+  readonly controller: string;
+  readonly publishes: readonly Enveloped[];
+  readonly commands: readonly Exclude<CommandName, 'ping'>[];
+  /** `cityedge edge --check`: validates the files the section refers to, without starting anything. */
+  check(config: EdgeConfig): Promise<Result<void>>;
+  /** Imports the feature's code lazily (a parking-only Pi never loads the signal controller). */
+  start(ctx: FeatureContext): Promise<Result<FeatureInstance>>;
+}
+
+/** The context a feature sees: publishes and command handlers limited to what it declared. */
+export function scopedContext(ctx: FeatureContext, feature: Feature): FeatureContext {
+  const topics = new Set<TopicKind>(feature.publishes);
+  const commands = new Set<CommandName>(feature.commands);
+  return {
+    ...ctx,
+    publisher: {
+      publish(kind, params, data, atEpochMs) {
+        if (!topics.has(kind)) {
+          ctx.count('CONTRACT_UNDECLARED_TOPIC', `${feature.name} published ${kind}`);
+          return;
+        }
+        ctx.publisher.publish(kind, params, data, atEpochMs);
+      },
+      errors: () => ctx.publisher.errors(),
+    },
+    commands: {
+      handle(name, handler) {
+        if (!commands.has(name))
+          throw new Error(`feature ${feature.name} handles undeclared command ${name}`);
+        ctx.commands.handle(name, handler);
+      },
+    },
+  };
 }

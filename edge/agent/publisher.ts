@@ -8,7 +8,7 @@ import { CityEdgeError } from '../../core/errors.ts';
 import type { Uplink } from '../uplink/uplink.ts';
 import type { AgentLog } from './log.ts';
 
-type Enveloped = Exclude<TopicKind, 'command' | 'commandResponse'>;
+export type Enveloped = Exclude<TopicKind, 'command' | 'commandResponse'>;
 
 export interface Publisher {
   publish<K extends Enveloped>(

@@ -81,7 +81,40 @@ const hardwareSchema = z.strictObject({
 
 const headLines = z.strictObject({ red: line, yellow: line.optional(), green: line.optional() });
 
-const signalsSchema = z.strictObject({
+/** The parking feature's section (edge/agent/parking). */
+export const parkingSchema = z.strictObject({
+  lot: path,
+  registry: path,
+  /** Run LPR on the lane cameras; false uses only loops and operator decisions. */
+  lpr: z.boolean().default(true),
+  ocrWorkers: z.number().int().min(0).max(4).default(1),
+  /** Plate reader engine: onnx (PP-OCRv4; tesseract stands in if its models cannot load) or tesseract. */
+  lprEngine: z.enum(['onnx', 'tesseract']).default('onnx'),
+  /** Plate formats, most expected first; `generic` last reads foreign plates too. */
+  lprTemplates: z
+    .array(z.enum(['mercosur', 'legacy', 'generic']))
+    .min(1)
+    .default(['mercosur', 'legacy', 'generic']),
+  /** Lot sensor name → address on the serial bus. Default: the N-th bay has address N. */
+  sensorAddresses: z.record(z.string(), z.number().int().min(0).max(65_535)).optional(),
+  /** Camera frames kept on the edge for the in/out log (thumbnails go up with each read). */
+  frames: z
+    .strictObject({
+      /** Default: `frames/` beside the outbox; none when the outbox is in memory. */
+      dir: path.optional(),
+      maxFiles: z.number().int().min(10).default(20_000),
+      maxMb: z.number().min(1).max(1_000_000).default(2_048),
+      maxAgeH: z
+        .number()
+        .min(1)
+        .max(24 * 3650)
+        .default(24 * 30),
+    })
+    .prefault({}),
+});
+
+/** One intersection of the signals feature (edge/agent/signals). */
+export const signalsSchema = z.strictObject({
   /** Intersection YAML (controllers/signals schema). */
   config: path,
   /** Detector id → GPIO input line (loop amplifier output). */
@@ -98,31 +131,7 @@ export const edgeConfigSchema = z
     mqtt: mqttSchema,
     queue: queueSchema.prefault({}),
     health: z.strictObject({ intervalS: z.number().min(1).max(86_400).default(60) }).prefault({}),
-    parking: z
-      .strictObject({
-        lot: path,
-        registry: path,
-        /** Run LPR on the lane cameras; false uses only loops and operator decisions. */
-        lpr: z.boolean().default(true),
-        ocrWorkers: z.number().int().min(0).max(4).default(1),
-        /** Lot sensor name → address on the serial bus. Default: the N-th bay has address N. */
-        sensorAddresses: z.record(z.string(), z.number().int().min(0).max(65_535)).optional(),
-        /** Camera frames kept on the edge for the in/out log (thumbnails go up with each read). */
-        frames: z
-          .strictObject({
-            /** Default: `frames/` beside the outbox; none when the outbox is in memory. */
-            dir: path.optional(),
-            maxFiles: z.number().int().min(10).default(20_000),
-            maxMb: z.number().min(1).max(1_000_000).default(2_048),
-            maxAgeH: z
-              .number()
-              .min(1)
-              .max(24 * 3650)
-              .default(24 * 30),
-          })
-          .prefault({}),
-      })
-      .optional(),
+    parking: parkingSchema.optional(),
     signals: z.array(signalsSchema).max(8).default([]),
     log: z
       .strictObject({ level: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal']).default('info') })

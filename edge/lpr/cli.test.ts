@@ -71,4 +71,42 @@ describe('cityedge lpr --json', () => {
     expect(stdout).toContain('BRAZ204');
     expect(code).toBe(0);
   }, 60_000);
+
+  it('reports ms as service time and the wait for the one worker as queueMs', async () => {
+    const files = ['car.jpg', 'empty.jpg', 'car.jpg', 'empty.jpg'].map((f) => join(dir, f));
+    const t0 = performance.now();
+    const { stdout } = await run(['--json', '--workers', '1', ...files]);
+    const wall = performance.now() - t0;
+    const lines = stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { ms: number; queueMs: number; engine?: string });
+    expect(lines).toHaveLength(4);
+    for (const l of lines) {
+      expect(l.ms).toBeGreaterThan(0);
+      expect(l.queueMs).toBeGreaterThanOrEqual(0);
+      expect(l.engine).toBe('onnx');
+    }
+    // One worker, four frames queued at once: the last waited at least for one other frame's
+    // service, and the services did not overlap (their sum fits in the process's lifetime).
+    const last = lines[3]!;
+    expect(last.queueMs).toBeGreaterThanOrEqual(Math.min(...lines.slice(0, 3).map((l) => l.ms)));
+    expect(lines.reduce((a, l) => a + l.ms, 0)).toBeLessThan(wall);
+  }, 60_000);
+
+  it('--engine tesseract reads with tesseract.js; an unknown engine is refused', async () => {
+    const { stdout, code } = await run([
+      '--json',
+      '--engine',
+      'tesseract',
+      '--workers',
+      '1',
+      join(dir, 'car.jpg'),
+    ]);
+    expect(JSON.parse(stdout.trim())).toMatchObject({ plate: 'BRAZ204', engine: 'tesseract' });
+    expect(code).toBe(0);
+    const bad = await run(['--json', '--engine', 'magic', join(dir, 'car.jpg')]);
+    expect(bad.code).not.toBe(0);
+    expect(bad.stderr).toContain("unknown engine 'magic'");
+  }, 60_000);
 });

@@ -2,7 +2,11 @@
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { createPlateReader } from './reader.ts';
+import { ENGINES, type EngineName } from './engines.ts';
 import { TEMPLATES } from './templates.ts';
+
+/** The sites' own formats first, then `generic` so a foreign plate is still read. */
+export const DEFAULT_TEMPLATE_NAMES = 'mercosur,legacy,generic';
 import type { Box, LprError, PlateTemplate } from './types.ts';
 
 export interface CliLine {
@@ -10,7 +14,11 @@ export interface CliLine {
   plate: string | null;
   confidence: number;
   box: Box | null;
+  /** Service time of this frame. */
   ms: number;
+  /** Wait in the reader's queue before a worker took it. */
+  queueMs: number;
+  engine?: EngineName;
   error?: LprError | { code: 'LPR_READ_FAILED'; message: string };
 }
 
@@ -19,6 +27,7 @@ interface LprCliOptions {
   workers?: string;
   templates: string;
   timeout: string;
+  engine: string;
 }
 
 export function register(program: Command): void {
@@ -31,8 +40,9 @@ export function register(program: Command): void {
     .option(
       '--templates <names>',
       `plate formats, comma-separated: ${Object.keys(TEMPLATES).join(', ')}`,
-      'mercosur,legacy',
+      DEFAULT_TEMPLATE_NAMES,
     )
+    .option('--engine <name>', `recognition engine: ${ENGINES.join(' or ')}`, 'onnx')
     .option('--timeout <ms>', 'per-image time limit', '10000')
     .action(async (files: string[], opts: LprCliOptions) => {
       process.exitCode = await runLpr(files, opts, (line) => process.stdout.write(`${line}\n`));
@@ -53,7 +63,10 @@ export async function runLpr(
   opts: LprCliOptions,
   print: (line: string) => void,
 ): Promise<number> {
+  if (!(ENGINES as readonly string[]).includes(opts.engine))
+    throw new Error(`unknown engine '${opts.engine}' (known: ${ENGINES.join(', ')})`);
   const reader = createPlateReader({
+    engine: opts.engine as EngineName,
     templates: parseTemplates(opts.templates),
     timeoutMs: Number(opts.timeout),
     queueLimit: Math.max(32, files.length),
@@ -90,6 +103,7 @@ async function readOne(reader: ReturnType<typeof createPlateReader>, file: strin
       confidence: 0,
       box: null,
       ms: 0,
+      queueMs: 0,
       error: { code: 'LPR_READ_FAILED', message },
     };
   }
@@ -100,7 +114,9 @@ async function readOne(reader: ReturnType<typeof createPlateReader>, file: strin
     confidence: round(r.confidence, 3),
     box: r.box,
     ms: round(r.ms, 1),
+    queueMs: round(r.queueMs ?? 0, 1),
   };
+  if (r.engine) line.engine = r.engine;
   if (r.error) line.error = r.error;
   return line;
 }

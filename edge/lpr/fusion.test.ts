@@ -42,4 +42,17 @@ describe('fuseResults', () => {
     const r = fuseResults([read(null, 0), read(null, 0)]);
     expect(r).toMatchObject({ plate: null, confidence: 0, box: null, candidates: [] });
   });
+
+  it('votes per glyph with the recogniser probabilities: two doubtful 8s lose to one sure 3', () => {
+    const g = (plate: string, last: number) =>
+      [...plate].map((char, i) => ({ char, p: i === plate.length - 1 ? last : 0.99 }));
+    const r = fuseResults([
+      read('ABC128', 0.8, { glyphs: g('ABC128', 0.3) }),
+      read('ABC123', 0.8, { glyphs: g('ABC123', 0.95) }),
+      read('ABC128', 0.8, { glyphs: g('ABC128', 0.35) }),
+    ]);
+    expect(r.plate).toBe('ABC123');
+    // Without glyph probabilities the majority of whole reads wins.
+    expect(fuseResults([read('ABC128', 0.8), read('ABC123', 0.8), read('ABC128', 0.8)]).plate).toBe('ABC128');
+  });
 });

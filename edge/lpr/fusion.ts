@@ -1,7 +1,8 @@
 /**
  * Multi-frame fusion: the same vehicle seen in several frames. Whole-plate votes are weighted
  * by confidence, then a per-position vote among reads of the winning length repairs a glyph
- * that one frame got wrong (motion blur rarely hits the same character twice).
+ * that one frame got wrong (motion blur rarely hits the same character twice). Reads that carry
+ * per-glyph probabilities vote per glyph with them.
  */
 import { clamp01 } from './templates.ts';
 import type { PlateCandidate, PlateReadResult } from './types.ts';
@@ -44,7 +45,11 @@ function positionalVote(reads: readonly PlateReadResult[], len: number): string 
     const tally = new Map<string, number>();
     for (const r of same) {
       const ch = r.plate![i]!;
-      tally.set(ch, (tally.get(ch) ?? 0) + r.confidence);
+      // With the recogniser's per-glyph probability (onnx engine), a glyph the frame itself
+      // doubted weighs less than one it was sure of.
+      const g = r.glyphs?.length === len ? r.glyphs[i]! : null;
+      const weight = r.confidence * (g && g.char === ch ? g.p : 1);
+      tally.set(ch, (tally.get(ch) ?? 0) + weight);
     }
     out += [...tally.entries()].sort((a, b) => b[1] - a[1])[0]![0];
   }

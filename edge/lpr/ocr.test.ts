@@ -14,7 +14,7 @@ describe('startOcr', () => {
 
   it('a reader whose workers cannot start answers reads with LPR_OCR_FAILED', async () => {
     const reader = createPlateReader(
-      { workers: 1, timeoutMs: 10_000 },
+      { workers: 1, timeoutMs: 10_000, engine: 'tesseract' },
       { startEngine: () => startOcr({ langPath: '/nonexistent/tessdata', startTimeoutMs: 1500 }) },
     );
     try {

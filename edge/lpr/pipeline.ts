@@ -5,7 +5,7 @@ import { downscale, type Gray, toPgm } from './image.ts';
 import { findTextLines, type TextLine } from './locate.ts';
 import type { OcrEngine } from './ocr.ts';
 import { plateBox, sampleStrip, scaleLine } from './strip.ts';
-import { fitTemplates } from './templates.ts';
+import { fitTemplates, glyphConfidence } from './templates.ts';
 import type { Box, PlateCandidate, PlateTemplate } from './types.ts';
 
 export interface PipelineOptions {
@@ -20,6 +20,8 @@ export interface FrameRead {
   confidence: number;
   box: Box | null;
   candidates: PlateCandidate[];
+  /** Per glyph of the plate, with the recogniser's probability (neural engine only). */
+  glyphs?: { char: string; p: number }[];
 }
 
 /** Localisation works on at most this width: 1080p frames are shrunk, plates stay ≥ 8 px tall. */
@@ -94,11 +96,4 @@ async function readGlyphs(ocr: OcrEngine, set: GlyphSet, layout: Layout): Promis
   const input = typeset(set, layout.groups, layout.gap);
   const read = await ocr.recognize(toPgm(input.image));
   return alignSymbols(read.symbols, input.spans);
-}
-
-/** Mean glyph confidence blended with the weakest glyph: one doubtful glyph makes the plate doubtful. */
-export function glyphConfidence(confidences: readonly number[]): number {
-  if (confidences.length === 0) return 0;
-  const mean = confidences.reduce((a, c) => a + c, 0) / confidences.length;
-  return 0.6 * mean + 0.4 * Math.min(...confidences);
 }

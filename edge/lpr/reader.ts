@@ -2,8 +2,15 @@
 import { availableParallelism } from 'node:os';
 import { fuseResults } from './fusion.ts';
 import { decodeFrame } from './image.ts';
-import { type OcrEngine, startOcr } from './ocr.ts';
-import { readFrame } from './pipeline.ts';
+import {
+  defaultFactories,
+  type EngineFactories,
+  type EngineName,
+  engineStarter,
+  type FrameEngine,
+} from './engines.ts';
+import type { OcrEngine } from './ocr.ts';
+import type { ModelLoadError, ModelPaths, NeuralEngine } from './onnx.ts';
 import { createPool } from './pool.ts';
 import { DEFAULT_TEMPLATES } from './templates.ts';
 import type {
@@ -25,6 +32,7 @@ export interface ResolvedOptions {
   maxPixels: number;
   startTimeoutMs: number;
   minConfidence: number;
+  engine: EngineName;
 }
 
 /** Defaults and range checks in one place; a bad option is a programming error and throws. */
@@ -53,12 +61,25 @@ export function resolveOptions(o: PlateReaderOptions = {}): ResolvedOptions {
     maxPixels: int('maxPixels', o.maxPixels, 4096 * 4096, 1, 2 ** 31 - 1),
     startTimeoutMs: int('startTimeoutMs', o.startTimeoutMs, 15_000, 1, 600_000),
     minConfidence,
+    engine: resolveEngine(o.engine),
   };
+}
+
+function resolveEngine(e: string | undefined): EngineName {
+  const name = e ?? 'onnx';
+  if (name !== 'onnx' && name !== 'tesseract')
+    throw new RangeError(`engine must be onnx or tesseract, got ${name}`);
+  return name;
 }
 
 export interface PlateReaderInternals {
   /** Replaces the tesseract worker factory (tests use slow or failing fakes). */
   startEngine?: () => Promise<OcrEngine>;
+  /** Replaces the ONNX model loader. */
+  startNeural?: () => Promise<NeuralEngine>;
+  /** Where the fallback is logged (once per reader); default stderr. */
+  log?: (message: string) => void;
+  modelPaths?: ModelPaths;
 }
 
 export function createPlateReader(
@@ -69,14 +90,25 @@ export function createPlateReader(
   ready(): Promise<LprError | null>;
 } {
   const o = resolveOptions(options);
-  const pool = createPool<OcrEngine>({
+  const errors: Partial<Record<LprErrorCode, number>> = {};
+  const defaults = defaultFactories(o.startTimeoutMs, internals.modelPaths);
+  const factories: EngineFactories = {
+    tesseract: internals.startEngine ?? defaults.tesseract,
+    onnx: internals.startNeural ?? defaults.onnx,
+  };
+  const log = internals.log ?? ((m: string) => process.stderr.write(`${m}\n`));
+  const starter = engineStarter(o.engine, factories, (err: ModelLoadError) => {
+    errors.LPR_MODEL_UNAVAILABLE = (errors.LPR_MODEL_UNAVAILABLE ?? 0) + 1;
+    log(`lpr: ${err.code}: ${err.message}; reading with tesseract.js instead`);
+  });
+  const pool = createPool<FrameEngine>({
     size: o.workers,
     queueLimit: o.queueLimit,
-    start: internals.startEngine ?? (() => startOcr({ startTimeoutMs: o.startTimeoutMs })),
+    start: () => starter.start(),
     stop: (engine) => engine.terminate(),
   });
   const counts = { reads: 0, plates: 0, noPlate: 0, totalMs: 0 };
-  const errors: Partial<Record<LprErrorCode, number>> = {};
+  let engineName: EngineName = o.engine;
 
   const failed = (code: LprErrorCode, message: string, ms: number): PlateReadResult => {
     errors[code] = (errors[code] ?? 0) + 1;
@@ -86,21 +118,27 @@ export function createPlateReader(
   return {
     async read(image) {
       const t0 = performance.now();
+      let started = -1;
       counts.reads++;
       // Decoding happens inside the job so that a burst of frames is bounded by the queue too.
       const outcome = await pool.run(async (engine) => {
+        started = performance.now();
+        engineName = engine.name;
         const decoded = await decodeFrame(image, { maxBytes: o.maxBytes, maxPixels: o.maxPixels });
         if (!decoded.ok) return decoded.error;
-        return readFrame(decoded.image, engine, { templates: o.templates, minConfidence: o.minConfidence });
+        return engine.read(decoded.image, { templates: o.templates, minConfidence: o.minConfidence });
       }, o.timeoutMs);
-      const ms = performance.now() - t0;
+      const end = performance.now();
+      // Service time from the moment a worker took the frame; the wait before that is queueMs.
+      const queueMs = (started < 0 ? end : started) - t0;
+      const ms = started < 0 ? 0 : end - started;
       counts.totalMs += ms;
-      if (!outcome.ok) return failed(outcome.code, outcome.message, ms);
+      if (!outcome.ok) return { ...failed(outcome.code, outcome.message, ms), queueMs };
       const r = outcome.value;
-      if ('code' in r) return failed(r.code, r.message, ms);
+      if ('code' in r) return { ...failed(r.code, r.message, ms), queueMs, engine: engineName };
       if (r.plate) counts.plates++;
       else counts.noPlate++;
-      return { ...r, ms };
+      return { ...r, ms, queueMs, engine: engineName };
     },
     fuse: fuseResults,
     stats(): PlateReaderStats {
@@ -114,6 +152,8 @@ export function createPlateReader(
         noPlate: counts.noPlate,
         errors: { ...errors },
         meanMs: counts.reads > 0 ? counts.totalMs / counts.reads : 0,
+        engine: engineName,
+        fallbacks: starter.fallbacks(),
       };
     },
     async ready() {

@@ -19,7 +19,8 @@ export type LprErrorCode =
   | 'LPR_QUEUE_FULL' // back-pressure: the bounded queue is full, retry later
   | 'LPR_TIMEOUT' // the read exceeded timeoutMs; its OCR worker was recycled
   | 'LPR_CLOSED' // read() after close()
-  | 'LPR_OCR_FAILED'; // the OCR engine failed to start or crashed
+  | 'LPR_OCR_FAILED' // the OCR engine failed to start or crashed
+  | 'LPR_MODEL_UNAVAILABLE'; // the ONNX models could not load: tesseract.js reads instead
 
 export interface LprError {
   code: LprErrorCode;
@@ -35,8 +36,14 @@ export interface PlateReadResult {
   box: Box | null;
   /** Alternatives, best first (includes the chosen plate). */
   candidates: PlateCandidate[];
-  /** Wall time of this read, queue wait included. */
+  /** Service time: from a worker taking the frame to the answer (decode included). */
   ms: number;
+  /** Time the frame waited in the queue for a worker. */
+  queueMs?: number;
+  /** Engine that read the frame. */
+  engine?: 'onnx' | 'tesseract';
+  /** Per glyph of the plate with the recogniser's probability (onnx engine), for fusion. */
+  glyphs?: { char: string; p: number }[];
   error?: LprError;
 }
 
@@ -67,6 +74,8 @@ export interface PlateReaderOptions {
   startTimeoutMs?: number;
   /** Minimum confidence to report a plate (0..1); default 0.6. */
   minConfidence?: number;
+  /** Recognition engine; default 'onnx' (falls back to tesseract if its models cannot load). */
+  engine?: 'onnx' | 'tesseract';
 }
 
 export interface PlateReaderStats {
@@ -78,6 +87,10 @@ export interface PlateReaderStats {
   noPlate: number;
   errors: Partial<Record<LprErrorCode, number>>;
   meanMs: number;
+  /** Engine of the last read (the configured one until a read happened). */
+  engine?: 'onnx' | 'tesseract';
+  /** Times the ONNX models failed to load and tesseract stood in. */
+  fallbacks?: number;
 }
 
 export interface PlateReader {

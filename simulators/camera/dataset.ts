@@ -1,5 +1,5 @@
 /** Fixed-seed datasets of frames with ground truth, for tests and benchmarks. */
-import { DEFAULT_TEMPLATES } from '../../edge/lpr/templates.ts';
+import { TEMPLATES } from '../../edge/lpr/templates.ts';
 import type { PlateTemplate } from '../../edge/lpr/types.ts';
 import type { DegradePreset, DegradeSpec } from './degrade.ts';
 import { PLATE_STYLES, type PlateStyle } from './plates.ts';
@@ -29,7 +29,8 @@ export async function* datasetFrames(
   o: DatasetOptions = {},
 ): AsyncGenerator<DatasetFrame> {
   const rng = createRng(seed);
-  const templates = o.templates ?? DEFAULT_TEMPLATES;
+  // This generator's own formats (the reader's defaults also end with `generic`).
+  const templates = o.templates ?? [TEMPLATES.mercosur, TEMPLATES.legacy];
   for (let index = 0; index < n; index++) {
     const frameSeed = rng.int(1, 2 ** 31 - 1);
     const noPlate = rng.chance(o.noPlateRatio ?? 0.2);

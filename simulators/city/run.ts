@@ -9,6 +9,8 @@ import { type Percentiles, percentiles } from './stats.ts';
 
 export interface CitySimOptions {
   url: string;
+  /** Failover: on reconnect each device tries the next of these (mqtt.js `servers`). */
+  failover?: string[];
   site?: string;
   lots: number;
   intersections: number;
@@ -39,6 +41,9 @@ export interface CitySimStats {
   ackedPerS: number;
   receivedPerS: number;
   latencyMs: Percentiles;
+  /** Reconnections after the first connect (failover), and when the last one happened. */
+  reconnects: number;
+  lastReconnectAt: number;
 }
 
 const TICK_MS = 50;
@@ -76,6 +81,8 @@ export async function runCitySim(o: CitySimOptions): Promise<CitySimStats> {
   const latencies: number[] = [];
   let [sent, acked, errors, received] = [0, 0, 0, 0];
   let measuring = false;
+  let reconnects = 0;
+  let lastReconnectAt = 0;
 
   let monitor: MqttClient | undefined;
   if (o.monitor) {
@@ -98,7 +105,21 @@ export async function runCitySim(o: CitySimOptions): Promise<CitySimStats> {
       username: `${d.site}.${d.device}`,
       password: o.password ?? 'sim-password',
     };
-    clients.set(d, await connect(o.url, { ...creds, clientId: `sim-${d.site}-${d.device}`, clean: true }));
+    const servers = o.failover?.map((u) => {
+      const x = new URL(u);
+      return { host: x.hostname, port: Number(x.port) };
+    });
+    const c = await connect(o.url, {
+      ...creds,
+      clientId: `sim-${d.site}-${d.device}`,
+      clean: true,
+      ...(servers ? { servers } : {}),
+    });
+    c.on('connect', () => {
+      reconnects++;
+      lastReconnectAt = Date.now();
+    });
+    clients.set(d, c);
   });
   const connectS = (Date.now() - t0) / 1000;
 
@@ -131,6 +152,8 @@ export async function runCitySim(o: CitySimOptions): Promise<CitySimStats> {
       ackedPerS: acked / seconds,
       receivedPerS: received / seconds,
       latencyMs: percentiles(latencies),
+      reconnects,
+      lastReconnectAt,
     };
   };
   await new Promise<void>((resolve) => {

@@ -3,11 +3,11 @@
  * topic. Commands on `cmd/+` go through the product's command router (contract validation,
  * `{status, data?, error?, transaction}` answers, malformed input answered and counted, never
  * thrown); `priority.request`/`priority.cancel` are applied to the junction's in-process
- * controller by the agent's own handlers (`registerSignalCommands` in edge/agent/signals-feature.ts).
+ * controller by the agent's own handlers (`registerSignalCommands` in edge/agent/signals/feature.ts).
  */
 import type { IntersectionController } from '../../controllers/signals/index.ts';
 import { filterFor, topics } from '../../core/contract/index.ts';
-import { registerSignalCommands } from '../../edge/agent/signals-feature.ts';
+import { registerSignalCommands } from '../../edge/agent/signals/feature.ts';
 import { type CommandStats, createCommandRouter } from '../../edge/uplink/commands.ts';
 import { connectClient } from './mqtt-client.ts';
 

@@ -10,7 +10,7 @@ import {
 import type { SimulatedGpio } from '../../edge/bindings/gpio/simulated.ts';
 import { type Agent, startAgent } from '../../edge/agent/agent.ts';
 import { type AgentLog, silentLog } from '../../edge/agent/log.ts';
-import type { SignalsFeature } from '../../edge/agent/signals-feature.ts';
+import type { SignalsFeature } from '../../edge/agent/signals/feature.ts';
 import { type Env, parseEdgeConfig, type ResolvedConfig } from '../../edge/config/load.ts';
 import type { EdgeConfig } from '../../edge/config/schema.ts';
 import { type Geometry, layoutFromConfig } from '../traffic/layout.ts';

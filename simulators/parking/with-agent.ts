@@ -17,7 +17,7 @@ import type {
 import { startLocalBroker } from '../infra/local-broker.ts';
 import { startAgent } from '../../edge/agent/agent.ts';
 import { silentLog } from '../../edge/agent/log.ts';
-import type { ParkingFeature } from '../../edge/agent/parking-feature.ts';
+import type { ParkingFeature } from '../../edge/agent/parking/feature.ts';
 import { parseEdgeConfig } from '../../edge/config/load.ts';
 import { pace } from './clock.ts';
 import { settle, simulatedOperator } from './in-process.ts';

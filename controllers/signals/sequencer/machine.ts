@@ -273,7 +273,9 @@ function buildMachine(config: IntersectionConfig) {
             exit: 'finishClearance',
             after: {
               redClearance: [
-                { guard: 'preemptPending', target: 'dwell' },
+                // Straight to dwell only when nothing else is green: an exit that kept its exit phases
+                // green must time their yellow and red before a queued EV's other phases start.
+                { guard: 'preemptDwellNow', target: 'dwell' },
                 { target: '#normal.green', actions: 'beginNextStage' },
               ],
             },

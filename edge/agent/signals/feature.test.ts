@@ -6,11 +6,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startSignals } from './signals-feature.ts';
-import { contractHead } from './signals-map.ts';
-import { type TestContext, testContext } from './test-context.ts';
+import { startSignals } from './feature.ts';
+import { contractHead } from './map.ts';
+import { type TestContext, testContext } from '../test-context.ts';
 
-const root = resolve(import.meta.dirname, '../..');
+const root = resolve(import.meta.dirname, '../../..');
 const EB_COUNT = 30;
 const NB_COUNT = 31;
 const NB_PED_BUTTON = 32;

@@ -3,10 +3,16 @@
  * (retention) → `lprRead` telemetry with the frame reference and a thumbnail. Every failure is
  * counted; the caller gets what the controller needs, or null when there was no frame.
  */
-import type { MonitoredCamera } from '../bindings/index.ts';
-import type { FrameStore } from '../frames/index.ts';
-import type { PlateReader, PlateReadResult } from '../lpr/index.ts';
-import type { FeatureContext } from './feature.ts';
+import type { MonitoredCamera } from '../../bindings/index.ts';
+import type { FrameStore } from '../../frames/index.ts';
+import type { PlateReader, PlateReadResult } from '../../lpr/index.ts';
+import type { FeatureContext } from '../feature.ts';
+
+/** The plate reader and the frame store, when LPR runs. */
+export interface Lpr {
+  reader: PlateReader | null;
+  frames: FrameStore | null;
+}
 
 const PLATE = /^[A-Z0-9]{2,10}$/;
 

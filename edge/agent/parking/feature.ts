@@ -11,19 +11,19 @@ import {
   type ParkingOutput,
   parseLotYaml,
   parseRegistryYaml,
-} from '../../controllers/parking/index.ts';
-import { CityEdgeError, err, ok, type Result } from '../../core/errors.ts';
-import type { DigitalOutput, MonitoredCamera } from '../bindings/index.ts';
-import { type FrameStore, openFrameStore } from '../frames/index.ts';
-import type { PlateReader } from '../lpr/index.ts';
-import type { CommandRouter } from '../uplink/commands.ts';
-import type { Feature, FeatureContext } from './feature.ts';
-import { wireBayCameras } from './parking-bays.ts';
-import { readCamera } from './plate-reads.ts';
-import { mapParkingEvent, publishLotState, publishReviews } from './parking-events.ts';
-import { wireBaySensors } from './parking-sensors.ts';
+} from '../../../controllers/parking/index.ts';
+import { CityEdgeError, err, ok, type Result } from '../../../core/errors.ts';
+import type { DigitalOutput, MonitoredCamera } from '../../bindings/index.ts';
+import { type FrameStore, openFrameStore } from '../../frames/index.ts';
+import type { PlateReader } from '../../lpr/index.ts';
+import type { EdgeConfig } from '../../config/schema.ts';
+import type { FeatureCommands, FeatureContext, FeatureInstance } from '../feature.ts';
+import { wireBayCameras } from './bays.ts';
+import { type Lpr, readCamera } from './plate-reads.ts';
+import { mapParkingEvent, publishLotState, publishReviews } from './events.ts';
+import { wireBaySensors } from './sensors.ts';
 
-export interface ParkingFeature extends Feature {
+export interface ParkingFeature extends FeatureInstance {
   readonly controller: ParkingController;
   readonly lot: LotConfig;
 }
@@ -52,6 +52,13 @@ export function loadLot(lotPath: string, registryPath: string) {
   return ok({ lot: lot.value, registry: registry.value });
 }
 
+/** `--check`: the lot and registry files parse and validate. */
+export async function checkParking(config: EdgeConfig): Promise<Result<void>> {
+  if (!config.parking) return ok(undefined);
+  const lot = loadLot(config.parking.lot, config.parking.registry);
+  return lot.ok ? ok(undefined) : lot;
+}
+
 const domainError = (field: string, errors: { message: string }[]) =>
   new CityEdgeError('CONFIG_INVALID', `${field}: ${errors.map((e) => e.message).join('; ')}`, errors);
 
@@ -59,12 +66,6 @@ const pinOf = (pin: number | string, field: string): Result<number> =>
   typeof pin === 'number'
     ? ok(pin)
     : err(new CityEdgeError('CONFIG_PIN', `${field}: "${pin}" is not a BCM line number`));
-
-/** The plate reader and the frame store, when LPR runs. */
-export interface Lpr {
-  reader: PlateReader | null;
-  frames: FrameStore | null;
-}
 
 export async function startParking(
   ctx: FeatureContext,
@@ -85,7 +86,10 @@ export async function startParking(
   const bayLights = await wireBayLights(ctx, lot, outputs);
   if (!bayLights.ok) return bayLights;
   const reader =
-    deps.reader ?? (cfg.lpr && cfg.ocrWorkers > 0 ? await startReader(ctx, cfg.ocrWorkers) : null);
+    deps.reader ??
+    (cfg.lpr && cfg.ocrWorkers > 0
+      ? await startReader(ctx, cfg.ocrWorkers, cfg.lprEngine, cfg.lprTemplates)
+      : null);
   const lpr: Lpr = { reader, frames: reader ? await openFrames(ctx) : null };
   const bayCameras = await wireBayCameras(ctx, lot, controller, lpr);
 
@@ -257,17 +261,25 @@ async function openFrames(ctx: FeatureContext): Promise<FrameStore | null> {
   return null;
 }
 
-async function startReader(ctx: FeatureContext, workers: number): Promise<PlateReader | null> {
-  // Imported lazily: without LPR the agent never loads tesseract (and stays far below 100 MB).
-  const { createPlateReader } = await import('../lpr/index.ts');
-  const reader = createPlateReader({ workers });
+async function startReader(
+  ctx: FeatureContext,
+  workers: number,
+  engine: 'onnx' | 'tesseract',
+  templateNames: readonly string[],
+): Promise<PlateReader | null> {
+  // Imported lazily: without LPR the agent never loads tesseract or onnxruntime.
+  const { createPlateReader, TEMPLATES } = await import('../../lpr/index.ts');
+  const templates = templateNames.map((n) => TEMPLATES[n as keyof typeof TEMPLATES]);
+  const reader = createPlateReader({ workers, engine, templates });
   void reader.ready().then((e) => {
     if (e) ctx.count(e.code, e.message);
+    if (reader.stats().fallbacks)
+      ctx.count('LPR_MODEL_UNAVAILABLE', 'ONNX models did not load: tesseract.js reads');
   });
   return reader;
 }
 
-function registerCommands(commands: CommandRouter, ctl: ParkingController): void {
+function registerCommands(commands: FeatureCommands, ctl: ParkingController): void {
   const asResult = (
     r: { ok: true } | { ok: false; error: { code: string; message: string } },
   ): Result<unknown> =>

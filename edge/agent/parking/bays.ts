@@ -3,12 +3,11 @@
  * debounced `bay.status`, so sensor chatter takes no snapshots), take a frame, run LPR and hand the
  * read to `bayCameraRead`. The controller decides whether it is a violation (warning light + alarm).
  */
-import type { LotConfig, ParkingController, ParkingEvent } from '../../controllers/parking/index.ts';
-import type { MonitoredCamera } from '../bindings/index.ts';
-import type { PlateReader } from '../lpr/index.ts';
-import type { FeatureContext } from './feature.ts';
-import type { Lpr } from './parking-feature.ts';
-import { readCamera } from './plate-reads.ts';
+import type { LotConfig, ParkingController, ParkingEvent } from '../../../controllers/parking/index.ts';
+import type { MonitoredCamera } from '../../bindings/index.ts';
+import type { PlateReader } from '../../lpr/index.ts';
+import type { FeatureContext } from '../feature.ts';
+import { type Lpr, readCamera } from './plate-reads.ts';
 
 export interface BayCameras {
   /** Cameras by bay id (only disabled bays whose camera could be opened). */

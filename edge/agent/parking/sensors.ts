@@ -2,10 +2,10 @@
  * Bay-sensor bus → parking controller `baySensor` + `sensorReading` telemetry. Bus addresses map
  * to lot sensors by `parking.sensorAddresses`, else address N is the N-th bay of the lot (1-based).
  */
-import type { LotConfig, ParkingController } from '../../controllers/parking/index.ts';
-import { ok, type Result } from '../../core/errors.ts';
-import { openSerialSensorBus, type SensorMessage } from '../bindings/index.ts';
-import type { FeatureContext, FeatureHealth } from './feature.ts';
+import type { LotConfig, ParkingController } from '../../../controllers/parking/index.ts';
+import { ok, type Result } from '../../../core/errors.ts';
+import { openSerialSensorBus, type SensorMessage } from '../../bindings/index.ts';
+import type { FeatureContext, FeatureHealth } from '../feature.ts';
 
 export interface BaySensors {
   health(): FeatureHealth['serial'];

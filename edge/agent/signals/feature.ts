@@ -10,16 +10,15 @@ import {
   type HiResEvent,
   type IntersectionController,
   loadIntersectionConfig,
-} from '../../controllers/signals/index.ts';
-import { CityEdgeError, err, ok, type Result } from '../../core/errors.ts';
-import type { DigitalOutput } from '../bindings/index.ts';
-import type { EdgeConfig } from '../config/schema.ts';
-import type { CommandRouter } from '../uplink/commands.ts';
-import type { Feature, FeatureContext } from './feature.ts';
-import { startCountStations } from './signals-counts.ts';
-import { alarmData, contractHead, contractMode, cycleData, spatData } from './signals-map.ts';
+} from '../../../controllers/signals/index.ts';
+import { CityEdgeError, err, ok, type Result } from '../../../core/errors.ts';
+import type { DigitalOutput } from '../../bindings/index.ts';
+import type { EdgeConfig } from '../../config/schema.ts';
+import type { FeatureCommands, FeatureContext, FeatureInstance } from '../feature.ts';
+import { startCountStations } from './counts.ts';
+import { alarmData, contractHead, contractMode, cycleData, spatData } from './map.ts';
 
-export interface SignalsFeature extends Feature {
+export interface SignalsFeature extends FeatureInstance {
   readonly controllers: Map<string, IntersectionController>;
 }
 
@@ -62,13 +61,21 @@ export async function startSignals(ctx: FeatureContext): Promise<Result<SignalsF
   });
 }
 
+/** `--check`: every intersection file parses and passes the controller's safety checks. */
+export async function checkSignals(config: EdgeConfig): Promise<Result<void>> {
+  for (const [i, s] of config.signals.entries()) {
+    const r = await loadIntersectionConfig(s.config);
+    if (!r.ok) return err(configError(`signals.${i}.config`, r.error));
+  }
+  return ok(undefined);
+}
+
+const configError = (at: string, e: unknown) =>
+  new CityEdgeError('CONFIG_INVALID', `${at}: ${JSON.stringify(e).slice(0, 500)}`);
+
 async function startOne(ctx: FeatureContext, sc: EdgeConfig['signals'][number], at: string) {
   const cfg = await loadIntersectionConfig(sc.config);
-  if (!cfg.ok) {
-    return err(
-      new CityEdgeError('CONFIG_INVALID', `${at}.config: ${JSON.stringify(cfg.error).slice(0, 500)}`),
-    );
-  }
+  if (!cfg.ok) return err(configError(`${at}.config`, cfg.error));
   const config = cfg.value;
   const xid = config.id.toLowerCase();
   const clock = {
@@ -202,7 +209,7 @@ export interface CommandClocks {
  * so simulators that stand in for a cabinet (sim ev's junction endpoints) answer exactly as it does.
  */
 export function registerSignalCommands(
-  commands: CommandRouter,
+  commands: FeatureCommands,
   ctls: Map<string, IntersectionController>,
   ctx: CommandClocks,
 ) {

@@ -8,14 +8,14 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { waitFor } from '../../testing/servers.ts';
+import { waitFor } from '../../../testing/servers.ts';
 import sharp from 'sharp';
-import type { PlateReader, PlateReadResult } from '../lpr/index.ts';
-import { type ParkingFeature, startParking } from './parking-feature.ts';
-import { sensorAddresses, sensorHandler } from './parking-sensors.ts';
-import { type TestContext, testContext } from './test-context.ts';
+import type { PlateReader, PlateReadResult } from '../../lpr/index.ts';
+import { type ParkingFeature, startParking } from './feature.ts';
+import { sensorAddresses, sensorHandler } from './sensors.ts';
+import { type TestContext, testContext } from '../test-context.ts';
 
-const root = resolve(import.meta.dirname, '../..');
+const root = resolve(import.meta.dirname, '../../..');
 const BAY_LIGHT = 13;
 
 let dir: string;

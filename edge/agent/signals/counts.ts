@@ -5,15 +5,15 @@
  * period in which it left. Periods are aligned to wall-clock quarter hours (HCM analysis period);
  * the first period after start is partial and says so only through `periodStart`.
  */
-import type { CountEvent, IntersectionConfig } from '../../controllers/signals/index.ts';
+import type { CountEvent, IntersectionConfig } from '../../../controllers/signals/index.ts';
 import {
   classifyLength,
   createCounter,
   lengthFromOccupancy,
   type VehicleClass,
-} from '../../controllers/signals/timing/index.ts';
-import type { Data } from '../../core/contract/index.ts';
-import type { FeatureContext } from './feature.ts';
+} from '../../../controllers/signals/timing/index.ts';
+import type { Data } from '../../../core/contract/index.ts';
+import type { FeatureContext } from '../feature.ts';
 
 /** Contract period (15 min). */
 export const PERIOD_S = 900;

@@ -7,8 +7,8 @@ import type {
   LotConfig,
   ParkingController,
   ParkingEvent,
-} from '../../controllers/parking/index.ts';
-import type { FeatureContext } from './feature.ts';
+} from '../../../controllers/parking/index.ts';
+import type { FeatureContext } from '../feature.ts';
 
 const id = (s: string) => s.toLowerCase();
 /** The contract's plate form; anything else (spaces, OCR junk) leaves the box as null. */

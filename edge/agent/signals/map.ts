@@ -1,12 +1,12 @@
 /** Signal-controller shapes → contract payloads (the contract's enums are narrower). */
-import type { Data } from '../../core/contract/index.ts';
+import type { Data } from '../../../core/contract/index.ts';
 import type {
   ControllerMode,
   CycleMeasures,
   HeadState,
   SafetyAlarm,
   SpatState,
-} from '../../controllers/signals/index.ts';
+} from '../../../controllers/signals/index.ts';
 
 type ContractHead = Data<'signalHeads'>['groups'][string];
 
