@@ -16,10 +16,9 @@ const window = z.object({
 });
 
 export function controlRoomRoutes(d: ApiDeps): Route[] {
-  const operations = (from: number, limit: number) =>
+  const operations = async (from: number, limit: number) =>
     // Over-fetch: the audit log also holds logins and user changes, which operators do not see.
-    d.audit
-      .query({ from, to: Date.now(), limit: limit * 5 })
+    (await d.audit.query({ from, to: Date.now(), limit: limit * 5 }))
       .filter((e) => OPERATIONS.has(e.action))
       .slice(0, limit);
   return [
@@ -27,17 +26,18 @@ export function controlRoomRoutes(d: ApiDeps): Route[] {
       method: 'GET',
       path: /^\/api\/operations$/,
       role: 'operator',
-      handle: (ctx) => {
+      handle: async (ctx) => {
         const q = parse(window, query(ctx));
-        return { status: 200, body: { entries: operations(q.from ?? Date.now() - 24 * 3600_000, q.limit) } };
+        const entries = await operations(q.from ?? Date.now() - 24 * 3600_000, q.limit);
+        return { status: 200, body: { entries } };
       },
     },
     {
       method: 'GET',
       path: /^\/api\/alarms\/acks$/,
       role: 'viewer',
-      handle: () => {
-        const acks = operations(Date.now() - 24 * 3600_000, 1000)
+      handle: async () => {
+        const acks = (await operations(Date.now() - 24 * 3600_000, 1000))
           .filter((e) => e.action === 'alarm.ack')
           .map((e) => ({ alarm: e.target, by: e.actor, ts: e.ts }));
         return { status: 200, body: { acks } };
@@ -51,7 +51,7 @@ export function controlRoomRoutes(d: ApiDeps): Route[] {
         const b = parse(ack, await ctx.body());
         const caller = ctx.caller!;
         const ts = Date.now();
-        d.audit.record({
+        await d.audit.record({
           ts,
           actor: caller.username,
           role: caller.role,

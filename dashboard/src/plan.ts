@@ -51,7 +51,10 @@ export const GRID_H = 90;
 
 /** lat/lon → SVG units: equal metres per unit both ways (cos(lat) shrinks longitude), fitted. */
 export function projection(plan: CityPlan, w: number, h: number) {
-  const pts = [...plan.sites.map((s) => [s.lat, s.lon] as const), ...(plan.streets ?? []).flatMap((s) => s.points)];
+  const pts = [
+    ...plan.sites.map((s) => [s.lat, s.lon] as const),
+    ...(plan.streets ?? []).flatMap((s) => s.points),
+  ];
   if (pts.length === 0) return (_lat: number, _lon: number) => ({ x: w / 2, y: h / 2 });
   const lats = pts.map((p) => p[0]);
   const lons = pts.map((p) => p[1]);

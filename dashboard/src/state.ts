@@ -234,15 +234,25 @@ function applySignal(
 /** Commands are seen only for what they tell the room: an EV's priority request carries its ETA. */
 function applyCommand(state: CityState, site: string, device: string, msg: DecodedMessage): CityState {
   if (msg.params.command !== 'priority.request') return state;
-  const body = msg.payload as { args?: { intersection?: string; vehicleId?: string; routeId?: string; etaTs?: number } };
+  const body = msg.payload as {
+    args?: { intersection?: string; vehicleId?: string; routeId?: string; etaTs?: number };
+  };
   const a = body.args;
   if (!a?.intersection || !a.vehicleId || typeof a.etaTs !== 'number') return state;
   const key = deviceKey(site, device);
   const city: CityState = { ...state };
   const dev = touchDevice(city, site, device, 0);
   const x = intersectionOf(dev, a.intersection);
-  const priority = { vehicleId: a.vehicleId, etaTs: a.etaTs, ts: Date.now(), ...(a.routeId ? { routeId: a.routeId } : {}) };
-  city.devices = { ...city.devices, [key]: { ...dev, intersections: { ...dev.intersections, [a.intersection]: { ...x, priority } } } };
+  const priority = {
+    vehicleId: a.vehicleId,
+    etaTs: a.etaTs,
+    ts: Date.now(),
+    ...(a.routeId ? { routeId: a.routeId } : {}),
+  };
+  city.devices = {
+    ...city.devices,
+    [key]: { ...dev, intersections: { ...dev.intersections, [a.intersection]: { ...x, priority } } },
+  };
   return city;
 }
 
