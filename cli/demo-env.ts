@@ -10,6 +10,8 @@ export interface DemoOptions {
   speed: number;
   influx: boolean;
   ocr: boolean;
+  /** Seconds between emergency-vehicle runs through the corridor (default 240). */
+  evEveryS?: number;
 }
 
 const repo = resolve(import.meta.dirname, '..');

@@ -4,9 +4,11 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { startBroker } from '../broker/index.ts';
 import { buildDashboard } from '../dashboard/build.ts';
+import { LOTS, writeCityPlan } from './demo-city.ts';
 import { type RunningServer, requireBinary, startInfluxd } from '../simulators/infra/processes.ts';
-import { startDemoIntersection } from './demo-intersection.ts';
 import type { AdminSession, DemoOptions } from './demo-env.ts';
+import { startDemoEv } from './demo-ev.ts';
+import { startDemoCorridor } from './demo-intersection.ts';
 import { startDemoParking } from './demo-parking.ts';
 
 export interface DemoParts {
@@ -76,17 +78,25 @@ async function startAll(opts: DemoOptions, stoppers: Stopper[], stopAll: Stopper
     // Dashboard users connect over MQTT with their token as the password (docs/api.md).
     operator: { username: 'operator', password: operatorToken },
   };
-  const parking = await startDemoParking(env, opts);
-  stoppers.push(parking.stop);
-  const intersection = await startDemoIntersection(env);
-  stoppers.push(intersection.stop);
+  await writeCityPlan(dashboardDir);
+  const parks: Array<{ summary(): string; stop(): Promise<void> }> = [];
+  for (const [i, lot] of LOTS.entries()) {
+    const park = await startDemoParking(env, opts, { ...lot, ocr: i === 0, seed: 2026 + i });
+    stoppers.push(park.stop);
+    parks.push(park);
+  }
+  const corridor = await startDemoCorridor(env);
+  stoppers.push(corridor.stop);
+  const ev = await startDemoEv(env, broker.httpPort, opts.evEveryS ?? 240);
+  stoppers.push(ev.stop);
   return {
     httpPort: broker.httpPort,
     mqttPort: broker.mqttPort,
     influxUrl,
     operatorPassword,
     viewerPassword,
-    summary: () => `${new Date().toISOString()}  ${parking.summary()}  |  ${intersection.summary()}`,
+    summary: () =>
+      `${new Date().toISOString()}  ${parks.map((p) => p.summary()).join('  |  ')}  |  ${corridor.summary()}  |  ${ev.summary()}`,
     stop: stopAll,
   };
 }
