@@ -7,6 +7,7 @@
  */
 import type { IPoint } from 'influx';
 import type { Logger } from 'pino';
+import { Backoff } from '../../core/retry.ts';
 import type { Counters } from '../metrics.ts';
 import type { Spool } from './spool.ts';
 
@@ -18,16 +19,13 @@ export interface SinkOptions {
   maxQueued?: number;
 }
 
-const MIN_BACKOFF_MS = 500;
-const MAX_BACKOFF_MS = 10_000;
-
 export class InfluxSink {
   private buffer: IPoint[] = [];
   private queue: IPoint[][] = [];
   private inflight = 0;
   private up = true;
   private draining: Promise<void> | undefined;
-  private backoffMs = MIN_BACKOFF_MS;
+  private readonly backoff = new Backoff({ initialMs: 500, maxMs: 10_000 });
   private retryTimer: NodeJS.Timeout | undefined;
   private readonly flushTimer: NodeJS.Timeout;
   private closed = false;
@@ -128,8 +126,7 @@ export class InfluxSink {
 
   private scheduleRetry(): void {
     if (this.closed) return;
-    this.retryTimer = setTimeout(() => this.drain(), this.backoffMs);
-    this.backoffMs = Math.min(MAX_BACKOFF_MS, this.backoffMs * 2);
+    this.retryTimer = setTimeout(() => this.drain(), this.backoff.next());
   }
 
   /** One drain loop at a time: oldest spooled batch first, deleted only after InfluxDB took it. */
@@ -144,7 +141,7 @@ export class InfluxSink {
           this.counters.inc('ingest.points.replayed', next.points.length);
           if (!this.up) {
             this.up = true;
-            this.backoffMs = MIN_BACKOFF_MS;
+            this.backoff.reset();
             this.log.info('ingest: InfluxDB is back; draining the spool');
           }
         }

@@ -3,9 +3,8 @@
  * `controller.detector`, emergency vehicles → priority requests, the controller's simulated
  * clock advanced by the step, `heads()` → `setRedYellowGreenState` by link index.
  */
-import type { IntersectionController } from '../../controllers/signals/types.ts';
 import { EvPriorityRouter, type PriorityMessage } from './ev-priority.ts';
-import { type IntersectionBinding, detectorDomain } from './mapping.ts';
+import { type BridgeIntersection, type IntersectionBinding, detectorDomain } from './mapping.ts';
 import { headsToState } from './signal-state.ts';
 import type { TraciClient } from './traci/client.ts';
 import { VAR } from './traci/constants.ts';
@@ -18,10 +17,7 @@ export interface SteppedClock {
   increment(ms: number): void;
 }
 
-export interface BridgeIntersection {
-  readonly binding: IntersectionBinding;
-  readonly controller: IntersectionController;
-}
+export type { BridgeIntersection } from './mapping.ts';
 
 export interface BridgeOptions {
   readonly client: TraciClient;
