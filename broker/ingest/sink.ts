@@ -13,6 +13,7 @@
 import type { IPoint } from 'influx';
 import type { Logger } from 'pino';
 import type { ErrorCode } from '../../core/errors.ts';
+import { Backoff } from '../../core/retry.ts';
 import type { Counters } from '../metrics.ts';
 import type { Spool } from './spool.ts';
 
@@ -46,16 +47,13 @@ class Unwritten extends Error {
   }
 }
 
-const MIN_BACKOFF_MS = 500;
-const MAX_BACKOFF_MS = 10_000;
-
 export class InfluxSink {
   private buffer: IPoint[] = [];
   private queue: IPoint[][] = [];
   private inflight = 0;
   private up = true;
   private draining: Promise<void> | undefined;
-  private backoffMs = MIN_BACKOFF_MS;
+  private readonly backoff = new Backoff({ initialMs: 500, maxMs: 10_000 });
   private retryTimer: NodeJS.Timeout | undefined;
   private readonly flushTimer: NodeJS.Timeout;
   private closed = false;
@@ -187,8 +185,7 @@ export class InfluxSink {
 
   private scheduleRetry(): void {
     if (this.closed) return;
-    this.retryTimer = setTimeout(() => this.drain(), this.backoffMs);
-    this.backoffMs = Math.min(MAX_BACKOFF_MS, this.backoffMs * 2);
+    this.retryTimer = setTimeout(() => this.drain(), this.backoff.next());
   }
 
   /** One drain loop at a time: oldest spooled batch first, deleted only after InfluxDB took it. */
@@ -213,7 +210,7 @@ export class InfluxSink {
           this.spool.remove(next.id);
           if (!this.up) {
             this.up = true;
-            this.backoffMs = MIN_BACKOFF_MS;
+            this.backoff.reset();
             this.log.info('ingest: InfluxDB is back; draining the spool');
           }
         }
