@@ -11,6 +11,7 @@
  * example's passage times. Targets are judged on the unmodified example config only.
  */
 import { readFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import type { SimulatedClock } from 'xstate';
 import { parse as parseYaml } from 'yaml';
 import {
@@ -27,6 +28,9 @@ import { layoutFromConfig } from '../simulators/traffic/layout.ts';
 import { flowRatiosFromDemand, type RunResult, runSimulation } from '../simulators/traffic/run.ts';
 import { evScenario, OFF_PEAK, PEAK, type Scenario, UNBALANCED } from '../simulators/traffic/scenarios.ts';
 import type { SignalPlant, SimLayout } from '../simulators/traffic/types.ts';
+import { runSiteReport } from '../simulators/sumo/family/report.ts';
+import { formatSiteTables, siteTargets } from '../simulators/sumo/family/report-format.ts';
+import { type BenchRow, startBenchRecord } from './report.ts';
 
 const SEEDS = Number(process.env.SEEDS ?? 5);
 const DURATION_S = 3600;
@@ -145,7 +149,8 @@ function printRow(row: Row): void {
   );
 }
 
-function main(): void {
+async function main(): Promise<void> {
+  const record = startBenchRecord('signals');
   const raw = parseYaml(readFileSync(CONFIG, 'utf8')) as Record<string, unknown>;
   const asIs = parse(raw);
   const phases = raw.phases as { movement?: string; passageS: number }[];
@@ -193,11 +198,56 @@ function main(): void {
       printRow(row);
     }
   }
-  targets(rows, 'responsive');
-  targets(rows, 'responsive+retime');
+  const saved = [...targets(rows, 'responsive'), ...targets(rows, 'responsive+retime')];
+  const sumo = await sumoRows();
+  record.save(
+    [...saved, ...sumo.rows],
+    [
+      `built-in microsimulator, ${asIs.id}, ${SEEDS} seeds × 1 h per row; delays are simulated, not wall-clock`,
+      sumo.note,
+    ],
+  );
 }
 
-function targets(rows: Map<string, Row>, label: string): void {
+/**
+ * SUMO part: every junction (fixture + held-out family) × demand beside SUMO's static, actuated and
+ * delay_based programs in the same run (`cityedge sim sumo report`). SUMO_SEEDS (3), SUMO_DURATION
+ * (1800 s), SUMO_SITES (all) shorten it; SUMO_SITES=none skips it.
+ */
+async function sumoRows(): Promise<{ rows: BenchRow[]; note: string }> {
+  const sites = process.env.SUMO_SITES?.split(',').filter(Boolean);
+  if (sites?.includes('none')) return { rows: [], note: 'SUMO part skipped (SUMO_SITES=none)' };
+  const seeds = Number(process.env.SUMO_SEEDS ?? 3);
+  const durationS = Number(process.env.SUMO_DURATION ?? 1800);
+  const started = Date.now();
+  const result = await runSiteReport({
+    durationS,
+    seeds,
+    ...(sites ? { sites } : {}),
+    log: (l) => console.error(l),
+  });
+  console.log(
+    `\nSUMO: ${durationS} s demand, ${seeds} seeds per row, load average ${loadavg()
+      .map((x) => x.toFixed(1))
+      .join(' ')}\n`,
+  );
+  console.log(formatSiteTables(result));
+  const command = `SUMO_SEEDS=${seeds} SUMO_DURATION=${durationS} npm run bench:signals (or npm run sim -- sumo report)`;
+  const rows = siteTargets(result).map((t) => ({
+    metric: `SUMO ${t.site}${result.find((r) => r.site === t.site)?.heldOut ? ' (held-out)' : ' (fixture)'} ${t.demand}: ${t.name}`,
+    target: Number.isNaN(t.target) ? '' : `≤ ${t.target}`,
+    value: t.measured,
+    peer: 'SUMO static / actuated / delay_based, same nets, demand and seeds',
+    met: t.met ?? null,
+    command,
+  }));
+  return {
+    rows,
+    note: `SUMO part: ${seeds} seeds × ${durationS} s, ${((Date.now() - started) / 1000).toFixed(0)} s wall`,
+  };
+}
+
+function targets(rows: Map<string, Row>, label: string): BenchRow[] {
   const get = (s: string, l: string) => rows.get(`${s}/${l}`)!;
   const fixed = 'webster-fixed';
   const offCut = 1 - meanDelay(get('off-peak', label)) / meanDelay(get('off-peak', fixed));
@@ -214,6 +264,43 @@ function targets(rows: Map<string, Row>, label: string): void {
   console.log(
     `  peak no worse than fixed-time: delay ratio ${peakRatio.toFixed(2)}  ${verdict(peakRatio <= 1)}`,
   );
+  const d = (s: string, l: string) => `${meanDelay(get(s, l)).toFixed(1)} s/veh`;
+  const fixedEv = [...evDelays(get('off-peak+EV', fixed)), ...evDelays(get('peak+EV', fixed))];
+  const command = `SEEDS=${SEEDS} npm run bench:signals`;
+  return [
+    {
+      metric: `microsim off-peak mean delay, ${label}`,
+      target: '≥ 41% below fixed-time',
+      value: `${d('off-peak', label)} (${(-offCut * 100).toFixed(0)}%)`,
+      peer: `Webster fixed-time ${d('off-peak', fixed)}`,
+      met: offCut >= 0.41,
+      command,
+    },
+    {
+      metric: `microsim peak mean delay, ${label}`,
+      target: 'no worse than fixed-time',
+      value: `${d('peak', label)} (×${peakRatio.toFixed(2)})`,
+      peer: `Webster fixed-time ${d('peak', fixed)}`,
+      met: peakRatio <= 1,
+      command,
+    },
+    {
+      metric: `microsim EV delay at the junction, ${label} (${evAll.length} EVs)`,
+      target: '≤ 5 s',
+      value: `max ${Math.max(...evAll).toFixed(1)} s, mean ${avg(evAll).toFixed(1)} s`,
+      peer: `fixed-time max ${Math.max(...fixedEv).toFixed(1)} s, mean ${avg(fixedEv).toFixed(1)} s`,
+      met: Math.max(...evAll) <= 5,
+      command,
+    },
+    {
+      metric: `microsim EV delay when queued traffic does not make way (peak+EV/q), ${label}`,
+      target: '',
+      value: `max ${Math.max(...evDelays(get('peak+EV/q', label))).toFixed(1)} s, mean ${avg(evDelays(get('peak+EV/q', label))).toFixed(1)} s`,
+      peer: `fixed-time mean ${avg(evDelays(get('peak+EV/q', fixed))).toFixed(1)} s`,
+      met: null,
+      command,
+    },
+  ];
 }
 
-main();
+await main();

@@ -6,6 +6,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pino, type Logger } from 'pino';
+import { DLQ_ROOT } from './auth/acl.ts';
 import type { Identity } from './auth/identity.ts';
 import { hashPassword } from './auth/passwords.ts';
 import { TokenIssuer } from './auth/tokens.ts';
@@ -15,6 +16,7 @@ import { openPostgresStore } from './db/postgres.ts';
 import { openSqliteStore } from './db/sqlite-store.ts';
 import type { AccountStore, Store } from './db/store.ts';
 import { adminRoutes } from './api/routes-admin.ts';
+import { controlRoomRoutes } from './api/routes-control-room.ts';
 import { coreRoutes } from './api/routes-core.ts';
 import type { ApiDeps } from './api/deps.ts';
 import { createApiHandler } from './api/http.ts';
@@ -118,6 +120,21 @@ export async function startBroker(options: BrokerConfigInput = {}, logger?: Logg
     counters.inc('mqtt.purged.retainedCommands', purged.length);
     log.warn({ topics: purged.slice(0, 20) }, `mqtt: deleted ${purged.length} retained command(s)`);
   }
+  if (ingest) {
+    // Points InfluxDB refused after acknowledgement: operators see them on the dead-letter topic.
+    ingest.onDeadLetter = (letter) =>
+      core.broker.publish(
+        {
+          cmd: 'publish',
+          topic: `${DLQ_ROOT}/${letter.site}/${letter.device}`,
+          payload: Buffer.from(JSON.stringify(letter)),
+          qos: 0,
+          retain: false,
+          dup: false,
+        },
+        () => undefined,
+      );
+  }
   const relay = new CommandRelay(core.broker, audit, counters);
   await relay.start();
   const bridge = config.external
@@ -146,7 +163,7 @@ export async function startBroker(options: BrokerConfigInput = {}, logger?: Logg
     startedAt: Date.now(),
   };
   const api = createApiHandler(
-    [...coreRoutes(deps), ...historyRoutes(deps), ...adminRoutes(deps)],
+    [...coreRoutes(deps), ...historyRoutes(deps), ...adminRoutes(deps), ...controlRoomRoutes(deps)],
     tokens,
     counters,
     staticFiles(config.dashboardDir ?? defaultDashboardDir()),

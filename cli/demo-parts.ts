@@ -1,21 +1,15 @@
 /** The demo city's parts, each started for real and stopped in reverse order. */
 import { randomBytes } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
-import { stringify } from 'yaml';
+import { join } from 'node:path';
 import { startBroker } from '../broker/index.ts';
 import { buildDashboard } from '../dashboard/build.ts';
+import { LOTS, writeCityPlan } from './demo-city.ts';
 import { type RunningServer, requireBinary, startInfluxd } from '../simulators/infra/processes.ts';
-
-export interface DemoOptions {
-  dir: string;
-  adminPassword: string;
-  httpPort: number;
-  mqttPort: number;
-  speed: number;
-  influx: boolean;
-  ocr: boolean;
-}
+import type { AdminSession, DemoOptions } from './demo-env.ts';
+import { startDemoEv } from './demo-ev.ts';
+import { startDemoCorridor } from './demo-intersection.ts';
+import { startDemoParking } from './demo-parking.ts';
 
 export interface DemoParts {
   httpPort: number;
@@ -28,11 +22,6 @@ export interface DemoParts {
 }
 
 type Stopper = () => Promise<void>;
-
-const repo = resolve(import.meta.dirname, '..');
-export const DEMO_LOT = join(repo, 'controllers/parking/examples/campus-lot.yaml');
-export const DEMO_REGISTRY = join(repo, 'controllers/parking/examples/registry.yaml');
-export const DEMO_INTERSECTION = join(repo, 'controllers/signals/examples/four-leg-protected.yaml');
 
 export async function startDemoParts(opts: DemoOptions): Promise<DemoParts> {
   const stoppers: Stopper[] = [];
@@ -89,25 +78,27 @@ async function startAll(opts: DemoOptions, stoppers: Stopper[], stopAll: Stopper
     // Dashboard users connect over MQTT with their token as the password (docs/api.md).
     operator: { username: 'operator', password: operatorToken },
   };
-  const { startDemoParking } = await import('./demo-parking.ts');
-  const { startDemoIntersection } = await import('./demo-intersection.ts');
-  const parking = await startDemoParking(env, opts);
-  stoppers.push(parking.stop);
-  const intersection = await startDemoIntersection(env);
-  stoppers.push(intersection.stop);
+  await writeCityPlan(dashboardDir);
+  const parks: Array<{ summary(): string; stop(): Promise<void> }> = [];
+  for (const [i, lot] of LOTS.entries()) {
+    const park = await startDemoParking(env, opts, { ...lot, ocr: i === 0, seed: 2026 + i });
+    stoppers.push(park.stop);
+    parks.push(park);
+  }
+  const corridor = await startDemoCorridor(env);
+  stoppers.push(corridor.stop);
+  const ev = await startDemoEv(env, broker.httpPort, opts.evEveryS ?? 240);
+  stoppers.push(ev.stop);
   return {
     httpPort: broker.httpPort,
     mqttPort: broker.mqttPort,
     influxUrl,
     operatorPassword,
     viewerPassword,
-    summary: () => `${new Date().toISOString()}  ${parking.summary()}  |  ${intersection.summary()}`,
+    summary: () =>
+      `${new Date().toISOString()}  ${parks.map((p) => p.summary()).join('  |  ')}  |  ${corridor.summary()}  |  ${ev.summary()}`,
     stop: stopAll,
   };
-}
-
-export interface AdminSession {
-  post(path: string, body: unknown): Promise<Record<string, unknown>>;
 }
 
 async function post(httpPort: number, path: string, body: unknown, token?: string) {
@@ -128,32 +119,4 @@ async function login(httpPort: number, username: string, password: string): Prom
 async function adminSession(httpPort: number, password: string): Promise<AdminSession> {
   const token = await login(httpPort, 'admin', password);
   return { post: (path, body) => post(httpPort, path, body, token) };
-}
-
-export interface DemoEnv {
-  mqttUrl: string;
-  dir: string;
-  admin: AdminSession;
-  operator: { username: string; password: string };
-}
-
-/** Registers a device with the broker and returns an agent config (YAML text) for it. */
-export async function deviceConfig(
-  env: DemoEnv,
-  site: string,
-  device: string,
-  kind: 'parking' | 'signals',
-  rest: Record<string, unknown>,
-): Promise<string> {
-  const created = await env.admin.post('/api/devices', { site, device, kind });
-  const config = {
-    site,
-    device,
-    mqtt: { url: env.mqttUrl, username: `${site}.${device}`, password: String(created.password) },
-    queue: { path: join(env.dir, `${site}-${device}-outbox.db`) },
-    health: { intervalS: 10 },
-    log: { level: 'warn' },
-    ...rest,
-  };
-  return stringify(config);
 }
