@@ -7,7 +7,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type ControllerFactory, cityEdgeController } from '../controller.ts';
+import { type ControllerFactory, cityEdgeController, cityEdgeSaturationController } from '../controller.ts';
 import { runSumoPlain } from '../launch.ts';
 import {
   type Trip,
@@ -29,6 +29,7 @@ export type SiteRunKind =
   | 'sumo-actuated'
   | 'sumo-delay_based'
   | 'cityedge'
+  | 'cityedge+sat'
   | 'cityedge-no-priority';
 export const SUMO_KINDS: readonly SiteRunKind[] = ['sumo-static', 'sumo-actuated', 'sumo-delay_based'];
 
@@ -54,6 +55,8 @@ export interface SiteReportOptions {
   readonly sites?: readonly string[];
   readonly demands?: readonly FamilyDemandName[];
   readonly factory?: ControllerFactory;
+  /** Also run the controller with its saturation layer (default true). */
+  readonly saturation?: boolean;
   readonly log?: (line: string) => void;
 }
 
@@ -86,8 +89,8 @@ async function runOne(
     const r = await runControlled({
       target: { kind: 'launch', args: ['-c', sc.sumocfg] },
       bindings: [await site.binding(netPath)],
-      factory: o.factory ?? cityEdgeController,
-      priority: kind === 'cityedge',
+      factory: o.factory ?? (kind === 'cityedge+sat' ? cityEdgeSaturationController : cityEdgeController),
+      priority: kind !== 'cityedge-no-priority',
     });
     faults = r.monitorFaults;
   }
@@ -105,7 +108,11 @@ export async function runSiteReport(o: SiteReportOptions): Promise<SiteRow[]> {
   try {
     for (const site of SITES.filter((s) => !o.sites?.length || o.sites.includes(s.name))) {
       for (const demand of FAMILY_DEMANDS.filter((d) => !o.demands?.length || o.demands.includes(d))) {
-        const kinds: SiteRunKind[] = [...SUMO_KINDS, 'cityedge'];
+        const kinds: SiteRunKind[] = [
+          ...SUMO_KINDS,
+          'cityedge',
+          ...(o.saturation === false ? [] : (['cityedge+sat'] as const)),
+        ];
         if (demand === 'emergency') kinds.push('cityedge-no-priority');
         for (const kind of kinds) {
           const started = Date.now();
