@@ -143,6 +143,7 @@ export type SafetyAlarmKind =
   | 'yellowShort'
   | 'redClearanceShort'
   | 'permissiveWithoutOpposing'
+  | 'yellowTrap'
   | 'detectorStuckOn'
   | 'detectorChatter'
   | 'detectorSilent'
