@@ -209,10 +209,15 @@ export async function openGateway(path: string): Promise<Gateway> {
         if (!port.isOpen) return res(false);
         port.write(bytes, (e) => (e ? res(false) : port.drain((d) => res(!d))));
       }),
+    // Bounded: closing a pty whose other side just vanished can wait forever on a pending write.
     close: () =>
       new Promise<void>((res) => {
         if (!port.isOpen) return res();
-        port.close(() => res());
+        const timer = setTimeout(res, 2_000);
+        port.close(() => {
+          clearTimeout(timer);
+          res();
+        });
       }),
   };
 }

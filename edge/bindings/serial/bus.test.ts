@@ -1,10 +1,10 @@
 /** Reconnect policy of the bus on a scripted link and a manual clock (no real time, no sleeps). */
 import { afterEach, describe, expect, it } from 'vitest';
-import { ManualClock } from '../clock.ts';
 import { BindingError, err, ok } from '../errors.ts';
 import { openSerialSensorBus, type SerialSensorBus } from './bus.ts';
 import type { SerialLinkFactory, SerialLinkHandlers } from './link.ts';
 import { encodeFrame } from './protocol.ts';
+import { ManualClock } from '../../../core/ports/clock.ts';
 
 type Step = 'fail' | 'ok' | 'drop';
 

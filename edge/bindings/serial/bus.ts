@@ -3,8 +3,6 @@
  * USB RS-485 adapter (exponential backoff on open failures; quick reopen once the device path is back).
  */
 import { Backoff, type BackoffOptions } from '../../../core/retry.ts';
-import type { Clock } from '../clock.ts';
-import { systemClock } from '../clock.ts';
 import { type BindingError, ok, type Result, toBindingError } from '../errors.ts';
 import { listenerSet } from '../listeners.ts';
 import { type SerialLink, type SerialLinkFactory, serialPortLinkFactory } from './link.ts';
@@ -15,6 +13,7 @@ import {
   type ParserCounters,
   type SensorMessage,
 } from './protocol.ts';
+import { type Clock, systemClock } from '../../../core/ports/clock.ts';
 
 export type LinkState = 'connecting' | 'up' | 'down' | 'closed';
 
