@@ -135,6 +135,7 @@ export type SafetyAlarmKind =
   | 'yellowShort'
   | 'redClearanceShort'
   | 'permissiveWithoutOpposing'
+  | 'yellowTrap'
   | 'detectorStuckOn'
   | 'detectorChatter'
   | 'detectorSilent'
