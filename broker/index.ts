@@ -23,6 +23,7 @@ import { staticFiles } from './api/static.ts';
 import { Ingest } from './ingest/ingest.ts';
 import { Counters } from './metrics.ts';
 import { createAedes } from './mqtt/aedes.ts';
+import { watchClientErrors } from './mqtt/client-errors.ts';
 import { BrokerHooks } from './mqtt/hooks.ts';
 import { startListeners } from './mqtt/listeners.ts';
 import { startBridge } from './external/bridge.ts';
@@ -113,6 +114,7 @@ export async function startBroker(options: BrokerConfigInput = {}, logger?: Logg
   });
   const core = await createAedes(config, nodeId);
   hooks.install(core.broker);
+  watchClientErrors(core.broker, counters, log);
   const relay = new CommandRelay(core.broker, audit, counters);
   await relay.start();
   const bridge = config.external
