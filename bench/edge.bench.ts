@@ -33,6 +33,7 @@ import { buildEdgeAgent } from '../deploy/build.ts';
 import { openQueue } from '../edge/queue/durable-queue.ts';
 import { killChild, startAedesChild } from '../edge/uplink/testing/harness.ts';
 import { createUplink } from '../edge/uplink/uplink.ts';
+import { startBenchRecord } from './report.ts';
 
 const root = resolve(import.meta.dirname, '..');
 const lotPath = `${root}/controllers/parking/examples/campus-lot.yaml`;
@@ -295,6 +296,8 @@ async function agentRss(
 }
 
 async function main() {
+  const record = startBenchRecord('edge');
+  const command = `BENCH_SAMPLES=${SAMPLES} BENCH_QUEUE_N=${QUEUE_N} npm run bench:edge`;
   const broker = await startAedesChild();
   try {
     console.log(`bench:edge — ${new Date().toISOString()}, node ${process.version}, ${SAMPLES} samples`);
@@ -346,6 +349,53 @@ async function main() {
     row('', '', `bundled, default V8 flags: ${f(idleDefault, 1)} MB`);
     row('with 1 OCR worker', `${f(ocr, 1)} MB`, `bare \`node\` process: ${f(bare, 1)} MB`);
     row('target ≤ 100 MB without OCR (bundled)', idle <= 100 ? 'met' : 'NOT met', '');
+    const ms = (xs: number[]) => `p50 ${f(pct(xs, 50), 2)} ms, p99 ${f(pct(xs, 99), 2)} ms`;
+    const rate0 = (s: number) => `${Math.round(QUEUE_N / s).toLocaleString('en')}/s`;
+    record.save(
+      [
+        {
+          metric: 'GPIO edge → output decision (agent wiring, safety loop → barrier reversal)',
+          target: 'p99 ≤ 5 ms',
+          value: ms(agentLat),
+          peer: `controller alone ${ms(aloneLat)}`,
+          met: pct(agentLat, 99) <= 5,
+          command,
+        },
+        {
+          metric: `durable queue enqueue, ${QUEUE_N} readings committed (WAL, synchronous=FULL)`,
+          target: '≥ 5,000 events/s',
+          value: rate0(t.enqueueS),
+          peer: `raw SQLite insert ${rate0(t.rawS)}`,
+          met: QUEUE_N / t.enqueueS >= 5000,
+          command,
+        },
+        {
+          metric: 'durable queue drain to aedes (PUBACK, delete)',
+          target: '',
+          value: rate0(t.drainS),
+          peer: `mqtt.js direct QoS 1 ${rate0(t.directS)}`,
+          met: null,
+          command,
+        },
+        {
+          metric: 'agent RSS idle, no OCR (bundled, unit flags)',
+          target: '≤ 100 MB',
+          value: `${f(idle, 1)} MB`,
+          peer: `bare node ${f(bare, 1)} MB; tsx launcher ${f(idleDev, 1)} MB; default V8 flags ${f(idleDefault, 1)} MB`,
+          met: idle <= 100,
+          command,
+        },
+        {
+          metric: 'agent RSS with 1 OCR worker',
+          target: '',
+          value: `${f(ocr, 1)} MB`,
+          peer: `bare node ${f(bare, 1)} MB`,
+          met: null,
+          command,
+        },
+      ],
+      [`edge: ${SAMPLES} latency samples, ${QUEUE_N} queued messages, in-flight window ${WINDOW}`],
+    );
   } finally {
     await broker.kill();
     rmSync(dir, { recursive: true, force: true });

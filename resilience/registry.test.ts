@@ -20,16 +20,21 @@ describe('resilience registry', () => {
       'return { sent: 5, acknowledged: 5, stored: 5, lost: 0, duplicated: 0, refused: 3, breached: 1, notes: [] };',
     );
     scen('boom', "throw new Error('kaput');");
+    scen(
+      'stuck',
+      "return { sent: 5, acknowledged: 5, stored: 5, lost: 0, duplicated: 0, stalls: ['no PUBACK while down'], notes: [] };",
+    );
     const found = await discoverScenarios(dir);
-    expect(found.map((f) => f.scenario.name)).toEqual(['boom', 'breach', 'clean', 'lossy']);
+    expect(found.map((f) => f.scenario.name)).toEqual(['boom', 'breach', 'clean', 'lossy', 'stuck']);
     const outs = await Promise.all(found.map((f) => runScenario(f, true)));
     const verdicts = Object.fromEntries(outs.map((o) => [o.file, failures(o)]));
     expect(verdicts['clean.ts']).toEqual([]);
     expect(verdicts['lossy.ts']).toEqual(['lost 1']);
     expect(verdicts['breach.ts']).toEqual(['breached 1']);
     expect(verdicts['boom.ts']?.[0]).toMatch(/threw: .*kaput/);
+    expect(verdicts['stuck.ts']).toEqual(['stalled: no PUBACK while down']);
     const table = formatTable(outs);
-    expect(table.split('\n')).toHaveLength(5);
+    expect(table.split('\n')).toHaveLength(6);
     expect(table).toMatch(/clean .* ok/);
   });
 

@@ -69,6 +69,7 @@ export function failures(o: RunOutcome): string[] {
   if (r.lost !== 0) why.push(`lost ${r.lost}`);
   if (r.duplicated !== 0) why.push(`duplicated ${r.duplicated}`);
   if ((r.breached ?? 0) !== 0) why.push(`breached ${r.breached}`);
+  for (const s of r.stalls ?? []) why.push(`stalled: ${s}`);
   // The counts must add up, or "lost 0" means nothing.
   if (r.stored > r.sent) why.push(`stored ${r.stored} > sent ${r.sent}`);
   return why;

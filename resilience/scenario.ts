@@ -19,6 +19,11 @@ export interface ScenarioCounts {
   refused?: number;
   /** Hostile attempts that got through. Must be 0 where present. */
   breached?: number;
+  /**
+   * Where valid traffic stopped flowing (e.g. "no PUBACK while InfluxDB was down"). Must be empty:
+   * a system that loses nothing because it stopped accepting anything has not passed.
+   */
+  stalls?: string[];
 }
 
 export interface ScenarioResult extends ScenarioCounts {
