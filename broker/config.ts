@@ -80,6 +80,8 @@ export const brokerConfigSchema = z.strictObject({
         .string()
         .regex(/^\d+[hdw]$|^INF$/)
         .default('730d'),
+      /** Device time ahead of the broker's by more than this is refused: a clock that far ahead is broken. */
+      maxFutureS: z.number().int().min(0).default(900),
     })
     .optional(),
   jwtSecret: z.string().min(16).optional(),

@@ -6,6 +6,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pino, type Logger } from 'pino';
+import { DLQ_ROOT } from './auth/acl.ts';
 import type { Identity } from './auth/identity.ts';
 import { hashPassword } from './auth/passwords.ts';
 import { TokenIssuer } from './auth/tokens.ts';
@@ -116,6 +117,21 @@ export async function startBroker(options: BrokerConfigInput = {}, logger?: Logg
   const core = await createAedes(config, nodeId);
   hooks.install(core.broker);
   watchClientErrors(core.broker, counters, log);
+  if (ingest) {
+    // Points InfluxDB refused after acknowledgement: operators see them on the dead-letter topic.
+    ingest.onDeadLetter = (letter) =>
+      core.broker.publish(
+        {
+          cmd: 'publish',
+          topic: `${DLQ_ROOT}/${letter.site}/${letter.device}`,
+          payload: Buffer.from(JSON.stringify(letter)),
+          qos: 0,
+          retain: false,
+          dup: false,
+        },
+        () => undefined,
+      );
+  }
   const relay = new CommandRelay(core.broker, audit, counters);
   await relay.start();
   const bridge = config.external

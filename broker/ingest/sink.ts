@@ -4,11 +4,21 @@
  * marked down, the batch and everything after it go to the on-disk spool, and a retry with
  * exponential backoff (0.5 s → 10 s) probes with the oldest spooled batch; once it succeeds the
  * spool drains oldest-first while new batches keep flowing.
+ *
+ * A 4xx is not an outage: InfluxDB refused some points of the batch (beyond retention, out of
+ * range, field type conflict, too large). Retrying such a batch forever stalled every device, so
+ * the batch is bisected until each refused point stands alone; those points are dead-lettered
+ * with InfluxDB's reason and everything else is written. The same holds for spooled batches.
  */
 import type { IPoint } from 'influx';
 import type { Logger } from 'pino';
+import type { ErrorCode } from '../../core/errors.ts';
+import { Backoff } from '../../core/retry.ts';
 import type { Counters } from '../metrics.ts';
 import type { Spool } from './spool.ts';
+
+/** A point InfluxDB refused on its own (with its answer), or a spooled entry that is not a point. */
+export type RejectPoint = (point: unknown, code: ErrorCode, reason: string) => void;
 
 export interface SinkOptions {
   batchPoints: number;
@@ -18,8 +28,24 @@ export interface SinkOptions {
   maxQueued?: number;
 }
 
-const MIN_BACKOFF_MS = 500;
-const MAX_BACKOFF_MS = 10_000;
+/**
+ * 400 = the body (some point) is bad; 413 = the body is too large. Anything else (5xx, 404
+ * database not found before the schema exists, 401/403, network) is InfluxDB's problem: retry.
+ */
+export function refusesPoints(e: unknown): boolean {
+  const status = (e as { res?: { statusCode?: number } } | undefined)?.res?.statusCode;
+  return status === 400 || status === 413;
+}
+
+/** What is left of a batch when InfluxDB failed mid-way (the points before it are written). */
+class Unwritten extends Error {
+  constructor(
+    override readonly cause: unknown,
+    readonly points: IPoint[],
+  ) {
+    super((cause as Error)?.message ?? String(cause));
+  }
+}
 
 export class InfluxSink {
   private buffer: IPoint[] = [];
@@ -27,7 +53,7 @@ export class InfluxSink {
   private inflight = 0;
   private up = true;
   private draining: Promise<void> | undefined;
-  private backoffMs = MIN_BACKOFF_MS;
+  private readonly backoff = new Backoff({ initialMs: 500, maxMs: 10_000 });
   private retryTimer: NodeJS.Timeout | undefined;
   private readonly flushTimer: NodeJS.Timeout;
   private closed = false;
@@ -39,6 +65,7 @@ export class InfluxSink {
     private readonly opts: SinkOptions,
     private readonly counters: Counters,
     private readonly log: Logger,
+    private readonly reject: RejectPoint = () => {},
   ) {
     this.flushTimer = setInterval(() => this.cut(), opts.flushMs);
     this.flushTimer.unref();
@@ -102,16 +129,46 @@ export class InfluxSink {
   private async send(batch: IPoint[]): Promise<void> {
     this.inflight++;
     try {
-      await this.write(batch);
-      this.counters.inc('ingest.points.written', batch.length);
+      await this.writeSplitting(batch);
       this.counters.inc('ingest.batches.written');
     } catch (e) {
-      this.toSpool(batch);
-      this.markDown(e);
+      const u = e as Unwritten;
+      this.toSpool(u.points);
+      this.markDown(u.cause);
     } finally {
       this.inflight--;
       this.pump();
     }
+  }
+
+  /**
+   * Writes `batch`, bisecting on a 4xx so only the refused points are dead-lettered; resolves
+   * with the number of points written. Throws `Unwritten` with the rest on any other failure.
+   */
+  private async writeSplitting(batch: IPoint[]): Promise<number> {
+    const todo = [batch];
+    let written = 0;
+    while (todo.length > 0) {
+      const b = todo.pop()!;
+      if (b.length === 0) continue;
+      try {
+        await this.write(b);
+      } catch (e) {
+        if (!refusesPoints(e)) throw new Unwritten(e, [b, ...todo.reverse()].flat());
+        if (b.length === 1) {
+          this.counters.inc('ingest.points.rejected');
+          this.reject(b[0]!, 'INGEST_POINT_REFUSED', (e as Error).message.slice(0, 2000));
+        } else {
+          this.counters.inc('ingest.batches.split');
+          const mid = b.length >> 1;
+          todo.push(b.slice(mid), b.slice(0, mid));
+        }
+        continue;
+      }
+      written += b.length;
+      this.counters.inc('ingest.points.written', b.length);
+    }
+    return written;
   }
 
   private markDown(e: unknown): void {
@@ -128,8 +185,7 @@ export class InfluxSink {
 
   private scheduleRetry(): void {
     if (this.closed) return;
-    this.retryTimer = setTimeout(() => this.drain(), this.backoffMs);
-    this.backoffMs = Math.min(MAX_BACKOFF_MS, this.backoffMs * 2);
+    this.retryTimer = setTimeout(() => this.drain(), this.backoff.next());
   }
 
   /** One drain loop at a time: oldest spooled batch first, deleted only after InfluxDB took it. */
@@ -138,13 +194,23 @@ export class InfluxSink {
     const run = async () => {
       try {
         for (let next = this.spool.oldest(); next && !this.closed; next = this.spool.oldest()) {
-          await this.write(next.points);
+          for (const bad of next.corrupt) {
+            this.counters.inc('ingest.points.corrupt');
+            this.reject(bad.point, 'INGEST_SPOOL_CORRUPT', bad.reason);
+          }
+          try {
+            this.counters.inc('ingest.points.replayed', await this.writeSplitting(next.points));
+          } catch (e) {
+            const u = e as Unwritten;
+            // Keep only what is left, so refused points are not dead-lettered twice.
+            if (u.points.length < next.points.length || next.corrupt.length > 0)
+              this.spool.replace(next.id, u.points);
+            throw u.cause;
+          }
           this.spool.remove(next.id);
-          this.counters.inc('ingest.points.written', next.points.length);
-          this.counters.inc('ingest.points.replayed', next.points.length);
           if (!this.up) {
             this.up = true;
-            this.backoffMs = MIN_BACKOFF_MS;
+            this.backoff.reset();
             this.log.info('ingest: InfluxDB is back; draining the spool');
           }
         }

@@ -2,6 +2,7 @@
  * Serial bay-sensor bus: decodes gateway frames and keeps the link alive across unplug/replug of the
  * USB RS-485 adapter (exponential backoff on open failures; quick reopen once the device path is back).
  */
+import { Backoff, type BackoffOptions } from '../../../core/retry.ts';
 import type { Clock } from '../clock.ts';
 import { systemClock } from '../clock.ts';
 import { type BindingError, ok, type Result, toBindingError } from '../errors.ts';
@@ -75,7 +76,7 @@ class Bus implements SerialSensorBus {
   constructor(
     private readonly factory: SerialLinkFactory,
     private readonly clock: Clock,
-    private readonly backoff: { initialMs: number; maxMs: number },
+    private readonly backoff: BackoffOptions,
     private readonly presencePollMs: number,
   ) {
     this.sinceMs = clock.now();
@@ -150,7 +151,7 @@ class Bus implements SerialSensorBus {
   }
 
   private async tryUntilUp(): Promise<void> {
-    let delay = this.backoff.initialMs;
+    const backoff = new Backoff(this.backoff);
     while (!this.isClosed() && !this.link) {
       if (!(await this.factory.isPresent())) {
         this.down(this.missing());
@@ -180,8 +181,7 @@ class Bus implements SerialSensorBus {
       this.parser.reset();
       this.openFailures++;
       this.down(failure);
-      await this.wait(delay);
-      delay = Math.min(delay * 2, this.backoff.maxMs);
+      await this.wait(backoff.next());
     }
   }
 
