@@ -222,6 +222,7 @@ async function ingestComponent(port: number, dataDir: string, msgs: OutgoingMess
       rawRetention: '30d',
       rollupRetention: '730d',
       maxFutureS: 900,
+      durableAck: 'fsync',
     },
     join(dataDir, 'component'),
     new Counters(),

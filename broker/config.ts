@@ -82,6 +82,11 @@ export const brokerConfigSchema = z.strictObject({
         .default('730d'),
       /** Device time ahead of the broker's by more than this is refused: a clock that far ahead is broken. */
       maxFutureS: z.number().int().min(0).default(900),
+      /**
+       * When a QoS 1 PUBACK is sent: `fsync` once the points are fsynced to the ingest WAL (survives
+       * power loss), `write` once written to the OS (survives kill -9), `off` on receipt (memory).
+       */
+      durableAck: z.enum(['fsync', 'write', 'off']).default('fsync'),
     })
     .optional(),
   jwtSecret: z.string().min(16).optional(),

@@ -10,6 +10,7 @@ import { checkTimes, durationMs, toPoints } from './points.ts';
 import { ensureSchema } from './schema.ts';
 import { InfluxSink } from './sink.ts';
 import { Spool } from './spool.ts';
+import { IngestWal } from './wal.ts';
 
 export type InfluxConfig = NonNullable<BrokerConfig['influx']>;
 
@@ -38,6 +39,9 @@ export class Ingest {
   private schemaReady = false;
   private schemaTimer: NodeJS.Timeout | undefined;
   private readonly retentionMs: number;
+  /** Present unless `durableAck: 'off'`: the broker acknowledges QoS 1 only once it is durable. */
+  readonly wal: IngestWal | undefined;
+  private readonly checkpointTimer: NodeJS.Timeout | undefined;
   /** Set by the broker: publishes point dead letters on the MQTT dead-letter topic. */
   onDeadLetter: (letter: PointDeadLetter) => void = () => {};
 
@@ -67,6 +71,7 @@ export class Ingest {
         log.error({ movedTo, reason }, 'ingest: spool file unreadable; moved aside, starting empty');
       },
     );
+    this.wal = config.durableAck === 'off' ? undefined : this.openWal(dataDir, config.durableAck);
     this.sink = new InfluxSink(
       (points) => this.influx.writePoints(points, { precision: 'n' }),
       this.spool,
@@ -75,6 +80,32 @@ export class Ingest {
       log,
       (point, code, reason) => this.deadLetterPoint(point, code, reason),
     );
+    if (this.wal) {
+      const wal = this.wal;
+      this.checkpointTimer = setInterval(() => wal.checkpoint(this.sink.settled()), 1000);
+      this.checkpointTimer.unref();
+    }
+  }
+
+  /** Opens the WAL, moving what a killed process left into the spool first (drained at start). */
+  private openWal(dataDir: string, mode: 'fsync' | 'write'): IngestWal {
+    const wal = new IngestWal(dataDir, mode, (records) => {
+      this.counters.inc('ingest.wal.syncs');
+      this.counters.inc('ingest.wal.records', records);
+    });
+    const left = wal.recover();
+    for (let i = 0; i < left.points.length; i += this.config.batchPoints)
+      this.spool.push(left.points.slice(i, i + this.config.batchPoints));
+    wal.discardRecovered();
+    if (left.records > 0 || left.torn > 0) {
+      this.counters.inc('ingest.wal.recoveredPoints', left.points.length);
+      this.counters.inc('ingest.wal.torn', left.torn);
+      this.log.warn(
+        { records: left.records, points: left.points.length, torn: left.torn },
+        'ingest: recovered un-settled points from the WAL into the spool',
+      );
+    }
+    return wal;
   }
 
   private deadLetterPoint(point: unknown, code: ErrorCode, reason: string): void {
@@ -131,7 +162,10 @@ export class Ingest {
       this.counters.inc(`ingest.refused.${refused.code}`);
       return refused;
     }
-    if (points.length > 0) this.sink.add(points);
+    if (points.length > 0) {
+      this.wal?.append(points, this.sink.positionAfter(points.length));
+      this.sink.add(points);
+    }
     this.counters.inc('ingest.messages');
     return undefined;
   }
@@ -169,7 +203,9 @@ export class Ingest {
 
   async close(): Promise<void> {
     clearTimeout(this.schemaTimer);
+    clearInterval(this.checkpointTimer);
     await this.sink.close();
+    await this.wal?.close(this.sink.settled());
     this.spool.close();
   }
 }

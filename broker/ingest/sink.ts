@@ -51,6 +51,9 @@ export class InfluxSink {
   private buffer: IPoint[] = [];
   private queue: IPoint[][] = [];
   private inflight = 0;
+  /** Points ever added (a position), and the first position of each batch still in memory. */
+  private added = 0;
+  private readonly outstanding = new Map<IPoint[], number>();
   private up = true;
   private draining: Promise<void> | undefined;
   private readonly backoff = new Backoff({ initialMs: 500, maxMs: 10_000 });
@@ -81,7 +84,20 @@ export class InfluxSink {
     return this.buffer.length + this.queue.reduce((n, b) => n + b.length, 0) + this.spool.points;
   }
 
+  /** Sink position after `n` more points: what the WAL records as a segment's end. */
+  positionAfter(n: number): number {
+    return this.added + n;
+  }
+
+  /** Every point before this position is written to InfluxDB or in the spool (out of memory). */
+  settled(): number {
+    let min = this.added - this.buffer.length;
+    for (const lo of this.outstanding.values()) min = Math.min(min, lo);
+    return min;
+  }
+
   add(points: IPoint[]): void {
+    this.added += points.length;
     for (const p of points) this.buffer.push(p);
     this.counters.inc('ingest.points.accepted', points.length);
     if (this.buffer.length >= this.opts.batchPoints) this.cut();
@@ -101,14 +117,21 @@ export class InfluxSink {
     this.closed = true;
     await this.draining; // the batch being replayed finishes (and leaves the spool) first
     // What could not be written stays on disk for the next start.
-    for (const b of this.queue.splice(0)) this.spool.push(b);
+    for (const b of this.queue.splice(0)) {
+      this.spool.push(b);
+      this.outstanding.delete(b);
+    }
   }
 
   private cut(): void {
     while (this.buffer.length > 0) {
+      const lo = this.added - this.buffer.length;
       const batch = this.buffer.splice(0, this.opts.batchPoints);
       if (!this.up || this.queue.length >= (this.opts.maxQueued ?? 40)) this.toSpool(batch);
-      else this.queue.push(batch);
+      else {
+        this.queue.push(batch);
+        this.outstanding.set(batch, lo);
+      }
     }
     this.pump();
   }
@@ -136,6 +159,7 @@ export class InfluxSink {
       this.toSpool(u.points);
       this.markDown(u.cause);
     } finally {
+      this.outstanding.delete(batch);
       this.inflight--;
       this.pump();
     }
@@ -179,7 +203,10 @@ export class InfluxSink {
       { err: (e as Error).message },
       'ingest: InfluxDB write failed; spooling to disk and retrying',
     );
-    for (const b of this.queue.splice(0)) this.toSpool(b);
+    for (const b of this.queue.splice(0)) {
+      this.toSpool(b);
+      this.outstanding.delete(b);
+    }
     this.scheduleRetry();
   }
 
