@@ -124,6 +124,7 @@ export type SafetyAlarmKind =
   | 'yellowShort'
   | 'redClearanceShort'
   | 'permissiveWithoutOpposing'
+  | 'yellowTrap'
   | 'detectorStuckOn'
   | 'detectorChatter'
   | 'detectorSilent'

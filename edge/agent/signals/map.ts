@@ -58,6 +58,7 @@ export function spatData(s: SpatState): Data<'spat'> {
 const ALARM: Record<SafetyAlarm['kind'], Data<'signalAlarm'>['kind']> = {
   conflict: 'conflict',
   permissiveWithoutOpposing: 'conflict',
+  yellowTrap: 'conflict',
   minGreen: 'minGreen',
   yellowShort: 'yellow',
   redClearanceShort: 'redClearance',
