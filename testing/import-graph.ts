@@ -2,7 +2,8 @@
  * The repo's import graph, parsed by dpdm (the TypeScript compiler's own parser, so `import type`
  * and dynamic `import()` count too) for the architecture tests. Dev-only, like all of `testing/`.
  */
-import { resolve } from 'node:path';
+import { readFileSync, readdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { parseCircular, parseDependencyTree } from 'dpdm';
 
 export const REPO = resolve(import.meta.dirname, '..');
@@ -55,4 +56,21 @@ export function isTestSupport(file: string): boolean {
 export function isProduction(file: string): boolean {
   if (/\.test\.tsx?$/.test(file) || isTestSupport(file)) return false;
   return !/^(bench|resilience|scripts|soak)\//.test(file);
+}
+
+/** Every type-checked source file under the repo (relative paths), with its text. */
+export function sourceFiles(): { file: string; text: string }[] {
+  const out: { file: string; text: string }[] = [];
+  const walk = (dir: string) => {
+    for (const entry of readdirSync(join(REPO, dir), { withFileTypes: true })) {
+      const rel = dir ? `${dir}/${entry.name}` : entry.name;
+      if (entry.isDirectory()) {
+        if (!['node_modules', 'dist', '.git'].includes(entry.name) && !entry.name.startsWith('.')) walk(rel);
+      } else if (/\.tsx?$/.test(entry.name) && !entry.name.endsWith('.d.ts')) {
+        out.push({ file: rel, text: readFileSync(join(REPO, rel), 'utf8') });
+      }
+    }
+  };
+  walk('');
+  return out;
 }

@@ -3,6 +3,7 @@
  * `controller.detector`, emergency vehicles → priority requests, the controller's simulated
  * clock advanced by the step, `heads()` → `setRedYellowGreenState` by link index.
  */
+import type { SteppableClock } from '../../core/ports/clock.ts';
 import { EvPriorityRouter, type PriorityMessage } from './ev-priority.ts';
 import { type BridgeIntersection, type IntersectionBinding, detectorDomain } from './mapping.ts';
 import { headsToState } from './signal-state.ts';
@@ -11,17 +12,11 @@ import { VAR } from './traci/constants.ts';
 import type { SubscriptionResults } from './traci/subscriptions.ts';
 import { CityEdgeError } from '../../core/errors.ts';
 
-/** The simulated clock the bridge owns (XState `SimulatedClock` satisfies it). */
-export interface SteppedClock {
-  now(): number;
-  increment(ms: number): void;
-}
-
 export type { BridgeIntersection } from './mapping.ts';
 
 export interface BridgeOptions {
   readonly client: TraciClient;
-  readonly clock: SteppedClock;
+  readonly clock: SteppableClock;
   readonly intersections: readonly BridgeIntersection[];
   /** Stop at this simulation time (s); otherwise run until no vehicles remain. */
   readonly endS?: number;

@@ -5,15 +5,12 @@
 import { SimulatedClock } from 'xstate';
 import { createIntersectionController } from '../../controllers/signals/index.ts';
 import { createSaturationControl } from '../../controllers/signals/timing/saturation.ts';
-import type {
-  ControllerClock,
-  IntersectionConfig,
-  IntersectionController,
-} from '../../controllers/signals/index.ts';
+import type { IntersectionConfig, IntersectionController } from '../../controllers/signals/index.ts';
+import type { Clock } from '../../core/ports/clock.ts';
 
 export type ControllerFactory = (
   config: IntersectionConfig,
-  deps: { clock: ControllerClock },
+  deps: { clock: Clock },
 ) => IntersectionController;
 
 /** The real CityEdge controller. */

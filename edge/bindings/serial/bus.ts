@@ -3,8 +3,6 @@
  * USB RS-485 adapter (exponential backoff on open failures; quick reopen once the device path is back).
  */
 import { Backoff, type BackoffOptions } from '../../../core/retry.ts';
-import type { Clock } from '../clock.ts';
-import { systemClock } from '../clock.ts';
 import { type BindingError, ok, type Result, toBindingError } from '../errors.ts';
 import { listenerSet } from '../listeners.ts';
 import { type SerialLink, type SerialLinkFactory, serialPortLinkFactory } from './link.ts';
@@ -15,6 +13,7 @@ import {
   type ParserCounters,
   type SensorMessage,
 } from './protocol.ts';
+import { type Clock, systemClock } from '../../../core/ports/clock.ts';
 
 export type LinkState = 'connecting' | 'up' | 'down' | 'closed';
 
@@ -151,6 +150,17 @@ class Bus implements SerialSensorBus {
   }
 
   private async tryUntilUp(): Promise<void> {
+    // Frames sent before the port is open are gone (serialport flushes input on open; a USB
+    // adapter keeps nothing before it is opened), so a replug wakes the loop at once.
+    const unwatch = this.factory.watchPresence?.(() => this.interruptWait());
+    try {
+      await this.openWhenPresent();
+    } finally {
+      unwatch?.();
+    }
+  }
+
+  private async openWhenPresent(): Promise<void> {
     const backoff = new Backoff(this.backoff);
     while (!this.isClosed() && !this.link) {
       if (!(await this.factory.isPresent())) {
