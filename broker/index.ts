@@ -25,6 +25,7 @@ import { staticFiles } from './api/static.ts';
 import { Ingest } from './ingest/ingest.ts';
 import { Counters } from './metrics.ts';
 import { ackAfterDurable, createAedes } from './mqtt/aedes.ts';
+import { watchClientErrors } from './mqtt/client-errors.ts';
 import { BrokerHooks, purgeRetainedCommands } from './mqtt/hooks.ts';
 import { startListeners } from './mqtt/listeners.ts';
 import { startBridge } from './external/bridge.ts';
@@ -120,6 +121,7 @@ export async function startBroker(options: BrokerConfigInput = {}, logger?: Logg
     counters.inc('mqtt.purged.retainedCommands', purged.length);
     log.warn({ topics: purged.slice(0, 20) }, `mqtt: deleted ${purged.length} retained command(s)`);
   }
+  watchClientErrors(core.broker, counters, log);
   if (ingest?.wal) ackAfterDurable(core.broker, ingest.wal);
   if (ingest) {
     // Points InfluxDB refused after acknowledgement: operators see them on the dead-letter topic.
