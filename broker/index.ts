@@ -15,6 +15,7 @@ import { openPostgresStore } from './db/postgres.ts';
 import { openSqliteStore } from './db/sqlite-store.ts';
 import type { AccountStore, Store } from './db/store.ts';
 import { adminRoutes } from './api/routes-admin.ts';
+import { controlRoomRoutes } from './api/routes-control-room.ts';
 import { coreRoutes } from './api/routes-core.ts';
 import type { ApiDeps } from './api/deps.ts';
 import { createApiHandler } from './api/http.ts';
@@ -141,7 +142,7 @@ export async function startBroker(options: BrokerConfigInput = {}, logger?: Logg
     startedAt: Date.now(),
   };
   const api = createApiHandler(
-    [...coreRoutes(deps), ...historyRoutes(deps), ...adminRoutes(deps)],
+    [...coreRoutes(deps), ...historyRoutes(deps), ...adminRoutes(deps), ...controlRoomRoutes(deps)],
     tokens,
     counters,
     staticFiles(config.dashboardDir ?? defaultDashboardDir()),

@@ -1,46 +1,45 @@
 /**
- * The demo's intersection: a REAL edge agent on simulated GPIO, every detector and signal head
- * wired to its own line, with the traffic microsimulator driving the loops in real time and
- * raising an emergency vehicle now and then. Its heads, SPaT and cycle measures reach the
- * control room through the broker like any field cabinet's.
+ * The demo's corridor: three REAL edge agents on simulated GPIO, one per junction, every detector
+ * and signal head wired to its own line, with the traffic microsimulator driving the loops in real
+ * time. Each junction is the reference four-leg intersection under its own id and name. Their
+ * heads, SPaT, hi-res events and cycle measures reach the control room through the broker like any
+ * field cabinet's; the emergency runs come from cli/demo-ev.ts.
  */
-import { dirname } from 'node:path';
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { parse, stringify } from 'yaml';
 import { loadIntersectionConfig } from '../controllers/signals/index.ts';
 import { hilEdgeConfigText, runMicrosimAgainstAgent } from '../simulators/hil/index.ts';
 import { OFF_PEAK } from '../simulators/traffic/scenarios.ts';
-import type { EmergencySpec } from '../simulators/traffic/types.ts';
+import { CORRIDOR, type DemoIntersection } from './demo-city.ts';
 import { DEMO_INTERSECTION, type DemoEnv } from './demo-parts.ts';
 
 const DAY_S = 24 * 3600;
 
-/** An ambulance every ten minutes on alternating approaches, seen 300 m out. */
-function ambulances(): EmergencySpec[] {
-  const approaches = ['eastbound', 'northbound', 'westbound', 'southbound'];
-  return Array.from({ length: DAY_S / 600 }, (_, i) => ({
-    vehicleId: `ambulance-${i + 1}`,
-    movement: `${approaches[i % approaches.length]}.through`,
-    appearAtS: 120 + i * 600,
-    distanceM: 300,
-    speedMps: 15,
-  }));
+/** The reference intersection's YAML under this junction's id, name and signal id. */
+async function junctionConfig(env: DemoEnv, x: DemoIntersection): Promise<string> {
+  const doc = parse(await readFile(DEMO_INTERSECTION, 'utf8')) as Record<string, unknown>;
+  const path = join(env.dir, `${x.id}.yaml`);
+  await writeFile(path, stringify({ ...doc, id: x.id, name: x.name, signalId: x.signalId }));
+  return path;
 }
 
-export async function startDemoIntersection(env: DemoEnv) {
-  const cfg = await loadIntersectionConfig(DEMO_INTERSECTION);
-  if (!cfg.ok) throw new Error(`demo intersection: ${JSON.stringify(cfg.error)}`);
-  const site = 'downtown';
-  const device = 'cab-1';
+async function startJunction(env: DemoEnv, x: DemoIntersection, seed: number) {
+  const path = await junctionConfig(env, x);
+  const cfg = await loadIntersectionConfig(path);
+  if (!cfg.ok) throw new Error(`demo intersection ${x.id}: ${JSON.stringify(cfg.error)}`);
+  const { site, device } = x;
   const created = await env.admin.post('/api/devices', { site, device, kind: 'signals' });
-  const edgeConfigText = hilEdgeConfigText(cfg.value, { intersectionPath: DEMO_INTERSECTION, site, device });
+  const edgeConfigText = hilEdgeConfigText(cfg.value, { intersectionPath: path, site, device });
   const abort = new AbortController();
-  let status = 'starting';
+  let status = 'running';
   const run = runMicrosimAgainstAgent({
     edgeConfigText,
-    baseDir: dirname(DEMO_INTERSECTION),
+    baseDir: env.dir,
     demand: OFF_PEAK.demand,
-    emergencies: ambulances(),
+    emergencies: [],
     durationS: DAY_S,
-    seed: 2026,
+    seed,
     pace: 'realtime',
     speed: 1,
     mqttUrl: env.mqttUrl,
@@ -51,14 +50,24 @@ export async function startDemoIntersection(env: DemoEnv) {
     signal: abort.signal,
   }).then((r) => {
     status = r.ok ? `finished: ${r.value.counts.departed} vehicles served` : `failed: ${r.error.message}`;
-    if (!r.ok) console.error(`demo intersection ${status}`);
+    if (!r.ok) console.error(`demo intersection ${x.id} ${status}`);
   });
-  status = 'running';
   return {
-    summary: () => `intersection ${site}/${device}: ${status}`,
+    summary: () => `${x.id}: ${status}`,
     stop: async () => {
       abort.abort();
       await run;
+    },
+  };
+}
+
+export async function startDemoCorridor(env: DemoEnv) {
+  const junctions: Array<{ summary(): string; stop(): Promise<void> }> = [];
+  for (const [i, x] of CORRIDOR.entries()) junctions.push(await startJunction(env, x, 2026 + i));
+  return {
+    summary: () => `corridor ${junctions.map((j) => j.summary()).join(', ')}`,
+    stop: async () => {
+      await Promise.all(junctions.map((j) => j.stop()));
     },
   };
 }

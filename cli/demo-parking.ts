@@ -8,27 +8,44 @@
 import { readFileSync } from 'node:fs';
 import { parseLotYaml, parseRegistryYaml } from '../controllers/parking/index.ts';
 import { runWithAgent } from '../simulators/parking/with-agent.ts';
+import type { DemoLot } from './demo-city.ts';
 import { DEMO_LOT, DEMO_REGISTRY, type DemoEnv, type DemoOptions } from './demo-parts.ts';
 
 const DAY_MS = 24 * 3600_000;
 
-export async function startDemoParking(env: DemoEnv, opts: DemoOptions) {
-  const lot = parseLotYaml(readFileSync(DEMO_LOT, 'utf8'));
+/**
+ * One demo car park. Both run the reference lot's layout under their own id; only the first reads
+ * plates by OCR (two OCR workers would crowd a small machine), the second reports them directly.
+ */
+export async function startDemoParking(
+  env: DemoEnv,
+  opts: DemoOptions,
+  where: DemoLot & { ocr: boolean; seed: number },
+) {
+  const parsed = parseLotYaml(readFileSync(DEMO_LOT, 'utf8'));
+  const lot = parsed.ok
+    ? { ...parsed, value: { ...parsed.value, id: where.device, name: where.name } }
+    : parsed;
   const registry = parseRegistryYaml(readFileSync(DEMO_REGISTRY, 'utf8'));
   if (!lot.ok || !registry.ok)
     throw new Error('demo lot or registry is invalid (run `cityedge parking validate`)');
-  const site = 'campus';
-  const device = 'gw-1';
+  const { site, device } = where;
   const created = await env.admin.post('/api/devices', { site, device, kind: 'parking' });
   const abort = new AbortController();
   let status = 'running';
   const run = runWithAgent(
     lot.value,
     registry.value,
-    { startMs: Date.now(), durationMs: DAY_MS, speed: opts.speed, operatorDelayMs: 10 * 60_000, seed: 2026 },
+    {
+      startMs: Date.now(),
+      durationMs: DAY_MS,
+      speed: opts.speed,
+      operatorDelayMs: 10 * 60_000,
+      seed: where.seed,
+    },
     {
       registryPath: DEMO_REGISTRY,
-      lpr: opts.ocr,
+      lpr: opts.ocr && where.ocr,
       ocrWorkers: 1,
       mqtt: { url: env.mqttUrl, username: `${site}.${device}`, password: String(created.password) },
       site,

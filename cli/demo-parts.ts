@@ -5,6 +5,7 @@ import { join, resolve } from 'node:path';
 import { stringify } from 'yaml';
 import { startBroker } from '../broker/index.ts';
 import { buildDashboard } from '../dashboard/build.ts';
+import { LOTS, writeCityPlan } from './demo-city.ts';
 import { type RunningServer, requireBinary, startInfluxd } from '../simulators/infra/processes.ts';
 
 export interface DemoOptions {
@@ -15,6 +16,8 @@ export interface DemoOptions {
   speed: number;
   influx: boolean;
   ocr: boolean;
+  /** Seconds between emergency-vehicle runs through the corridor (default 240). */
+  evEveryS?: number;
 }
 
 export interface DemoParts {
@@ -89,19 +92,28 @@ async function startAll(opts: DemoOptions, stoppers: Stopper[], stopAll: Stopper
     // Dashboard users connect over MQTT with their token as the password (docs/api.md).
     operator: { username: 'operator', password: operatorToken },
   };
+  await writeCityPlan(dashboardDir);
   const { startDemoParking } = await import('./demo-parking.ts');
-  const { startDemoIntersection } = await import('./demo-intersection.ts');
-  const parking = await startDemoParking(env, opts);
-  stoppers.push(parking.stop);
-  const intersection = await startDemoIntersection(env);
-  stoppers.push(intersection.stop);
+  const { startDemoCorridor } = await import('./demo-intersection.ts');
+  const { startDemoEv } = await import('./demo-ev.ts');
+  const parks: Array<{ summary(): string; stop(): Promise<void> }> = [];
+  for (const [i, lot] of LOTS.entries()) {
+    const park = await startDemoParking(env, opts, { ...lot, ocr: i === 0, seed: 2026 + i });
+    stoppers.push(park.stop);
+    parks.push(park);
+  }
+  const corridor = await startDemoCorridor(env);
+  stoppers.push(corridor.stop);
+  const ev = await startDemoEv(env, broker.httpPort, opts.evEveryS ?? 240);
+  stoppers.push(ev.stop);
   return {
     httpPort: broker.httpPort,
     mqttPort: broker.mqttPort,
     influxUrl,
     operatorPassword,
     viewerPassword,
-    summary: () => `${new Date().toISOString()}  ${parking.summary()}  |  ${intersection.summary()}`,
+    summary: () =>
+      `${new Date().toISOString()}  ${parks.map((p) => p.summary()).join('  |  ')}  |  ${corridor.summary()}  |  ${ev.summary()}`,
     stop: stopAll,
   };
 }

@@ -1,6 +1,6 @@
 /**
  * `cityedge demo` (what `npm start` runs): the demo city on embedded defaults, every part real.
- * InfluxDB (Debian `influxd`) and the aedes broker start on free loopback ports; two REAL edge
+ * InfluxDB (Debian `influxd`) and the aedes broker start on free loopback ports; REAL edge
  * agents connect over MQTT: a car park driven by the lot simulator (bay sensors over a socat pty,
  * loops and barriers on simulated GPIO, plates rendered as camera frames and read by OCR), and an
  * intersection whose detectors are driven by the traffic microsimulator. The control room is
@@ -16,7 +16,9 @@ import { startDemoParts, type DemoOptions } from './demo-parts.ts';
 export function register(program: Command): void {
   program
     .command('demo')
-    .description('run the demo city: broker, InfluxDB, a car park and an intersection, and the control room')
+    .description(
+      'run the demo city: broker, InfluxDB, two car parks, a corridor of three intersections with emergency runs, and the control room',
+    )
     .option('--http-port <port>', 'dashboard + API + MQTT/WebSocket port (0 = any free port)', '0')
     .option('--mqtt-port <port>', 'MQTT TCP port (0 = any free port)', '0')
     .option(

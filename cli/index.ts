@@ -7,7 +7,7 @@ import { Command } from 'commander';
 type Loader = () => Promise<{ register: (program: Command) => void | Promise<void> }>;
 
 const subcommands: Record<string, Loader> = {
-  signals: () => import('../controllers/signals/cli.ts'),
+  signals: () => import('./signals.ts'),
   parking: () => import('../controllers/parking/cli.ts'),
   lpr: () => import('../edge/lpr/cli.ts'),
   edge: () => import('../edge/cli.ts'),

@@ -1,8 +1,8 @@
 /**
- * `cityedge signals check FILE [--json]`: validate an intersection file and print the derived plan.
+ * The controller half of `cityedge signals check FILE` (registered in `cli/signals.ts`, which adds
+ * the `sumo:` section): validate an intersection file and print the derived plan.
  * Exit code 1 with one `field: message` line per problem on a bad file.
  */
-import type { Command } from 'commander';
 import { timingBounds } from './apply-timing.ts';
 import { type IntersectionConfig, loadIntersectionConfig } from './config.ts';
 import { preemptFloorMs, worstCaseEntryMs } from './priority/plan.ts';
@@ -71,18 +71,4 @@ export function describePlan(c: IntersectionConfig): string {
       .join(' ')}`,
   );
   return `${out.join('\n')}\n`;
-}
-
-export function register(program: Command): void {
-  const signals = program.command('signals').description('Signal controller tools');
-  signals
-    .command('check <file>')
-    .description('validate an intersection config (YAML/JSON) and print the derived plan')
-    .option('--json', 'print the derived plan (or the errors) as JSON')
-    .action(async (file: string, opts: { json?: boolean }) => {
-      const r = await checkFile(file, opts.json === true);
-      if (r.stdout) process.stdout.write(r.stdout);
-      if (r.stderr) process.stderr.write(r.stderr);
-      process.exitCode = r.exitCode;
-    });
 }

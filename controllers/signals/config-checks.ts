@@ -20,6 +20,17 @@ export function iteYellowS(speedKmh: number, gradePercent = 0): number {
   return ITE_REACTION_S + v / (2 * ITE_DECEL_MPS2 + 2 * G * (gradePercent / 100));
 }
 
+/** ITE vehicle length for the red clearance interval, m (20 ft). */
+export const ITE_VEHICLE_LENGTH_M = 6.1;
+
+/** ITE: r = (W + L) / v — W the crossing distance, L the vehicle length, v the approach speed. */
+export function iteRedClearanceS(crossingM: number, speedKmh: number): number {
+  return (crossingM + ITE_VEHICLE_LENGTH_M) / (speedKmh / 3.6);
+}
+
+/** Interval figures are shown and configured in 0.1 s; round up so a value is never below ITE. */
+export const ceilTenth = (s: number): number => Math.ceil(s * 10 - 1e-6) / 10;
+
 export const isPermissiveOnly = (p: PhaseConfig): boolean => p.leftTurnMode === 'permissive';
 
 export function checkConfig(cfg: ParsedConfig): FieldIssue[] {

@@ -9,7 +9,8 @@ export const phaseId = z.number().int().min(1).max(16);
 
 export const recallMode = z.enum(['none', 'min', 'max', 'ped', 'soft']);
 export const leftTurnMode = z.enum(['protected', 'permissive', 'protected-permissive']);
-export const detectorKind = z.enum(['stopBar', 'advance', 'pedButton', 'count']);
+/** The detector's role: stop-bar presence, advance (gap) loop, queue (spill-back) zone, count station. */
+export const detectorKind = z.enum(['stopBar', 'advance', 'queue', 'pedButton', 'count']);
 
 export const phaseSchema = z.object({
   id: phaseId,

@@ -14,7 +14,7 @@ export { iteYellowS } from './config-checks.ts';
 
 export type RecallMode = 'none' | 'min' | 'max' | 'ped' | 'soft';
 export type LeftTurnMode = 'protected' | 'permissive' | 'protected-permissive';
-export type DetectorKind = 'stopBar' | 'advance' | 'pedButton' | 'count';
+export type DetectorKind = 'stopBar' | 'advance' | 'queue' | 'pedButton' | 'count';
 
 /** One phase with every interval in milliseconds. */
 export interface PhasePlan {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { buildMessage, topicFor } from '../../core/contract/index.ts';
-import { applyMessage, emptyCity, FEED_LIMIT, overview, seedHistory } from './state.ts';
+import { applyMessage, emptyCity, FEED_LIMIT, HIRES_LIMIT, overview, seedHistory } from './state.ts';
 
 const dev = { site: 'campus', device: 'gw-1' };
 const lot = {
@@ -183,5 +183,58 @@ describe('dashboard state', () => {
     expect(x?.heads?.groups['2']).toBe('green');
     expect(x?.alarms[0]?.kind).toBe('conflict');
     expect(overview(s).intersections).toHaveLength(1);
+  });
+
+  it('restarts time in phase only when a ring changes phase or interval', () => {
+    const p = { ...dev, device: 'cab-1', intersection: 'main-5th' };
+    const ring = (phase: number, interval: string) => ({
+      ring: 1,
+      phase,
+      interval,
+      minEndMs: null,
+      maxEndMs: null,
+      timeToChangeMs: null,
+    });
+    const spat = (ts: number, phase: number, interval: string) =>
+      buildMessage('spat', p, { mode: 'normal', rings: [ring(phase, interval)] }, { ts });
+    let s = apply(emptyCity(), spat(1000, 2, 'green'));
+    s = apply(s, spat(2000, 2, 'green'));
+    expect(s.devices['campus/cab-1']?.intersections['main-5th']?.ringSince).toEqual([1000]);
+    s = apply(s, spat(3000, 2, 'yellow'));
+    expect(s.devices['campus/cab-1']?.intersections['main-5th']?.ringSince).toEqual([3000]);
+  });
+
+  it('dates a mode change and keeps the hi-res log newest first and bounded', () => {
+    const p = { ...dev, device: 'cab-1', intersection: 'main-5th' };
+    const heads = (ts: number, mode: 'normal' | 'flash') =>
+      buildMessage('signalHeads', p, { mode, groups: { '2': 'green' } }, { ts });
+    let s = apply(emptyCity(), heads(10, 'normal'));
+    s = apply(s, heads(20, 'normal'));
+    s = apply(s, heads(30, 'flash'));
+    expect(s.devices['campus/cab-1']?.intersections['main-5th']?.modeSince).toBe(30);
+    for (let b = 0; b < 4; b++) {
+      const events = Array.from({ length: 100 }, (_, i) => ({ ts: b * 100 + i, code: 1, param: 2 }));
+      s = apply(s, buildMessage('hiRes', p, { events }, { ts: b }));
+    }
+    const log = s.devices['campus/cab-1']?.intersections['main-5th']?.hiRes ?? [];
+    expect(log).toHaveLength(HIRES_LIMIT);
+    expect(log[0]?.ts).toBe(399);
+  });
+
+  it('tracks emergency vehicles and device versions', () => {
+    const fleet = { site: 'fleet', device: 'amb-1' };
+    const pos = {
+      vehicleId: 'amb-1',
+      routeId: 'r1',
+      routeOffsetM: 10,
+      speedMps: 14,
+      active: true,
+      lat: 1,
+      lon: 2,
+    };
+    let s = apply(emptyCity(), buildMessage('evPosition', fleet, pos, { ts: 5 }));
+    s = apply(s, buildMessage('status', fleet, { state: 'online', version: '1.2.3' }, { ts: 6 }));
+    expect(s.devices['fleet/amb-1']?.ev?.['amb-1']).toMatchObject({ routeId: 'r1', ts: 5 });
+    expect(s.devices['fleet/amb-1']?.version).toBe('1.2.3');
   });
 });

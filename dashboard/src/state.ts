@@ -16,6 +16,9 @@ export interface DeviceState {
   /** Latest frame per camera (lane and bay cameras): the control room's CCTV wall. */
   cameras: Record<string, CameraView>;
   intersections: Record<string, IntersectionState>;
+  version?: string;
+  /** Emergency-vehicle units reporting from this device, by vehicle id. */
+  ev?: Record<string, Data<'evPosition'> & { ts: number }>;
 }
 
 export interface CameraView {
@@ -32,7 +35,18 @@ export interface IntersectionState {
   spat?: Data<'spat'>;
   lastCycle?: Data<'cycle'>;
   alarms: Array<Data<'signalAlarm'> & { ts: number }>;
+  /** Newest first, bounded: the hi-res log an engineer scrolls (Indiana codes). */
+  hiRes?: Data<'hiRes'>['events'];
+  counts?: Data<'counts'>;
+  /** Per ring, when its current phase and interval began (time in phase against min/max). */
+  ringSince?: number[];
+  /** When the current mode began (for "in flash for 3 min"). */
+  modeSince?: number;
+  /** The last priority request seen for this intersection (the EV's ETA for the banner). */
+  priority?: { vehicleId: string; routeId?: string; etaTs: number; ts: number };
 }
+
+export const HIRES_LIMIT = 300;
 
 export interface FeedItem {
   id: string;
@@ -102,7 +116,8 @@ export function applyMessage(state: CityState, topic: string, payload: Uint8Arra
 
 export function applyDecoded(state: CityState, msg: DecodedMessage): CityState {
   const { site, device } = msg.params;
-  if (!site || !device || msg.kind === 'command' || msg.kind === 'commandResponse') return state;
+  if (!site || !device || msg.kind === 'commandResponse') return state;
+  if (msg.kind === 'command') return applyCommand(state, site, device, msg);
   const city: CityState = { ...state };
   const env = msg.payload as Envelope<TopicKind>;
   const dev = touchDevice(city, site, device, env.ts);
@@ -111,9 +126,16 @@ export function applyDecoded(state: CityState, msg: DecodedMessage): CityState {
     city.devices = { ...city.devices, [key]: { ...dev, ...patch } };
   };
   switch (msg.kind) {
-    case 'status':
-      put({ online: (env as Envelope<'status'>).data.state === 'online' });
+    case 'status': {
+      const st = (env as Envelope<'status'>).data;
+      put({ online: st.state === 'online', ...(st.version ? { version: st.version } : {}) });
       break;
+    }
+    case 'evPosition': {
+      const ev = (env as Envelope<'evPosition'>).data;
+      put({ ev: { ...dev.ev, [ev.vehicleId]: { ...ev, ts: env.ts } } });
+      break;
+    }
     case 'health':
       put({ health: (env as Envelope<'health'>).data });
       break;
@@ -133,6 +155,8 @@ export function applyDecoded(state: CityState, msg: DecodedMessage): CityState {
     case 'signalHeads':
     case 'spat':
     case 'cycle':
+    case 'hiRes':
+    case 'counts':
     case 'signalAlarm':
       applySignal(city, dev, key, msg.kind, msg.params.intersection ?? 'main', env);
       break;
@@ -173,14 +197,31 @@ function applySignal(
   city: CityState,
   dev: DeviceState,
   key: string,
-  kind: 'signalHeads' | 'spat' | 'cycle' | 'signalAlarm',
+  kind: 'signalHeads' | 'spat' | 'cycle' | 'hiRes' | 'counts' | 'signalAlarm',
   id: string,
   env: Envelope<TopicKind>,
 ) {
   const current = intersectionOf(dev, id);
   let next: IntersectionState = current;
-  if (kind === 'signalHeads') next = { ...current, heads: env.data as Data<'signalHeads'> };
-  if (kind === 'spat') next = { ...current, spat: env.data as Data<'spat'> };
+  if (kind === 'signalHeads') {
+    const heads = env.data as Data<'signalHeads'>;
+    const since = current.heads?.mode === heads.mode ? current.modeSince : env.ts;
+    next = { ...current, heads, ...(since === undefined ? {} : { modeSince: since }) };
+  }
+  if (kind === 'hiRes') {
+    const batch = (env.data as Data<'hiRes'>).events;
+    next = { ...current, hiRes: [...[...batch].reverse(), ...(current.hiRes ?? [])].slice(0, HIRES_LIMIT) };
+  }
+  if (kind === 'counts') next = { ...current, counts: env.data as Data<'counts'> };
+  if (kind === 'spat') {
+    const spat = env.data as Data<'spat'>;
+    const ringSince = spat.rings.map((r, i) => {
+      const was = current.spat?.rings[i];
+      const same = was && was.phase === r.phase && was.interval === r.interval;
+      return same ? (current.ringSince?.[i] ?? env.ts) : env.ts;
+    });
+    next = { ...current, spat, ringSince };
+  }
   if (kind === 'cycle') next = { ...current, lastCycle: env.data as Data<'cycle'> };
   if (kind === 'signalAlarm') {
     const alarm = { ...(env.data as Data<'signalAlarm'>), ts: env.ts };
@@ -188,6 +229,31 @@ function applySignal(
     addFeed(city, { id: env.id, ts: env.ts, site: dev.site, device: dev.device, kind, data: alarm });
   }
   city.devices = { ...city.devices, [key]: { ...dev, intersections: { ...dev.intersections, [id]: next } } };
+}
+
+/** Commands are seen only for what they tell the room: an EV's priority request carries its ETA. */
+function applyCommand(state: CityState, site: string, device: string, msg: DecodedMessage): CityState {
+  if (msg.params.command !== 'priority.request') return state;
+  const body = msg.payload as {
+    args?: { intersection?: string; vehicleId?: string; routeId?: string; etaTs?: number };
+  };
+  const a = body.args;
+  if (!a?.intersection || !a.vehicleId || typeof a.etaTs !== 'number') return state;
+  const key = deviceKey(site, device);
+  const city: CityState = { ...state };
+  const dev = touchDevice(city, site, device, 0);
+  const x = intersectionOf(dev, a.intersection);
+  const priority = {
+    vehicleId: a.vehicleId,
+    etaTs: a.etaTs,
+    ts: Date.now(),
+    ...(a.routeId ? { routeId: a.routeId } : {}),
+  };
+  city.devices = {
+    ...city.devices,
+    [key]: { ...dev, intersections: { ...dev.intersections, [a.intersection]: { ...x, priority } } },
+  };
+  return city;
 }
 
 function addFeed(city: CityState, item: FeedItem) {

@@ -5,7 +5,7 @@
  */
 import type { IntersectionController } from '../../controllers/signals/types.ts';
 import { EvPriorityRouter, type PriorityMessage } from './ev-priority.ts';
-import { type IntersectionBinding, detectorKind } from './mapping.ts';
+import { type IntersectionBinding, detectorDomain } from './mapping.ts';
 import { headsToState } from './signal-state.ts';
 import type { TraciClient } from './traci/client.ts';
 import { VAR } from './traci/constants.ts';
@@ -129,8 +129,8 @@ async function setUp(o: BridgeOptions): Promise<Live[]> {
         `TLS ${m.tls} has ${links.length} links; mapped beyond: ${bad.join(', ')}`,
       );
     }
-    for (const ids of Object.values(m.detectors)) {
-      for (const id of ids) await o.client.subscribe(detectorKind(id), id, [VAR.LAST_STEP_VEHICLE_NUMBER]);
+    for (const dets of Object.values(m.detectors)) {
+      for (const d of dets) await o.client.subscribe(detectorDomain(d), d.id, [VAR.LAST_STEP_VEHICLE_NUMBER]);
     }
     live.push({ x, linkCount: links.length, state: '', presence: new Map() });
   }
@@ -143,8 +143,8 @@ function feedDetectors(
   res: SubscriptionResults,
   count: (r: { ok: boolean; error?: { code: string } }) => void,
 ): void {
-  for (const [id, sumoIds] of Object.entries(l.x.binding.mapping.detectors)) {
-    const on = sumoIds.some((s) => (res.number(detectorKind(s), s, VAR.LAST_STEP_VEHICLE_NUMBER) ?? 0) > 0);
+  for (const [id, dets] of Object.entries(l.x.binding.mapping.detectors)) {
+    const on = dets.some((d) => (res.number(detectorDomain(d), d.id, VAR.LAST_STEP_VEHICLE_NUMBER) ?? 0) > 0);
     if (l.presence.get(id) === on) continue;
     l.presence.set(id, on);
     count(l.x.controller.detector(id, on));

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { detectorKind, loadIntersectionBinding, parseIntersectionBinding } from './mapping.ts';
+import { detectorDomain, loadIntersectionBinding, parseIntersectionBinding } from './mapping.ts';
 
 const file = join(import.meta.dirname, 'scenarios/junction/junction.intersection.yaml');
 const doc = async () =>
@@ -46,7 +46,29 @@ describe('intersection binding (controller config + sumo mapping)', () => {
     expect(!missing.ok && missing.error.code).toBe('SIM_SUMO_MAPPING_IO');
   });
 
-  it('tells loops from lane-area detectors by id', () => {
-    expect([detectorKind('e1_W_in_0'), detectorKind('e2_W_P_0')]).toEqual(['inductionLoop', 'laneArea']);
+  it('drives a detector by its declared kind, whatever its id', () => {
+    expect([
+      detectorDomain({ id: 'e2_looks_like_a_zone', kind: 'loop', lane: 'W_P_0' }),
+      detectorDomain({ id: 'adv_W_P_0', kind: 'zone', lane: 'W_P_0' }),
+    ]).toEqual(['inductionLoop', 'laneArea']);
+  });
+
+  it('rejects a bare id, saying what to declare, and reports every bad field with its path', async () => {
+    const d = await doc();
+    d.sumo.detectors = { 'eb-stop': ['e2_W_P_0'], 'wb-stop': [{ id: 'x', kind: 'e2', lane: 'E_P_0' }] };
+    const bare = parseIntersectionBinding(d);
+    expect(!bare.ok && bare.error.message).toContain(
+      'sumo.detectors.eb-stop[0]: "e2_W_P_0": declare { id: e2_W_P_0, kind: loop|zone',
+    );
+    d.sumo.detectors = {
+      'wb-stop': [{ id: 'x', kind: 'e2', lane: 'E_P_0' }],
+      'nb-stop': [{ id: 'y', kind: 'loop' }],
+    };
+    const r = parseIntersectionBinding(d);
+    expect(r.ok).toBe(false);
+    if (!r.ok) {
+      const paths = (r.error.details as { path: string }[]).map((i) => i.path);
+      expect(paths).toEqual(['sumo.detectors.wb-stop[0].kind', 'sumo.detectors.nb-stop[0].lane']);
+    }
   });
 });

@@ -8,13 +8,28 @@ import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { CityEdgeError, type Result, err, ok } from '../../core/errors.ts';
 import { type IntersectionConfig, parseIntersectionConfig } from '../../controllers/signals/config.ts';
+import { type FieldIssue, formatPath } from '../../controllers/signals/errors.ts';
+
+/** E1 induction loop (a point) or E2 lane-area zone (a length of lane). */
+export const sumoDetectorKind = z.enum(['loop', 'zone']);
+export const sumoDetectorSchema = z.object({
+  id: z.string().min(1),
+  kind: sumoDetectorKind,
+  /** SUMO lane id the detector is on; `signals check --net` verifies it. */
+  lane: z.string().min(1),
+});
+export type SumoDetector = z.output<typeof sumoDetectorSchema>;
 
 export const sumoMappingSchema = z.object({
   tls: z.string().min(1),
   /** Signal group name (as in heads()) → SUMO link indices it drives. */
   signalGroups: z.record(z.string(), z.array(z.number().int().min(0)).min(1)),
-  /** Controller detector id → SUMO detector ids (E2 lane-area or E1 loop); presence = any occupied. */
-  detectors: z.record(z.string(), z.array(z.string().min(1)).min(1)).default({}),
+  /**
+   * Controller detector id → the SUMO detectors behind it, each declared with its kind and lane
+   * (any SUMO id; nothing is guessed from the id). Presence = any of them occupied. The role
+   * (stop-bar, advance, queue, count) is the controller detector's `kind`.
+   */
+  detectors: z.record(z.string(), z.array(sumoDetectorSchema).min(1)).default({}),
   /** Last SUMO edge before the stop line → controller approach name. */
   approaches: z.record(z.string(), z.string().min(1)).default({}),
   emergency: z
@@ -27,11 +42,10 @@ export const sumoMappingSchema = z.object({
 });
 export type SumoMapping = z.output<typeof sumoMappingSchema>;
 
-/** SUMO detector kind, from the id convention used by scenarios (`e1_…` loops, anything else E2). */
-export type SumoDetectorKind = 'inductionLoop' | 'laneArea';
-export function detectorKind(sumoId: string): SumoDetectorKind {
-  return sumoId.startsWith('e1_') ? 'inductionLoop' : 'laneArea';
-}
+/** TraCI domain of a declared SUMO detector. */
+export type SumoDetectorDomain = 'inductionLoop' | 'laneArea';
+export const detectorDomain = (d: SumoDetector): SumoDetectorDomain =>
+  d.kind === 'loop' ? 'inductionLoop' : 'laneArea';
 
 export interface IntersectionBinding {
   readonly config: IntersectionConfig;
@@ -39,30 +53,54 @@ export interface IntersectionBinding {
 }
 
 const fail = (code: `SIM_SUMO_${string}`, message: string) => err(new CityEdgeError(code, message));
+/** Every problem at once, each with its path in the file (details: FieldIssue[]). */
+const invalid = (issues: FieldIssue[]) =>
+  err(new CityEdgeError('SIM_SUMO_MAPPING_INVALID', joinIssues(issues), issues));
 
 /** Cross-checks the mapping against the controller config (names must exist, links not shared). */
-export function checkMapping(config: IntersectionConfig, m: SumoMapping): string[] {
-  const issues: string[] = [];
+export function checkMapping(config: IntersectionConfig, m: SumoMapping): FieldIssue[] {
+  const issues: FieldIssue[] = [];
+  const add = (path: string, message: string) => issues.push({ path, message });
   const groups = new Set(config.signalGroups.map((g) => g.name));
   const seen = new Map<number, string>();
   for (const [group, links] of Object.entries(m.signalGroups)) {
-    if (!groups.has(group)) issues.push(`sumo.signalGroups.${group}: no such signal group in the controller`);
-    for (const l of links) {
+    if (!groups.has(group)) add(`sumo.signalGroups.${group}`, 'no such signal group in the controller');
+    links.forEach((l, k) => {
       const other = seen.get(l);
-      if (other) issues.push(`sumo.signalGroups.${group}: link ${l} already driven by ${other}`);
+      if (other) add(`sumo.signalGroups.${group}[${k}]`, `link ${l} already driven by ${other}`);
       seen.set(l, group);
-    }
+    });
   }
   const detectors = new Set(config.detectors.map((d) => d.id));
   for (const id of Object.keys(m.detectors)) {
-    if (!detectors.has(id)) issues.push(`sumo.detectors.${id}: no such detector in the controller`);
+    if (!detectors.has(id)) add(`sumo.detectors.${id}`, 'no such detector in the controller');
   }
   const approaches = new Set(config.preemption.map((p) => p.approach));
   for (const [edge, a] of Object.entries(m.approaches)) {
-    if (!approaches.has(a)) issues.push(`sumo.approaches.${edge}: no preemption for approach ${a}`);
+    if (!approaches.has(a)) add(`sumo.approaches.${edge}`, `no preemption for approach ${a}`);
   }
   return issues;
 }
+
+/** Old files listed bare ids; say what to declare instead of failing on a generic type error. */
+function bareIds(sumo: unknown): FieldIssue[] {
+  const dets = (sumo as { detectors?: unknown } | null)?.detectors;
+  if (typeof dets !== 'object' || dets === null) return [];
+  const out: FieldIssue[] = [];
+  for (const [id, list] of Object.entries(dets)) {
+    if (!Array.isArray(list)) continue;
+    list.forEach((d, k) => {
+      if (typeof d === 'string')
+        out.push({
+          path: `sumo.detectors.${id}[${k}]`,
+          message: `"${d}": declare { id: ${d}, kind: loop|zone, lane: <SUMO lane> } — the kind is not guessed from the id`,
+        });
+    });
+  }
+  return out;
+}
+
+const joinIssues = (issues: readonly FieldIssue[]) => issues.map((i) => `${i.path}: ${i.message}`).join('; ');
 
 /** Parses an already-loaded document (object) into a binding. */
 export function parseIntersectionBinding(doc: unknown): Result<IntersectionBinding> {
@@ -72,16 +110,19 @@ export function parseIntersectionBinding(doc: unknown): Result<IntersectionBindi
   const { sumo, ...controllerDoc } = doc as { sumo: unknown } & Record<string, unknown>;
   const cfg = parseIntersectionConfig(controllerDoc);
   if (!cfg.ok) return fail('SIM_SUMO_CONTROLLER_CONFIG', `${cfg.error.code}: ${cfg.error.message}`);
+  const bare = bareIds(sumo);
+  if (bare.length) return invalid(bare);
   const m = sumoMappingSchema.safeParse(sumo);
   if (!m.success) {
-    const first = m.error.issues[0];
-    return fail(
-      'SIM_SUMO_MAPPING_INVALID',
-      `sumo.${first?.path.join('.') ?? ''}: ${first?.message ?? 'invalid'}`,
+    return invalid(
+      m.error.issues.map((i) => ({
+        path: `sumo.${formatPath(i.path as PropertyKey[])}`,
+        message: i.message,
+      })),
     );
   }
   const issues = checkMapping(cfg.value, m.data);
-  if (issues.length) return fail('SIM_SUMO_MAPPING_INVALID', issues.join('; '));
+  if (issues.length) return invalid(issues);
   return ok({ config: cfg.value, mapping: m.data });
 }
 

@@ -117,20 +117,20 @@ describe('TraCI client against SUMO', () => {
     expect(await client.vehicle.getLanePosition(v)).toBeGreaterThanOrEqual(0);
     expect(Object.keys(await client.vehicle.getPosition(v))).toEqual(['x', 'y']);
     expect(await client.vehicle.getRouteId(v)).toMatch(/\S/);
-    expect(await client.inductionLoop.getIdList()).toContain('e1_W_P_0');
+    expect(await client.inductionLoop.getIdList()).toContain('adv_W_P_0');
     expect(await client.laneArea.getIdList()).toContain('e2_W_P_2');
     // run until a loop has seen a vehicle, then its vehicle data must name that vehicle
     for (let i = 0; i < 60; i++) {
       await client.simulationStep();
-      const data = await client.inductionLoop.getVehicleData('e1_W_P_0');
+      const data = await client.inductionLoop.getVehicleData('adv_W_P_0');
       if (data.length === 0) continue;
       expect(data[0]?.typeId).toBe('car');
       expect(data[0]?.entryTimeS).toBeGreaterThan(0);
-      expect(await client.inductionLoop.getLastStepVehicleNumber('e1_W_P_0')).toBe(data.length);
-      expect(await client.inductionLoop.getLastStepOccupancy('e1_W_P_0')).toBeGreaterThan(0);
+      expect(await client.inductionLoop.getLastStepVehicleNumber('adv_W_P_0')).toBe(data.length);
+      expect(await client.inductionLoop.getLastStepOccupancy('adv_W_P_0')).toBeGreaterThan(0);
       return;
     }
-    throw new Error('no vehicle crossed e1_W_P_0 in 60 s');
+    throw new Error('no vehicle crossed adv_W_P_0 in 60 s');
   });
 
   it('reports simulation counters', async () => {

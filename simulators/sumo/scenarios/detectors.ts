@@ -1,7 +1,7 @@
 /**
  * Detectors on every lane a traffic light controls, written as an additional file: a stop-bar
- * presence zone (SUMO lane-area / E2, id `e2_<laneId>`) and an advance loop (E1, id
- * `e1_<laneId>`) at the upstream end of the lane.
+ * presence zone (SUMO lane-area / E2, id `e2_<laneId>`) and an advance loop (E1, id `adv_<laneId>` —
+ * any id works: the `sumo:` mapping declares each detector's kind) at the upstream end of the lane.
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -43,7 +43,7 @@ export function detectorsXml(lanes: readonly ControlledLane[]): string {
     const loopPos = Math.max(0.5, l.lengthM - ADVANCE_LOOP_M);
     return [
       `  <laneAreaDetector id="e2_${l.laneId}" lane="${l.laneId}" pos="${(endPos - zone).toFixed(2)}" endPos="${endPos.toFixed(2)}" freq="3600" file="/dev/null"/>`,
-      `  <inductionLoop id="e1_${l.laneId}" lane="${l.laneId}" pos="${loopPos.toFixed(2)}" freq="3600" file="/dev/null"/>`,
+      `  <inductionLoop id="adv_${l.laneId}" lane="${l.laneId}" pos="${loopPos.toFixed(2)}" freq="3600" file="/dev/null"/>`,
     ].join('\n');
   });
   return `<?xml version="1.0" encoding="UTF-8"?>\n<additional>\n${rows.join('\n')}\n</additional>\n`;

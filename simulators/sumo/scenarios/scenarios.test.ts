@@ -44,6 +44,6 @@ describe('detectors', () => {
   it('places a 30 m stop-bar zone and an advance loop 55 m upstream', () => {
     const xml = detectorsXml([{ tls: 'C', laneId: 'W_P_0', lengthM: 62.4 }]);
     expect(xml).toContain('<laneAreaDetector id="e2_W_P_0" lane="W_P_0" pos="32.30" endPos="62.30"');
-    expect(xml).toContain('<inductionLoop id="e1_W_P_0" lane="W_P_0" pos="7.40"');
+    expect(xml).toContain('<inductionLoop id="adv_W_P_0" lane="W_P_0" pos="7.40"');
   });
 });

@@ -1,0 +1,91 @@
+/**
+ * The city plan: where each site sits, from configured coordinates (`/city.json`, written by the
+ * installer or the demo next to the dashboard files). No tile server: the overview is a schematic
+ * drawn from these points. Devices missing from the plan are laid out on a grid so nothing hides.
+ */
+import type { CityState } from './state.ts';
+
+export interface PlanSite {
+  /** `site/device` for a car park, `site/device/intersection` for an intersection. */
+  key: string;
+  kind: 'lot' | 'intersection';
+  name: string;
+  lat: number;
+  lon: number;
+}
+export interface PlanRoute {
+  routeId: string;
+  name: string;
+  /** Keys of the intersections the route crosses, in driving order. */
+  via: string[];
+}
+export interface CityPlan {
+  name: string;
+  sites: PlanSite[];
+  routes: PlanRoute[];
+  /** Optional street lines for the schematic: polylines of [lat, lon]. */
+  streets?: Array<{ name: string; points: Array<[number, number]> }>;
+}
+
+export const emptyPlan = (): CityPlan => ({ name: 'City', sites: [], routes: [] });
+
+export async function loadPlan(): Promise<CityPlan> {
+  try {
+    const res = await fetch('/city.json', { cache: 'no-store' });
+    if (!res.ok) return emptyPlan();
+    const plan = (await res.json()) as Partial<CityPlan>;
+    return { ...emptyPlan(), ...plan, sites: plan.sites ?? [], routes: plan.routes ?? [] };
+  } catch {
+    return emptyPlan();
+  }
+}
+
+export interface Placed extends PlanSite {
+  x: number;
+  y: number;
+  planned: boolean;
+}
+
+const MARGIN = 70;
+export const GRID_H = 90;
+
+/** lat/lon → SVG units: equal metres per unit both ways (cos(lat) shrinks longitude), fitted. */
+export function projection(plan: CityPlan, w: number, h: number) {
+  const pts = [
+    ...plan.sites.map((s) => [s.lat, s.lon] as const),
+    ...(plan.streets ?? []).flatMap((s) => s.points),
+  ];
+  if (pts.length === 0) return (_lat: number, _lon: number) => ({ x: w / 2, y: h / 2 });
+  const lats = pts.map((p) => p[0]);
+  const lons = pts.map((p) => p[1]);
+  const [la0, la1, lo0, lo1] = [Math.min(...lats), Math.max(...lats), Math.min(...lons), Math.max(...lons)];
+  const k = Math.cos(((la0 + la1) / 2) * (Math.PI / 180));
+  const spanX = Math.max((lo1 - lo0) * k, 1e-6);
+  const spanY = Math.max(la1 - la0, 1e-6);
+  const scale = Math.min((w - 2 * MARGIN) / spanX, (h - 2 * MARGIN - GRID_H) / spanY);
+  const ox = (w - spanX * scale) / 2;
+  const oy = (h - GRID_H - spanY * scale) / 2;
+  return (lat: number, lon: number) => ({ x: ox + (lon - lo0) * k * scale, y: oy + (la1 - lat) * scale });
+}
+
+/** Every site of the plan plus every reporting device it lacks (laid out in a strip below). */
+export function placeSites(plan: CityPlan, city: CityState, w: number, h: number): Placed[] {
+  const keys = new Set(plan.sites.map((s) => s.key));
+  const extra: PlanSite[] = [];
+  for (const d of Object.values(city.devices)) {
+    const base = `${d.site}/${d.device}`;
+    if (d.lot && !keys.has(base)) extra.push({ key: base, kind: 'lot', name: base, lat: 0, lon: 0 });
+    for (const id of Object.keys(d.intersections)) {
+      const k = `${base}/${id}`;
+      if (!keys.has(k)) extra.push({ key: k, kind: 'intersection', name: `${id} (${base})`, lat: 0, lon: 0 });
+    }
+  }
+  const project = projection(plan, w, h);
+  const placed: Placed[] = plan.sites.map((s) => ({ ...s, ...project(s.lat, s.lon), planned: true }));
+  const cols = Math.max(1, Math.floor((w - 2 * MARGIN) / 150));
+  extra.forEach((s, i) => {
+    const x = MARGIN + (i % cols) * 150;
+    placed.push({ ...s, x, y: h - GRID_H + 30 + Math.floor(i / cols) * 60, planned: false });
+  });
+  return placed;
+}
