@@ -8,6 +8,7 @@ import { dirname, join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { startBroker } from '../broker/index.ts';
 import { DEMO_INTERSECTION, type DemoEnv } from '../cli/demo-parts.ts';
+import { LOTS } from '../cli/demo-city.ts';
 import { startDemoParking } from '../cli/demo-parking.ts';
 import { loadIntersectionConfig } from '../controllers/signals/index.ts';
 import { hilEdgeConfigText, runMicrosimAgainstAgent } from '../simulators/hil/index.ts';
@@ -134,15 +135,19 @@ async function start(init: ChildInit): Promise<{ stop: () => Promise<void>; queu
   const stop =
     init.role === 'parking'
       ? (
-          await startDemoParking(env, {
-            dir: init.dir,
-            adminPassword: init.adminPassword,
-            httpPort: init.httpPort!,
-            mqttPort: init.mqttPort!,
-            speed: init.rate,
-            influx: true,
-            ocr: init.ocr,
-          })
+          await startDemoParking(
+            env,
+            {
+              dir: init.dir,
+              adminPassword: init.adminPassword,
+              httpPort: init.httpPort!,
+              mqttPort: init.mqttPort!,
+              speed: init.rate,
+              influx: true,
+              ocr: init.ocr,
+            },
+            { ...LOTS[0]!, ocr: init.ocr, seed: 2026 },
+          )
         ).stop
       : await startIntersection(env, init.rate);
   send({ type: 'ready' });
