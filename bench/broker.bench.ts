@@ -221,6 +221,8 @@ async function ingestComponent(port: number, dataDir: string, msgs: OutgoingMess
       spoolMaxPoints: 50_000_000,
       rawRetention: '30d',
       rollupRetention: '730d',
+      maxFutureS: 900,
+      durableAck: 'fsync',
     },
     join(dataDir, 'component'),
     new Counters(),

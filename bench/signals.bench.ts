@@ -11,6 +11,7 @@
  * example's passage times. Targets are judged on the unmodified example config only.
  */
 import { readFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import type { SimulatedClock } from 'xstate';
 import { parse as parseYaml } from 'yaml';
 import {
@@ -27,6 +28,8 @@ import { layoutFromConfig } from '../simulators/traffic/layout.ts';
 import { flowRatiosFromDemand, type RunResult, runSimulation } from '../simulators/traffic/run.ts';
 import { evScenario, OFF_PEAK, PEAK, type Scenario, UNBALANCED } from '../simulators/traffic/scenarios.ts';
 import type { SignalPlant, SimLayout } from '../simulators/traffic/types.ts';
+import { runSiteReport } from '../simulators/sumo/family/report.ts';
+import { formatSiteTables, siteTargets } from '../simulators/sumo/family/report-format.ts';
 import { type BenchRow, startBenchRecord } from './report.ts';
 
 const SEEDS = Number(process.env.SEEDS ?? 5);
@@ -146,7 +149,7 @@ function printRow(row: Row): void {
   );
 }
 
-function main(): void {
+async function main(): Promise<void> {
   const record = startBenchRecord('signals');
   const raw = parseYaml(readFileSync(CONFIG, 'utf8')) as Record<string, unknown>;
   const asIs = parse(raw);
@@ -196,9 +199,52 @@ function main(): void {
     }
   }
   const saved = [...targets(rows, 'responsive'), ...targets(rows, 'responsive+retime')];
-  record.save(saved, [
-    `built-in microsimulator, ${asIs.id}, ${SEEDS} seeds × 1 h per row; delays are simulated, not wall-clock`,
-  ]);
+  const sumo = await sumoRows();
+  record.save(
+    [...saved, ...sumo.rows],
+    [
+      `built-in microsimulator, ${asIs.id}, ${SEEDS} seeds × 1 h per row; delays are simulated, not wall-clock`,
+      sumo.note,
+    ],
+  );
+}
+
+/**
+ * SUMO part: every junction (fixture + held-out family) × demand beside SUMO's static, actuated and
+ * delay_based programs in the same run (`cityedge sim sumo report`). SUMO_SEEDS (3), SUMO_DURATION
+ * (1800 s), SUMO_SITES (all) shorten it; SUMO_SITES=none skips it.
+ */
+async function sumoRows(): Promise<{ rows: BenchRow[]; note: string }> {
+  const sites = process.env.SUMO_SITES?.split(',').filter(Boolean);
+  if (sites?.includes('none')) return { rows: [], note: 'SUMO part skipped (SUMO_SITES=none)' };
+  const seeds = Number(process.env.SUMO_SEEDS ?? 3);
+  const durationS = Number(process.env.SUMO_DURATION ?? 1800);
+  const started = Date.now();
+  const result = await runSiteReport({
+    durationS,
+    seeds,
+    ...(sites ? { sites } : {}),
+    log: (l) => console.error(l),
+  });
+  console.log(
+    `\nSUMO: ${durationS} s demand, ${seeds} seeds per row, load average ${loadavg()
+      .map((x) => x.toFixed(1))
+      .join(' ')}\n`,
+  );
+  console.log(formatSiteTables(result));
+  const command = `SUMO_SEEDS=${seeds} SUMO_DURATION=${durationS} npm run bench:signals (or npm run sim -- sumo report)`;
+  const rows = siteTargets(result).map((t) => ({
+    metric: `SUMO ${t.site}${result.find((r) => r.site === t.site)?.heldOut ? ' (held-out)' : ' (fixture)'} ${t.demand}: ${t.name}`,
+    target: Number.isNaN(t.target) ? '' : `≤ ${t.target}`,
+    value: t.measured,
+    peer: 'SUMO static / actuated / delay_based, same nets, demand and seeds',
+    met: t.met ?? null,
+    command,
+  }));
+  return {
+    rows,
+    note: `SUMO part: ${seeds} seeds × ${durationS} s, ${((Date.now() - started) / 1000).toFixed(0)} s wall`,
+  };
 }
 
 function targets(rows: Map<string, Row>, label: string): BenchRow[] {
@@ -257,4 +303,4 @@ function targets(rows: Map<string, Row>, label: string): BenchRow[] {
   ];
 }
 
-main();
+await main();

@@ -6,6 +6,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pino, type Logger } from 'pino';
+import { DLQ_ROOT } from './auth/acl.ts';
 import type { Identity } from './auth/identity.ts';
 import { hashPassword } from './auth/passwords.ts';
 import { TokenIssuer } from './auth/tokens.ts';
@@ -23,7 +24,8 @@ import { historyRoutes } from './api/routes-history.ts';
 import { staticFiles } from './api/static.ts';
 import { Ingest } from './ingest/ingest.ts';
 import { Counters } from './metrics.ts';
-import { createAedes } from './mqtt/aedes.ts';
+import { ackAfterDurable, createAedes } from './mqtt/aedes.ts';
+import { watchClientErrors } from './mqtt/client-errors.ts';
 import { BrokerHooks } from './mqtt/hooks.ts';
 import { startListeners } from './mqtt/listeners.ts';
 import { startBridge } from './external/bridge.ts';
@@ -114,6 +116,23 @@ export async function startBroker(options: BrokerConfigInput = {}, logger?: Logg
   });
   const core = await createAedes(config, nodeId);
   hooks.install(core.broker);
+  watchClientErrors(core.broker, counters, log);
+  if (ingest?.wal) ackAfterDurable(core.broker, ingest.wal);
+  if (ingest) {
+    // Points InfluxDB refused after acknowledgement: operators see them on the dead-letter topic.
+    ingest.onDeadLetter = (letter) =>
+      core.broker.publish(
+        {
+          cmd: 'publish',
+          topic: `${DLQ_ROOT}/${letter.site}/${letter.device}`,
+          payload: Buffer.from(JSON.stringify(letter)),
+          qos: 0,
+          retain: false,
+          dup: false,
+        },
+        () => undefined,
+      );
+  }
   const relay = new CommandRelay(core.broker, audit, counters);
   await relay.start();
   const bridge = config.external

@@ -10,7 +10,7 @@ import mqtt, { type MqttClient } from 'mqtt';
 import { buildMessage } from '../core/contract/index.ts';
 import { ETA_UPDATE_MS } from '../simulators/sumo/ev-tracker.ts';
 import { EV_ROUTES, EV_TAIL_M, pointAlong, stopOffsets } from './demo-city.ts';
-import type { DemoEnv } from './demo-parts.ts';
+import type { DemoEnv } from './demo-env.ts';
 
 const FLEET = { site: 'fleet', device: 'amb-1' };
 const SPEED_MPS = 14; // ≈ 50 km/h through a signalised urban corridor

@@ -12,7 +12,7 @@ import { loadIntersectionConfig } from '../controllers/signals/index.ts';
 import { hilEdgeConfigText, runMicrosimAgainstAgent } from '../simulators/hil/index.ts';
 import { OFF_PEAK } from '../simulators/traffic/scenarios.ts';
 import { CORRIDOR, type DemoIntersection } from './demo-city.ts';
-import { DEMO_INTERSECTION, type DemoEnv } from './demo-parts.ts';
+import { DEMO_INTERSECTION, type DemoEnv } from './demo-env.ts';
 
 const DAY_S = 24 * 3600;
 

@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import { parseLotYaml, parseRegistryYaml } from '../controllers/parking/index.ts';
 import { runWithAgent } from '../simulators/parking/with-agent.ts';
 import type { DemoLot } from './demo-city.ts';
-import { DEMO_LOT, DEMO_REGISTRY, type DemoEnv, type DemoOptions } from './demo-parts.ts';
+import { DEMO_LOT, DEMO_REGISTRY, type DemoEnv, type DemoOptions } from './demo-env.ts';
 
 const DAY_MS = 24 * 3600_000;
 

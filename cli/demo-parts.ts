@@ -1,24 +1,15 @@
 /** The demo city's parts, each started for real and stopped in reverse order. */
 import { randomBytes } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
-import { stringify } from 'yaml';
+import { join } from 'node:path';
 import { startBroker } from '../broker/index.ts';
 import { buildDashboard } from '../dashboard/build.ts';
 import { LOTS, writeCityPlan } from './demo-city.ts';
 import { type RunningServer, requireBinary, startInfluxd } from '../simulators/infra/processes.ts';
-
-export interface DemoOptions {
-  dir: string;
-  adminPassword: string;
-  httpPort: number;
-  mqttPort: number;
-  speed: number;
-  influx: boolean;
-  ocr: boolean;
-  /** Seconds between emergency-vehicle runs through the corridor (default 240). */
-  evEveryS?: number;
-}
+import type { AdminSession, DemoOptions } from './demo-env.ts';
+import { startDemoEv } from './demo-ev.ts';
+import { startDemoCorridor } from './demo-intersection.ts';
+import { startDemoParking } from './demo-parking.ts';
 
 export interface DemoParts {
   httpPort: number;
@@ -31,11 +22,6 @@ export interface DemoParts {
 }
 
 type Stopper = () => Promise<void>;
-
-const repo = resolve(import.meta.dirname, '..');
-export const DEMO_LOT = join(repo, 'controllers/parking/examples/campus-lot.yaml');
-export const DEMO_REGISTRY = join(repo, 'controllers/parking/examples/registry.yaml');
-export const DEMO_INTERSECTION = join(repo, 'controllers/signals/examples/four-leg-protected.yaml');
 
 export async function startDemoParts(opts: DemoOptions): Promise<DemoParts> {
   const stoppers: Stopper[] = [];
@@ -93,9 +79,6 @@ async function startAll(opts: DemoOptions, stoppers: Stopper[], stopAll: Stopper
     operator: { username: 'operator', password: operatorToken },
   };
   await writeCityPlan(dashboardDir);
-  const { startDemoParking } = await import('./demo-parking.ts');
-  const { startDemoCorridor } = await import('./demo-intersection.ts');
-  const { startDemoEv } = await import('./demo-ev.ts');
   const parks: Array<{ summary(): string; stop(): Promise<void> }> = [];
   for (const [i, lot] of LOTS.entries()) {
     const park = await startDemoParking(env, opts, { ...lot, ocr: i === 0, seed: 2026 + i });
@@ -118,10 +101,6 @@ async function startAll(opts: DemoOptions, stoppers: Stopper[], stopAll: Stopper
   };
 }
 
-export interface AdminSession {
-  post(path: string, body: unknown): Promise<Record<string, unknown>>;
-}
-
 async function post(httpPort: number, path: string, body: unknown, token?: string) {
   const res = await fetch(`http://127.0.0.1:${httpPort}${path}`, {
     method: 'POST',
@@ -140,32 +119,4 @@ async function login(httpPort: number, username: string, password: string): Prom
 async function adminSession(httpPort: number, password: string): Promise<AdminSession> {
   const token = await login(httpPort, 'admin', password);
   return { post: (path, body) => post(httpPort, path, body, token) };
-}
-
-export interface DemoEnv {
-  mqttUrl: string;
-  dir: string;
-  admin: AdminSession;
-  operator: { username: string; password: string };
-}
-
-/** Registers a device with the broker and returns an agent config (YAML text) for it. */
-export async function deviceConfig(
-  env: DemoEnv,
-  site: string,
-  device: string,
-  kind: 'parking' | 'signals',
-  rest: Record<string, unknown>,
-): Promise<string> {
-  const created = await env.admin.post('/api/devices', { site, device, kind });
-  const config = {
-    site,
-    device,
-    mqtt: { url: env.mqttUrl, username: `${site}.${device}`, password: String(created.password) },
-    queue: { path: join(env.dir, `${site}-${device}-outbox.db`) },
-    health: { intervalS: 10 },
-    log: { level: 'warn' },
-    ...rest,
-  };
-  return stringify(config);
 }

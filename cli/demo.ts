@@ -11,7 +11,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { startDemoParts, type DemoOptions } from './demo-parts.ts';
+import type { DemoOptions } from './demo-env.ts';
+import { startDemoParts } from './demo-parts.ts';
 
 export function register(program: Command): void {
   program

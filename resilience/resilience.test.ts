@@ -15,7 +15,9 @@ describe('resilience scenarios (quick variants)', () => {
 
   for (const s of scenarios.filter((x) => x.scenario.ci)) {
     it(`${s.scenario.name}: nothing lost, duplicated or breached`, { timeout: 180_000 }, async () => {
-      const o = await runScenario(s, true);
+      // RESILIENCE_LOG=1 prints each scenario's progress lines (where it hangs, if it does).
+      const log = process.env.RESILIENCE_LOG ? (l: string) => console.log(`  ${l}`) : undefined;
+      const o = await runScenario(s, true, log);
       console.log(formatTable([o]));
       for (const n of o.result?.notes ?? []) console.log(`  · ${n}`);
       expect(failures(o), o.error ?? '').toEqual([]);

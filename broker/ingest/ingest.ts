@@ -3,14 +3,33 @@ import { join } from 'node:path';
 import { InfluxDB } from 'influx';
 import type { Logger } from 'pino';
 import type { DecodedMessage } from '../../core/contract/index.ts';
+import type { CityEdgeError, ErrorCode } from '../../core/errors.ts';
 import type { BrokerConfig } from '../config.ts';
 import type { Counters } from '../metrics.ts';
-import { toPoints } from './points.ts';
+import { checkTimes, durationMs, toPoints } from './points.ts';
 import { ensureSchema } from './schema.ts';
 import { InfluxSink } from './sink.ts';
 import { Spool } from './spool.ts';
+import { IngestWal } from './wal.ts';
 
 export type InfluxConfig = NonNullable<BrokerConfig['influx']>;
+
+/** A point refused after it was accepted (by InfluxDB, or unreadable in the spool). */
+export interface PointDeadLetter {
+  code: ErrorCode;
+  reason: string;
+  site: string;
+  device: string;
+  point: unknown;
+  at: number;
+}
+
+/** A spooled point is untrusted: only a well-formed name goes into a dead-letter topic. */
+const topicLevel = (s: unknown) =>
+  typeof s === 'string' && /^[a-z0-9][a-z0-9_-]{0,63}$/.test(s) ? s : '_unknown';
+
+/** Margin so a point accepted near the retention edge is not expired by the time it is written. */
+const RETENTION_MARGIN_MS = 3_600_000;
 
 export class Ingest {
   readonly influx: InfluxDB;
@@ -19,6 +38,12 @@ export class Ingest {
   private readonly spool: Spool;
   private schemaReady = false;
   private schemaTimer: NodeJS.Timeout | undefined;
+  private readonly retentionMs: number;
+  /** Present unless `durableAck: 'off'`: the broker acknowledges QoS 1 only once it is durable. */
+  readonly wal: IngestWal | undefined;
+  private readonly checkpointTimer: NodeJS.Timeout | undefined;
+  /** Set by the broker: publishes point dead letters on the MQTT dead-letter topic. */
+  onDeadLetter: (letter: PointDeadLetter) => void = () => {};
 
   constructor(
     private readonly config: InfluxConfig,
@@ -36,16 +61,75 @@ export class Ingest {
       // Our own retry/spool handles outages; the pool must fail fast instead of queueing.
       pool: { maxRetries: 0, requestTimeout: 15_000 },
     });
-    this.spool = new Spool(join(dataDir, 'spool.db'), config.spoolMaxPoints, (n) =>
-      counters.inc('ingest.points.dropped.spoolFull', n),
+    this.retentionMs = durationMs(config.rawRetention);
+    this.spool = new Spool(
+      join(dataDir, 'spool.db'),
+      config.spoolMaxPoints,
+      (n) => counters.inc('ingest.points.dropped.spoolFull', n),
+      (movedTo, reason) => {
+        counters.inc('ingest.spool.corruptFiles');
+        log.error({ movedTo, reason }, 'ingest: spool file unreadable; moved aside, starting empty');
+      },
     );
+    this.wal = config.durableAck === 'off' ? undefined : this.openWal(dataDir, config.durableAck);
     this.sink = new InfluxSink(
       (points) => this.influx.writePoints(points, { precision: 'n' }),
       this.spool,
       { batchPoints: config.batchPoints, flushMs: config.flushMs },
       counters,
       log,
+      (point, code, reason) => this.deadLetterPoint(point, code, reason),
     );
+    if (this.wal) {
+      const wal = this.wal;
+      this.checkpointTimer = setInterval(() => wal.checkpoint(this.sink.settled()), 1000);
+      this.checkpointTimer.unref();
+    }
+  }
+
+  /** Opens the WAL, moving what a killed process left into the spool first (drained at start). */
+  private openWal(dataDir: string, mode: 'fsync' | 'write'): IngestWal {
+    const wal = new IngestWal(dataDir, mode, (records) => {
+      this.counters.inc('ingest.wal.syncs');
+      this.counters.inc('ingest.wal.records', records);
+    });
+    const left = wal.recover();
+    for (let i = 0; i < left.points.length; i += this.config.batchPoints)
+      this.spool.push(left.points.slice(i, i + this.config.batchPoints));
+    wal.discardRecovered();
+    if (left.records > 0 || left.torn > 0) {
+      this.counters.inc('ingest.wal.recoveredPoints', left.points.length);
+      this.counters.inc('ingest.wal.torn', left.torn);
+      this.log.warn(
+        { records: left.records, points: left.points.length, torn: left.torn },
+        'ingest: recovered un-settled points from the WAL into the spool',
+      );
+    }
+    return wal;
+  }
+
+  private deadLetterPoint(point: unknown, code: ErrorCode, reason: string): void {
+    const tags = ((point as { tags?: Record<string, string> } | null)?.tags ?? {}) as Record<string, string>;
+    const letter: PointDeadLetter = {
+      code,
+      reason,
+      site: topicLevel(tags.site),
+      device: topicLevel(tags.device ?? tags.lot),
+      point,
+      at: Date.now(),
+    };
+    this.counters.inc(`ingest.deadLettered.${code}`);
+    this.log.warn(
+      { code, reason: reason.slice(0, 200), site: letter.site, device: letter.device },
+      'ingest: point dead-lettered',
+    );
+    try {
+      this.spool.deadLetter(code, reason, point);
+    } catch (e) {
+      this.counters.inc('ingest.deadLetter.failed');
+      this.log.error({ err: (e as Error).message }, 'ingest: could not store a dead letter');
+    }
+    this.onDeadLetter(letter);
   }
 
   /** Creates schema; if InfluxDB is not up yet, keeps trying in the background (points spool). */
@@ -63,10 +147,32 @@ export class Ingest {
     }
   }
 
-  add(msg: DecodedMessage): void {
+  /**
+   * Accepts a validated message, or refuses it with a code (device time outside what InfluxDB
+   * keeps) so the caller dead-letters it; a refused message never reaches a batch.
+   */
+  add(msg: DecodedMessage, nowMs = Date.now()): CityEdgeError | undefined {
     const points = toPoints(msg);
-    if (points.length > 0) this.sink.add(points);
+    const refused = checkTimes(points, {
+      oldestMs: nowMs - this.retentionMs + RETENTION_MARGIN_MS,
+      newestMs: nowMs + this.config.maxFutureS * 1000,
+    });
+    if (refused) {
+      this.counters.inc('ingest.refused');
+      this.counters.inc(`ingest.refused.${refused.code}`);
+      return refused;
+    }
+    if (points.length > 0) {
+      this.wal?.append(points, this.sink.positionAfter(points.length));
+      this.sink.add(points);
+    }
     this.counters.inc('ingest.messages');
+    return undefined;
+  }
+
+  /** The most recent dead letters kept on disk (newest first). */
+  deadLetters(limit = 100) {
+    return this.spool.deadLetters(limit);
   }
 
   /** Memory is empty: every accepted point is written or spooled. */
@@ -97,7 +203,9 @@ export class Ingest {
 
   async close(): Promise<void> {
     clearTimeout(this.schemaTimer);
+    clearInterval(this.checkpointTimer);
     await this.sink.close();
+    await this.wal?.close(this.sink.settled());
     this.spool.close();
   }
 }

@@ -9,6 +9,7 @@
  */
 import type { IPoint } from 'influx';
 import type { DecodedMessage, Payload, TopicKind } from '../../core/contract/index.ts';
+import { CityEdgeError } from '../../core/errors.ts';
 
 type FieldValue = number | string | boolean;
 type Fields = Record<string, FieldValue | null | undefined>;
@@ -221,4 +222,40 @@ export function toPoints(msg: DecodedMessage): IPoint[] {
     out.push(p as IPoint);
   }
   return out;
+}
+
+/** Oldest and newest device time (epoch ms) a point may carry to be ingested. */
+export interface TimeBounds {
+  oldestMs: number;
+  newestMs: number;
+}
+
+/** `30d`, `12h`, `2w` → ms; `INF` → Infinity (InfluxDB retention-policy durations). */
+export function durationMs(d: string): number {
+  if (d === 'INF') return Number.POSITIVE_INFINITY;
+  const m = /^(\d+)([hdw])$/.exec(d);
+  if (!m) throw new Error(`bad duration ${d}`);
+  return Number(m[1]) * { h: 3_600_000, d: 86_400_000, w: 604_800_000 }[m[2] as 'h' | 'd' | 'w'];
+}
+
+/**
+ * Device clocks are not trusted: InfluxDB answers 400 for a point older than the retention policy
+ * or outside its int64-nanosecond range (years 1677–2262), which used to stall the whole batch.
+ * Such a message is refused at ingest with a code instead, before it is acknowledged.
+ */
+export function checkTimes(points: IPoint[], bounds: TimeBounds): CityEdgeError | undefined {
+  for (const p of points) {
+    const ms = Number(String(p.timestamp).slice(0, -6));
+    if (ms < bounds.oldestMs)
+      return new CityEdgeError(
+        'INGEST_TS_TOO_OLD',
+        `device time ${ms} ms is before ${new Date(bounds.oldestMs).toISOString()} (beyond the raw retention policy)`,
+      );
+    if (ms > bounds.newestMs)
+      return new CityEdgeError(
+        'INGEST_TS_IN_FUTURE',
+        `device time ${ms} ms is after ${new Date(bounds.newestMs).toISOString()} (device clock ahead)`,
+      );
+  }
+  return undefined;
 }

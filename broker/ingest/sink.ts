@@ -4,11 +4,21 @@
  * marked down, the batch and everything after it go to the on-disk spool, and a retry with
  * exponential backoff (0.5 s → 10 s) probes with the oldest spooled batch; once it succeeds the
  * spool drains oldest-first while new batches keep flowing.
+ *
+ * A 4xx is not an outage: InfluxDB refused some points of the batch (beyond retention, out of
+ * range, field type conflict, too large). Retrying such a batch forever stalled every device, so
+ * the batch is bisected until each refused point stands alone; those points are dead-lettered
+ * with InfluxDB's reason and everything else is written. The same holds for spooled batches.
  */
 import type { IPoint } from 'influx';
 import type { Logger } from 'pino';
+import type { ErrorCode } from '../../core/errors.ts';
+import { Backoff } from '../../core/retry.ts';
 import type { Counters } from '../metrics.ts';
 import type { Spool } from './spool.ts';
+
+/** A point InfluxDB refused on its own (with its answer), or a spooled entry that is not a point. */
+export type RejectPoint = (point: unknown, code: ErrorCode, reason: string) => void;
 
 export interface SinkOptions {
   batchPoints: number;
@@ -18,16 +28,35 @@ export interface SinkOptions {
   maxQueued?: number;
 }
 
-const MIN_BACKOFF_MS = 500;
-const MAX_BACKOFF_MS = 10_000;
+/**
+ * 400 = the body (some point) is bad; 413 = the body is too large. Anything else (5xx, 404
+ * database not found before the schema exists, 401/403, network) is InfluxDB's problem: retry.
+ */
+export function refusesPoints(e: unknown): boolean {
+  const status = (e as { res?: { statusCode?: number } } | undefined)?.res?.statusCode;
+  return status === 400 || status === 413;
+}
+
+/** What is left of a batch when InfluxDB failed mid-way (the points before it are written). */
+class Unwritten extends Error {
+  constructor(
+    override readonly cause: unknown,
+    readonly points: IPoint[],
+  ) {
+    super((cause as Error)?.message ?? String(cause));
+  }
+}
 
 export class InfluxSink {
   private buffer: IPoint[] = [];
   private queue: IPoint[][] = [];
   private inflight = 0;
+  /** Points ever added (a position), and the first position of each batch still in memory. */
+  private added = 0;
+  private readonly outstanding = new Map<IPoint[], number>();
   private up = true;
   private draining: Promise<void> | undefined;
-  private backoffMs = MIN_BACKOFF_MS;
+  private readonly backoff = new Backoff({ initialMs: 500, maxMs: 10_000 });
   private retryTimer: NodeJS.Timeout | undefined;
   private readonly flushTimer: NodeJS.Timeout;
   private closed = false;
@@ -39,6 +68,7 @@ export class InfluxSink {
     private readonly opts: SinkOptions,
     private readonly counters: Counters,
     private readonly log: Logger,
+    private readonly reject: RejectPoint = () => {},
   ) {
     this.flushTimer = setInterval(() => this.cut(), opts.flushMs);
     this.flushTimer.unref();
@@ -54,7 +84,20 @@ export class InfluxSink {
     return this.buffer.length + this.queue.reduce((n, b) => n + b.length, 0) + this.spool.points;
   }
 
+  /** Sink position after `n` more points: what the WAL records as a segment's end. */
+  positionAfter(n: number): number {
+    return this.added + n;
+  }
+
+  /** Every point before this position is written to InfluxDB or in the spool (out of memory). */
+  settled(): number {
+    let min = this.added - this.buffer.length;
+    for (const lo of this.outstanding.values()) min = Math.min(min, lo);
+    return min;
+  }
+
   add(points: IPoint[]): void {
+    this.added += points.length;
     for (const p of points) this.buffer.push(p);
     this.counters.inc('ingest.points.accepted', points.length);
     if (this.buffer.length >= this.opts.batchPoints) this.cut();
@@ -74,14 +117,21 @@ export class InfluxSink {
     this.closed = true;
     await this.draining; // the batch being replayed finishes (and leaves the spool) first
     // What could not be written stays on disk for the next start.
-    for (const b of this.queue.splice(0)) this.spool.push(b);
+    for (const b of this.queue.splice(0)) {
+      this.spool.push(b);
+      this.outstanding.delete(b);
+    }
   }
 
   private cut(): void {
     while (this.buffer.length > 0) {
+      const lo = this.added - this.buffer.length;
       const batch = this.buffer.splice(0, this.opts.batchPoints);
       if (!this.up || this.queue.length >= (this.opts.maxQueued ?? 40)) this.toSpool(batch);
-      else this.queue.push(batch);
+      else {
+        this.queue.push(batch);
+        this.outstanding.set(batch, lo);
+      }
     }
     this.pump();
   }
@@ -102,16 +152,47 @@ export class InfluxSink {
   private async send(batch: IPoint[]): Promise<void> {
     this.inflight++;
     try {
-      await this.write(batch);
-      this.counters.inc('ingest.points.written', batch.length);
+      await this.writeSplitting(batch);
       this.counters.inc('ingest.batches.written');
     } catch (e) {
-      this.toSpool(batch);
-      this.markDown(e);
+      const u = e as Unwritten;
+      this.toSpool(u.points);
+      this.markDown(u.cause);
     } finally {
+      this.outstanding.delete(batch);
       this.inflight--;
       this.pump();
     }
+  }
+
+  /**
+   * Writes `batch`, bisecting on a 4xx so only the refused points are dead-lettered; resolves
+   * with the number of points written. Throws `Unwritten` with the rest on any other failure.
+   */
+  private async writeSplitting(batch: IPoint[]): Promise<number> {
+    const todo = [batch];
+    let written = 0;
+    while (todo.length > 0) {
+      const b = todo.pop()!;
+      if (b.length === 0) continue;
+      try {
+        await this.write(b);
+      } catch (e) {
+        if (!refusesPoints(e)) throw new Unwritten(e, [b, ...todo.reverse()].flat());
+        if (b.length === 1) {
+          this.counters.inc('ingest.points.rejected');
+          this.reject(b[0]!, 'INGEST_POINT_REFUSED', (e as Error).message.slice(0, 2000));
+        } else {
+          this.counters.inc('ingest.batches.split');
+          const mid = b.length >> 1;
+          todo.push(b.slice(mid), b.slice(0, mid));
+        }
+        continue;
+      }
+      written += b.length;
+      this.counters.inc('ingest.points.written', b.length);
+    }
+    return written;
   }
 
   private markDown(e: unknown): void {
@@ -122,14 +203,16 @@ export class InfluxSink {
       { err: (e as Error).message },
       'ingest: InfluxDB write failed; spooling to disk and retrying',
     );
-    for (const b of this.queue.splice(0)) this.toSpool(b);
+    for (const b of this.queue.splice(0)) {
+      this.toSpool(b);
+      this.outstanding.delete(b);
+    }
     this.scheduleRetry();
   }
 
   private scheduleRetry(): void {
     if (this.closed) return;
-    this.retryTimer = setTimeout(() => this.drain(), this.backoffMs);
-    this.backoffMs = Math.min(MAX_BACKOFF_MS, this.backoffMs * 2);
+    this.retryTimer = setTimeout(() => this.drain(), this.backoff.next());
   }
 
   /** One drain loop at a time: oldest spooled batch first, deleted only after InfluxDB took it. */
@@ -138,13 +221,23 @@ export class InfluxSink {
     const run = async () => {
       try {
         for (let next = this.spool.oldest(); next && !this.closed; next = this.spool.oldest()) {
-          await this.write(next.points);
+          for (const bad of next.corrupt) {
+            this.counters.inc('ingest.points.corrupt');
+            this.reject(bad.point, 'INGEST_SPOOL_CORRUPT', bad.reason);
+          }
+          try {
+            this.counters.inc('ingest.points.replayed', await this.writeSplitting(next.points));
+          } catch (e) {
+            const u = e as Unwritten;
+            // Keep only what is left, so refused points are not dead-lettered twice.
+            if (u.points.length < next.points.length || next.corrupt.length > 0)
+              this.spool.replace(next.id, u.points);
+            throw u.cause;
+          }
           this.spool.remove(next.id);
-          this.counters.inc('ingest.points.written', next.points.length);
-          this.counters.inc('ingest.points.replayed', next.points.length);
           if (!this.up) {
             this.up = true;
-            this.backoffMs = MIN_BACKOFF_MS;
+            this.backoff.reset();
             this.log.info('ingest: InfluxDB is back; draining the spool');
           }
         }

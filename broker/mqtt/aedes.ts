@@ -46,3 +46,34 @@ export async function createAedes(config: BrokerConfig, id: string): Promise<Mqt
   };
   return { broker, retained, close };
 }
+
+/** Where a message becomes durable (the ingest WAL): records appended, and a wait for one. */
+export interface DurabilityBarrier {
+  appended(): number;
+  durable(seq: number): Promise<void>;
+}
+
+/**
+ * Write before ack: aedes 1.x writes a QoS 1 PUBACK as soon as `authorizePublish` calls back
+ * (lib/handlers/publish.js), and our hooks hand the message to ingest inside that hook. Holding
+ * the callback until the WAL group holding it is synced makes the PUBACK mean "durable"
+ * [MQTT-4.3.2-2: the sender may discard the message once PUBACK arrives]. Holding it also holds
+ * that client's next socket chunk, so a publisher is paced by the disk instead of by memory.
+ * QoS 0 carries no promise and is not held; a message that was dead-lettered appended nothing.
+ */
+export function ackAfterDurable(broker: Aedes, barrier: DurabilityBarrier): void {
+  const authorize = broker.authorizePublish;
+  broker.authorizePublish = (client, packet, done) => {
+    if (packet.qos === 0 || !client) return authorize.call(broker, client, packet, done);
+    const before = barrier.appended();
+    authorize.call(broker, client, packet, (e?: Error | null) => {
+      if (e) return done(e);
+      const after = barrier.appended();
+      if (after === before) return done(null);
+      barrier.durable(after).then(
+        () => done(null),
+        (err: Error) => done(err), // disconnects: the client re-sends what it never saw acked
+      );
+    });
+  };
+}

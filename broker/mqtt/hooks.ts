@@ -24,8 +24,8 @@ export interface HookDeps {
   counters: Counters;
   log: Logger;
   limits: BrokerConfig['limits'];
-  /** A device message that passed the contract (ingest, live state). */
-  onValid: (msg: DecodedMessage, identity: Identity) => void;
+  /** A device message that passed the contract (ingest, live state); an error dead-letters it. */
+  onValid: (msg: DecodedMessage, identity: Identity) => CityEdgeError | undefined;
   /** A command published over MQTT by an operator (audit). */
   onUserCommand: (msg: DecodedMessage, identity: Identity & { type: 'user' }) => void;
 }
@@ -155,8 +155,8 @@ export class BrokerHooks {
       return;
     }
     if (decoded && id.type === 'device') {
-      this.deps.onValid(decoded, id);
-      return;
+      error = this.deps.onValid(decoded, id); // e.g. a device time InfluxDB would refuse
+      if (!error) return;
     }
     error ??= new CityEdgeError('CONTRACT_SCHEMA', 'unexpected message kind');
     this.deps.counters.inc('ingest.invalid');

@@ -3,7 +3,6 @@
  * the in/out log. Pure apart from the injected clock; devices reach it only through the input
  * methods and leave it only through `onOutput` / `onEvent`.
  */
-import type { ParkingClock } from './clock.ts';
 import { type LotConfig, type Registry, reviewFallback, vehicleSchema } from './config.ts';
 import { type Decision, type PlateRead, decide, isFullForVisitors } from './decision.ts';
 import { type ParkingError, type ParkingErrorCode, fail } from './errors.ts';
@@ -24,9 +23,10 @@ import {
   plateReadSchema,
   type AuditEntry,
 } from './types.ts';
+import type { Clock } from '../../core/ports/clock.ts';
 
 export interface ControllerOptions {
-  clock: ParkingClock;
+  clock: Clock;
   /** Swap the barrier machine (e.g. `gateMachine.provide({...})`) for tests or custom gates. */
   gateMachine?: typeof gateMachine;
   /** Bay-camera reads below this confidence are reported unverified, not as violations. */

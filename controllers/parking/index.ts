@@ -11,7 +11,6 @@
  * ctl.loop('entry-1', 'arming', true);     // → camera.trigger → ctl.plateRead('entry-1', read)
  * ```
  */
-import type { ParkingClock } from './clock.ts';
 import type { LotConfig, Registry } from './config.ts';
 import { type ControllerOptions, ParkingControllerImpl } from './controller.ts';
 import type { BayReading } from './occupancy.ts';
@@ -24,8 +23,8 @@ import type {
 } from './types.ts';
 import type { PlateRead } from './decision.ts';
 import type { LogRecord } from './log.ts';
+import type { Clock } from '../../core/ports/clock.ts';
 
-export type { ParkingClock } from './clock.ts';
 export * from './config.ts';
 export type { ControllerOptions } from './controller.ts';
 export {
@@ -82,7 +81,7 @@ export interface ParkingController {
 export function createParkingController(
   lot: LotConfig,
   registry: Registry,
-  options: { clock: ParkingClock } & Partial<Omit<ControllerOptions, 'clock'>>,
+  options: { clock: Clock } & Partial<Omit<ControllerOptions, 'clock'>>,
 ): ParkingController {
   const c = new ParkingControllerImpl(lot, registry, options);
   return {

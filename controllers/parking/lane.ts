@@ -1,10 +1,10 @@
 /** One lane: its barrier machine actor plus the frames and verdict of the vehicle being served. */
 import { type Actor, createActor } from 'xstate';
-import type { ParkingClock } from './clock.ts';
 import { type LaneConfig, faultMode, powerLossMode, reviewFallback } from './config.ts';
 import type { Decision, PlateRead } from './decision.ts';
 import { type GateEmitted, type GateEvent, gateMachine } from './gate-machine.ts';
 import type { GateStateName, GateView } from './types.ts';
+import type { Clock } from '../../core/ports/clock.ts';
 
 export interface LaneHooks {
   emitted(lane: Lane, e: GateEmitted): void;
@@ -22,7 +22,7 @@ export class Lane {
 
   constructor(
     readonly config: LaneConfig,
-    clock: ParkingClock,
+    clock: Clock,
     hooks: LaneHooks,
     machine: typeof gateMachine = gateMachine,
   ) {

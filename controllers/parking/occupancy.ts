@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import type { BayConfig, LotConfig } from './config.ts';
-import type { ParkingClock } from './clock.ts';
+import type { Clock } from '../../core/ports/clock.ts';
 
 /** FIWARE ParkingSpot.status subset. */
 export type BayStatus = 'free' | 'occupied' | 'closed' | 'unknown';
@@ -79,7 +79,7 @@ export class Occupancy {
 
   constructor(
     private readonly lot: LotConfig,
-    private readonly clock: ParkingClock,
+    private readonly clock: Clock,
     private readonly hooks: OccupancyHooks,
   ) {
     for (const b of lot.bays) {

@@ -1,7 +1,31 @@
 /** Operator commands from the dashboard: validated, executed, and audited (who, when, why). */
-import type { ParkingControllerImpl } from './controller.ts';
+import type { ParkingError, ParkingErrorCode } from './errors.ts';
+import type { Lane } from './lane.ts';
+import type { Occupancy } from './occupancy.ts';
 import { normalisePlate } from './plate.ts';
-import { type AuditEntry, type InputResult, type OperatorCommand, operatorCommandSchema } from './types.ts';
+import {
+  type AuditEntry,
+  type InputResult,
+  type OperatorCommand,
+  type ParkingEvent,
+  type Review,
+  operatorCommandSchema,
+} from './types.ts';
+
+/** What an operator command needs from the controller (declared here so operator.ts does not import it back). */
+export interface OperatorHost {
+  readonly lanes: ReadonlyMap<string, Lane>;
+  readonly reviews: ReadonlyMap<string, Review>;
+  readonly occupancy: Occupancy;
+  readonly audit: AuditEntry[];
+  refusedDuringCommand: boolean;
+  start(): void;
+  now(): number;
+  reject(code: ParkingErrorCode, message: string): { ok: false; error: ParkingError };
+  event(e: ParkingEvent): void;
+  countsChanged(): void;
+  resolveReview(id: string, verdict: 'approve' | 'deny', who: string): unknown;
+}
 
 function target(cmd: OperatorCommand): string {
   if ('laneId' in cmd) return cmd.laneId;
@@ -10,7 +34,7 @@ function target(cmd: OperatorCommand): string {
   return 'lot';
 }
 
-export function handleOperator(c: ParkingControllerImpl, raw: unknown): InputResult {
+export function handleOperator(c: OperatorHost, raw: unknown): InputResult {
   c.start();
   const parsed = operatorCommandSchema.safeParse(raw);
   if (!parsed.success)
@@ -33,7 +57,7 @@ export function handleOperator(c: ParkingControllerImpl, raw: unknown): InputRes
   return result;
 }
 
-function execute(c: ParkingControllerImpl, cmd: OperatorCommand): InputResult {
+function execute(c: OperatorHost, cmd: OperatorCommand): InputResult {
   const meta = { who: cmd.who, why: cmd.why };
   switch (cmd.type) {
     case 'gate.open':

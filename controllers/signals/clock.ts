@@ -1,3 +1,4 @@
+import type { Clock } from '../../core/ports/clock.ts';
 /**
  * A clock that fires each timer at its exact due time even when the outer clock jumps. XState's
  * `SimulatedClock.increment(1000)` moves `now` to the end of the step before firing, so a 3.8 s yellow
@@ -5,21 +6,20 @@
  * its own timer list, arms ONE timer on the outer clock (simulated or real) for the earliest due time,
  * and on wake-up replays the due timers in order with `now()` equal to each one's due time.
  */
-import type { ControllerClock } from './types.ts';
 
 interface Timer {
   due: number;
   fn: () => void;
 }
 
-export class CatchUpClock implements ControllerClock {
+export class CatchUpClock implements Clock {
   private t: number;
   private seq = 0;
   private readonly timers = new Map<number, Timer>();
   private outerTimer: unknown = null;
   private outerDue = Number.POSITIVE_INFINITY;
 
-  constructor(private readonly outer: ControllerClock) {
+  constructor(private readonly outer: Clock) {
     this.t = outer.now();
   }
 

@@ -17,7 +17,6 @@ import { PriorityManager } from './priority/manager.ts';
 import { initialMonitor, type MonitorState, monitorRules, observeHeads } from './safety/monitor.ts';
 import { createSequencerMachine, type SequencerMachine } from './sequencer/machine.ts';
 import type {
-  ControllerClock,
   CountEvent,
   CycleMeasures,
   HeadState,
@@ -27,6 +26,7 @@ import type {
   SafetyAlarm,
   TimingPlan,
 } from './types.ts';
+import type { Clock } from '../../core/ports/clock.ts';
 
 /** A resting controller still reports measures: close a "cycle" after this long without a boundary. */
 export const IDLE_CYCLE_MS = 120_000;
@@ -34,7 +34,7 @@ const HOUSEKEEPING_MS = 1000;
 
 export interface ControllerOptions {
   /** XState clock with `now()`; the microsimulator passes a SimulatedClock, the edge a real clock. */
-  clock?: ControllerClock;
+  clock?: Clock;
   /** Swap the sequencer (tests inject faults with `.provide()`). */
   machine?: SequencerMachine;
   /** Conflict-monitor timing tolerance, ms (MMU tolerance; 0 = exact). */

@@ -39,8 +39,6 @@ export {
 export { initialMonitor, monitorRules, observeHeads } from './safety/monitor.ts';
 export { createSequencerMachine, sequencerSetup } from './sequencer/machine.ts';
 export type {
-  Clock,
-  ControllerClock,
   ControllerMode,
   CountEvent,
   CycleMeasures,

@@ -7,7 +7,8 @@ import { fail, ok, type Result } from './errors.ts';
 import { HiRes } from './outputs/hires.ts';
 import { type DetectorHealth, evaluate, initialHealth, recordTransition } from './safety/detectors.ts';
 import type { SequencerEvent } from './sequencer/context.ts';
-import type { ControllerClock, CountEvent, SafetyAlarm } from './types.ts';
+import type { CountEvent, SafetyAlarm } from './types.ts';
+import type { Clock } from '../../core/ports/clock.ts';
 
 export interface InputPorts {
   send(e: SequencerEvent): void;
@@ -25,7 +26,7 @@ export class DetectorInputs {
 
   constructor(
     private readonly config: IntersectionConfig,
-    private readonly clock: ControllerClock,
+    private readonly clock: Clock,
     private readonly ports: InputPorts,
   ) {
     this.byId = new Map(config.detectors.map((d) => [d.id, d]));

@@ -137,6 +137,13 @@ class Checker {
     for (const a of active)
       for (const b of active)
         if (a < b && this.conflicts(a, b)) this.violations.push(`t=${t} ${a} and ${b} not red together`);
+    // Yellow trap: a permissive left's steady yellow tells turners opposing traffic is stopping; it
+    // must never show while the opposing through is still green (timed or permissive-only heads).
+    for (const g of this.c.signalGroups) {
+      const opp = this.plans.get(g.phase)?.opposingThroughPhase;
+      if (g.display === 'fya' && opp !== undefined && h[g.name] === 'yellow' && now.get(opp) === 'G')
+        this.violations.push(`t=${t} yellow trap: ${g.name} steady yellow while phase ${opp} is green`);
+    }
     for (const g of this.groups) if (g.fya) this.lastHead.set(g.name, h[g.name] ?? 'dark');
   }
 }

@@ -2,29 +2,10 @@
  * Public types of the signal controller: what the edge, the microsimulator, the SUMO bridge and the
  * dashboard code against. Keep stable; document changes in docs/signals.md.
  */
-/** XState's scheduler clock (`ActorOptions['clock']`; not re-exported by name from the package root). */
-export type Clock = NonNullable<ActorOptions<AnyActorLogic>['clock']>;
-import type { ActorOptions, AnyActorLogic } from 'xstate';
+import type { HeadState } from '../../core/ports/signal-head.ts';
 import type { Result } from './errors.ts';
 
-/** A clock the controller can read as well as schedule on (XState `SimulatedClock` satisfies it). */
-export interface ControllerClock extends Clock {
-  now(): number;
-}
-
-/** What one signal head (load-switch channel) shows. Ped heads use walk / flashingDontWalk / dontWalk. */
-export type HeadState =
-  | 'red'
-  | 'yellow'
-  | 'green'
-  | 'greenArrow'
-  | 'flashingYellowArrow'
-  | 'flashingRed'
-  | 'flashingYellow'
-  | 'dark'
-  | 'walk'
-  | 'flashingDontWalk'
-  | 'dontWalk';
+export type { HeadState } from '../../core/ports/signal-head.ts';
 
 /** Interval a timed phase is in, as the sequencer sees it. */
 export type PhaseInterval = 'green' | 'yellow' | 'redClearance' | 'red';
@@ -143,6 +124,7 @@ export type SafetyAlarmKind =
   | 'yellowShort'
   | 'redClearanceShort'
   | 'permissiveWithoutOpposing'
+  | 'yellowTrap'
   | 'detectorStuckOn'
   | 'detectorChatter'
   | 'detectorSilent'

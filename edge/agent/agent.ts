@@ -6,13 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { CityEdgeError, err, ok, type Result } from '../../core/errors.ts';
-import {
-  type Clock,
-  type GpioBackend,
-  startWatchdog,
-  systemClock,
-  type Watchdog,
-} from '../bindings/index.ts';
+import { type GpioBackend, startWatchdog, type Watchdog } from '../bindings/index.ts';
 import { type ResolvedConfig, readTlsFiles } from '../config/load.ts';
 import { collectHealth, toHealthPayload } from '../health/index.ts';
 import { type DurableQueue, openQueue } from '../queue/durable-queue.ts';
@@ -22,6 +16,7 @@ import { FEATURES } from './features.ts';
 import { type Hardware, openHardware } from './hardware.ts';
 import { type AgentLog, createLog } from './log.ts';
 import { createPublisher } from './publisher.ts';
+import { type Clock, systemClock } from '../../core/ports/clock.ts';
 
 export const AGENT_VERSION = readVersion();
 

@@ -5,15 +5,15 @@
  * feature to its declarations (an undeclared topic or command is refused and counted).
  */
 import type { z } from 'zod';
-import type { ParkingClock } from '../../controllers/parking/index.ts';
 import type { CommandName, TopicKind } from '../../core/contract/index.ts';
 import type { Result } from '../../core/errors.ts';
-import type { CameraHealth, Clock, LinkStatus } from '../bindings/index.ts';
+import type { CameraHealth, LinkStatus } from '../bindings/index.ts';
 import type { EdgeConfig } from '../config/schema.ts';
 import type { CommandRouter } from '../uplink/commands.ts';
 import type { Hardware } from './hardware.ts';
 import type { AgentLog } from './log.ts';
 import type { Enveloped, Publisher } from './publisher.ts';
+import type { Clock } from '../../core/ports/clock.ts';
 
 export interface FeatureContext {
   config: EdgeConfig;
@@ -25,7 +25,7 @@ export interface FeatureContext {
   /** Monotonic: debounce, timers, control decisions. */
   clock: Clock;
   /** Epoch-ms clock for controllers whose rules follow the calendar (opening hours). */
-  epochClock: ParkingClock;
+  epochClock: Clock;
   /** Wall clock for timestamps that leave the box. */
   nowEpochMs(): number;
   log: AgentLog;

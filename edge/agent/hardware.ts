@@ -5,7 +5,6 @@
  */
 import {
   type Camera,
-  type Clock,
   createOnoffBackend,
   type DigitalInput,
   type DigitalOutput,
@@ -20,6 +19,7 @@ import {
 } from '../bindings/index.ts';
 import { CityEdgeError, err, ok, type Result } from '../../core/errors.ts';
 import type { EdgeConfig } from '../config/schema.ts';
+import type { Clock } from '../../core/ports/clock.ts';
 
 export interface Hardware {
   readonly gpio: GpioBackend;

@@ -4,13 +4,14 @@
  * (buildMessage throws on a payload the contract refuses) and records it.
  */
 import { buildMessage, type Data, type TopicKind, topicFor } from '../../core/contract/index.ts';
-import { ManualClock, SimulatedGpio } from '../bindings/index.ts';
+import { SimulatedGpio } from '../bindings/index.ts';
 import { parseEdgeConfig } from '../config/load.ts';
 import { type CommandRouter, createCommandRouter } from '../uplink/commands.ts';
 import type { FeatureContext } from './feature.ts';
 import { openHardware } from './hardware.ts';
 import { silentLog } from './log.ts';
 import type { Publisher } from './publisher.ts';
+import { ManualClock } from '../../core/ports/clock.ts';
 
 type Enveloped = Exclude<TopicKind, 'command' | 'commandResponse'>;
 

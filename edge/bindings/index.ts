@@ -1,7 +1,6 @@
 /** Public API of the edge hardware bindings. Controllers never import this; the agent wires it. */
 export * from './camera/memory.ts';
 export * from './camera/types.ts';
-export * from './clock.ts';
 export * from './errors.ts';
 export * from './gpio/digital.ts';
 export * from './gpio/simulated.ts';

@@ -104,6 +104,13 @@ export const scenario: Scenario = {
       phase = 'after';
       const backAt = Date.now();
       ctx.log(`InfluxDB back after ${secs(downMs)}`);
+      // When the spool first empties after InfluxDB's return (replay time, while traffic goes on).
+      let spoolEmptyMs: number | null = null;
+      const spoolWatch = setInterval(() => {
+        if (spoolEmptyMs === null && b.ingest?.status().spooledPoints === 0)
+          spoolEmptyMs = Date.now() - backAt;
+      }, 50);
+      spoolWatch.unref();
       await sleep(size.afterMs);
       clearInterval(producer);
       producer = undefined;
@@ -117,7 +124,7 @@ export const scenario: Scenario = {
         'ingest of all acked',
       ).catch(() => {});
       const drainedOk = (await b.ingest?.drained(90_000)) ?? false;
-      const drainedAfterMs = Date.now() - backAt;
+      clearInterval(spoolWatch);
 
       const store = await storedSensorKeys(port, SITE, { kind: 'heartbeat' });
       const stored = [...sentPhase.keys()].filter((k) => store.keys.has(k)).length;
@@ -130,7 +137,7 @@ export const scenario: Scenario = {
         `acked before / during / after the outage: ${ackedIn.before} / ${ackedIn.down} / ${ackedIn.after}; publish errors ${refusedAcks}`,
         `stored before / during / after: ${storedIn.before} / ${storedIn.down} / ${storedIn.after}; rows ${store.rows}, distinct ${store.keys.size}`,
         `ingest: spooling ${secs(spoolingAfterMs)} after the kill, spooled ${c('ingest.points.spooled')}, replayed ${c('ingest.points.replayed')}, write failures ${c('ingest.write.failures')}, dropped (spool full) ${c('ingest.points.dropped.spoolFull')}`,
-        `spool drained ${drainedOk ? '' : 'NOT '}within ${secs(drainedAfterMs)} of InfluxDB's return`,
+        `spool replayed (empty) ${spoolEmptyMs === null ? 'never' : `${secs(spoolEmptyMs)} after InfluxDB's return`}, while new readings kept arriving; ingest fully drained at the end: ${drainedOk}`,
       ];
       const stalls: string[] = [];
       // "Valid traffic keeps flowing": devices are acknowledged while InfluxDB is gone, and

@@ -1,9 +1,10 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { type ParkingOutput, createParkingController } from '../../controllers/parking/index.ts';
 import { exampleLot, exampleRegistry } from '../../controllers/parking/test-helpers.ts';
-import { FrameParser, ManualClock, SimulatedGpio, encodeFrame } from '../../edge/bindings/index.ts';
+import { FrameParser, SimulatedGpio, encodeFrame } from '../../edge/bindings/index.ts';
 import { createRng, startSnapshotServer } from '../camera/index.ts';
 import { FaultyLines, corruptingSink, sensorDropouts, startFlakyCamera } from './index.ts';
+import { ManualClock } from '../../core/ports/clock.ts';
 
 const cleanups: Array<() => Promise<unknown>> = [];
 afterAll(async () => {

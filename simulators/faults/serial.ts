@@ -1,6 +1,6 @@
 /** Serial-line faults: corrupted bytes and sensor dropouts on a frame sink (a pty, a mock port). */
-import type { Clock } from '../../edge/bindings/index.ts';
 import type { Rng } from '../camera/index.ts';
+import type { Clock } from '../../core/ports/clock.ts';
 
 export type FrameSink = (bytes: Buffer) => void;
 

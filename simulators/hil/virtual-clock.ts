@@ -1,10 +1,10 @@
+import { ManualClock } from '../../core/ports/clock.ts';
 /**
  * Virtual time shared by the microsimulator and a running agent. Unlike ManualClock.advance, which
  * fires every due timer in one synchronous loop, `advanceTo` lets the event loop run between timer
  * callbacks — as Node does in real time — so the agent's async lamp writes (one promise chain per
  * head change) settle before the next timer fires instead of interleaving.
  */
-import { ManualClock } from '../../edge/bindings/clock.ts';
 
 /** Lets queued promise continuations and socket callbacks run (setImmediate comes after microtasks). */
 export const settle = (): Promise<void> => new Promise((r) => setImmediate(r));

@@ -2,8 +2,8 @@
  * Physical barrier of one lane on the simulated GPIO: watches the relay output and moves the
  * boom, driving the open/closed limit switches after the travel time (and reversing mid-travel).
  */
-import type { Clock } from '../../edge/bindings/index.ts';
 import type { DeviceLines } from '../faults/index.ts';
+import type { Clock } from '../../core/ports/clock.ts';
 
 export interface BarrierPins {
   output: number;

@@ -3,9 +3,10 @@
  * speaks the serial frame protocol) at bus address N = N-th bay of the lot, as the agent maps them.
  */
 import type { BayConfig, LotConfig } from '../../controllers/parking/index.ts';
-import { type Clock, FakeBaySensor } from '../../edge/bindings/index.ts';
+import { FakeBaySensor } from '../../edge/bindings/index.ts';
 import type { SensorDropouts } from '../faults/index.ts';
 import type { CarCategory, SimCar } from './types.ts';
+import type { Clock } from '../../core/ports/clock.ts';
 
 export interface SimBay {
   config: BayConfig;

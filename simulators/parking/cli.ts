@@ -1,17 +1,6 @@
 /** `cityedge sim parking --lot FILE`: a simulated car park (software in the loop). */
 import type { Command } from 'commander';
-
-export interface ParkingSimCliOptions {
-  lot: string;
-  registry: string;
-  hours: string;
-  speed: string;
-  seed: string;
-  demand: string;
-  faults: boolean;
-  agent: boolean;
-  json: boolean;
-}
+import type { ParkingSimCliOptions } from './run-cli.ts';
 
 export function registerParkingSim(sim: Command): void {
   sim

@@ -1,15 +1,12 @@
+import { type Clock, ManualClock } from '../../core/ports/clock.ts';
 /**
  * Simulator time. The whole run shares one ManualClock (epoch ms) advanced by a pacer at `speed`
  * simulated ms per wall ms, so controller timers, sensor heartbeats and drivers agree on "now",
  * while real I/O (pty, HTTP) happens in wall time between ticks.
  */
-import type { Clock } from '../../edge/bindings/index.ts';
-import { ManualClock } from '../../edge/bindings/index.ts';
 
-export interface FreezableClock extends Clock {
-  /** Stop firing callbacks scheduled through this view (the world stops moving; time goes on). */
-  freeze(): void;
-}
+/** The one Clock, plus: stop firing callbacks scheduled through this view (the world stops moving; time goes on). */
+export type FreezableClock = Clock & { freeze(): void };
 
 export function freezable(inner: Clock): FreezableClock {
   let frozen = false;

@@ -11,13 +11,14 @@ import {
   type Registry,
   createParkingController,
 } from '../../controllers/parking/index.ts';
-import { openSerialSensorBus, systemClock } from '../../edge/bindings/index.ts';
+import { openSerialSensorBus } from '../../edge/bindings/index.ts';
 import { bindController } from './bind.ts';
 import { pace } from './clock.ts';
 import { simulateOcr } from './ocr-model.ts';
 import { type SimOptionsInput, simOptionsSchema } from './options.ts';
 import { type SimReport, buildReport } from './report.ts';
 import { type SimRig, createSimRig } from './rig.ts';
+import { systemClock } from '../../core/ports/clock.ts';
 
 export interface InProcessHooks {
   /** Called once everything is wired, before time starts (inject faults, attach listeners). */

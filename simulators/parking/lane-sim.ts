@@ -4,9 +4,9 @@
  * A follower (tailgater) drives through behind its leader without waiting for a new opening.
  */
 import type { LaneConfig } from '../../controllers/parking/index.ts';
-import type { Clock } from '../../edge/bindings/index.ts';
 import type { DeviceLines } from '../faults/index.ts';
 import type { CameraPort, SimCar } from './types.ts';
+import type { Clock } from '../../core/ports/clock.ts';
 
 export interface LaneHooks {
   passed(car: SimCar): void;

@@ -6,13 +6,14 @@
 import { closeSync, openSync, write } from 'node:fs';
 import type { LotConfig, Registry } from '../../controllers/parking/index.ts';
 import { type PtyPair, socatPair } from '../infra/processes.ts';
-import { type ManualClock, SimulatedGpio } from '../../edge/bindings/index.ts';
+import { SimulatedGpio } from '../../edge/bindings/index.ts';
 import { createRng, type Rng } from '../camera/index.ts';
 import { FaultyLines, corruptingSink } from '../faults/index.ts';
 import { type LaneCamera, TruthBook, startLaneCamera } from './cameras.ts';
 import { simClock } from './clock.ts';
 import type { SimOptions } from './options.ts';
 import { LotWorld } from './world.ts';
+import type { ManualClock } from '../../core/ports/clock.ts';
 
 export interface SimRig {
   opts: SimOptions;

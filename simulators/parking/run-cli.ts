@@ -1,7 +1,6 @@
 /** The `sim parking` command: load the lot, run the simulator, print a report, exit non-zero on a mismatch. */
 import { readFileSync } from 'node:fs';
 import { parseLotYaml, parseRegistryYaml } from '../../controllers/parking/index.ts';
-import type { ParkingSimCliOptions } from './cli.ts';
 import { runInProcess } from './in-process.ts';
 import type { PlateTally } from './plates.ts';
 import type { SimReport } from './report.ts';
@@ -28,6 +27,19 @@ export function platesLine(p: PlateTally): string {
   const rate = p.exactRate === null ? '–' : `${(p.exactRate * 100).toFixed(1)}%`;
   const head = `plates: ${p.exact}/${p.passages} passages read exactly (${rate}), ${p.wrong} wrong, ${p.unread} unreadable, ${p.unframed} without a frame`;
   return p.misreads.length ? `${head}; misreads ${p.misreads.join(' ')}` : head;
+}
+
+/** The `cityedge sim parking` flags as commander hands them over (see cli.ts). */
+export interface ParkingSimCliOptions {
+  lot: string;
+  registry: string;
+  hours: string;
+  speed: string;
+  seed: string;
+  demand: string;
+  faults: boolean;
+  agent: boolean;
+  json: boolean;
 }
 
 export async function runParkingCli(o: ParkingSimCliOptions): Promise<number> {

@@ -5,7 +5,6 @@
  */
 import type { LotConfig, Registry } from '../../controllers/parking/index.ts';
 import { normalisePlate } from '../../controllers/parking/index.ts';
-import type { Clock } from '../../edge/bindings/index.ts';
 import { type DeviceLines, type SensorDropouts, sensorDropouts } from '../faults/index.ts';
 import { createRng, type Rng } from '../camera/index.ts';
 import { SimBarrier } from './barrier.ts';
@@ -14,6 +13,7 @@ import { type SimBay, SimBays } from './bays-sim.ts';
 import { LaneSim } from './lane-sim.ts';
 import { type SimOptions, arrivalsPerHour } from './options.ts';
 import { type CameraPort, type CarCategory, type SimCar, type Truth, emptyTruth } from './types.ts';
+import type { Clock } from '../../core/ports/clock.ts';
 
 export interface WorldPorts {
   /** Device side of the GPIO lines (a SimulatedGpio, possibly behind FaultyLines). */

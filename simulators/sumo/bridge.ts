@@ -3,29 +3,20 @@
  * `controller.detector`, emergency vehicles → priority requests, the controller's simulated
  * clock advanced by the step, `heads()` → `setRedYellowGreenState` by link index.
  */
-import type { IntersectionController } from '../../controllers/signals/types.ts';
+import type { SteppableClock } from '../../core/ports/clock.ts';
 import { EvPriorityRouter, type PriorityMessage } from './ev-priority.ts';
-import { type IntersectionBinding, detectorDomain } from './mapping.ts';
+import { type BridgeIntersection, type IntersectionBinding, detectorDomain } from './mapping.ts';
 import { headsToState } from './signal-state.ts';
 import type { TraciClient } from './traci/client.ts';
 import { VAR } from './traci/constants.ts';
 import type { SubscriptionResults } from './traci/subscriptions.ts';
 import { CityEdgeError } from '../../core/errors.ts';
 
-/** The simulated clock the bridge owns (XState `SimulatedClock` satisfies it). */
-export interface SteppedClock {
-  now(): number;
-  increment(ms: number): void;
-}
-
-export interface BridgeIntersection {
-  readonly binding: IntersectionBinding;
-  readonly controller: IntersectionController;
-}
+export type { BridgeIntersection } from './mapping.ts';
 
 export interface BridgeOptions {
   readonly client: TraciClient;
-  readonly clock: SteppedClock;
+  readonly clock: SteppableClock;
   readonly intersections: readonly BridgeIntersection[];
   /** Stop at this simulation time (s); otherwise run until no vehicles remain. */
   readonly endS?: number;
@@ -51,6 +42,10 @@ export interface BridgeResult {
   readonly rejected: Readonly<Record<string, number>>;
   /** EV ids seen, for the report. */
   readonly emergencyVehicles: readonly string[];
+  /** Safety-monitor alarms (conflict, min green, short yellow/red, permissive without opposing) — must be 0. */
+  readonly monitorFaults: number;
+  /** Every alarm by kind, detector faults included. */
+  readonly alarms: Readonly<Record<string, number>>;
 }
 
 const STEP_MS = 1000;
@@ -76,6 +71,14 @@ export async function runBridge(o: BridgeOptions): Promise<BridgeResult> {
     if (!r.ok && r.error) rejected[r.error.code] = (rejected[r.error.code] ?? 0) + 1;
   };
   const live = await setUp(o);
+  const alarms: Record<string, number> = {};
+  let monitorFaults = 0;
+  const unsubscribe = live.map((l) =>
+    l.x.controller.onAlarm((a) => {
+      alarms[a.kind] = (alarms[a.kind] ?? 0) + 1;
+      if (!a.kind.startsWith('detector')) monitorFaults++;
+    }),
+  );
   const router = new EvPriorityRouter(client, o.intersections, o.priority !== false, count, o.onPriority);
   const totals = { steps: 0, departed: 0, arrived: 0, teleports: 0 };
   let timeS = 0;
@@ -101,7 +104,10 @@ export async function runBridge(o: BridgeOptions): Promise<BridgeResult> {
     if ((o.endS !== undefined && timeS >= o.endS) || expected === 0) break;
   }
   for (const l of live) l.x.controller.stop();
+  for (const u of unsubscribe) u();
   return {
+    monitorFaults,
+    alarms,
     steps: totals.steps,
     endTimeS: timeS,
     departed: totals.departed,

@@ -88,7 +88,7 @@ function windows(c: IntersectionConfig, group: string): Window[] {
   return out;
 }
 
-/** Two conflicting links (SUMO's foe matrix) may never both have right of way at once. */
+/** A through and a link that crosses it (SUMO's foe matrix) may never both have right of way at once. */
 function checkConflicts(
   c: IntersectionConfig,
   tls: NetTls,
@@ -99,7 +99,10 @@ function checkConflicts(
   for (const x of tls.links)
     for (const j of tls.foes.get(x.index) ?? []) {
       const y = tls.links[j];
-      if (!y || j <= x.index) continue;
+      // A through crossing anything is a real conflict; opposing lefts (or a left and a merging
+      // right) that SUMO's wide-junction geometry makes touch are resolved at its internal
+      // waiting point and run together in SUMO's own programs too.
+      if (!y || j <= x.index || (x.dir !== 's' && y.dir !== 's')) continue;
       // Name the turning link first: it is the one whose signal group is wrong.
       const [a, bLink] = x.dir === 's' && y.dir !== 's' ? [y, x] : [x, y];
       const ga = groupOfLink.get(a.index);

@@ -7,13 +7,16 @@
  *   sim sumo links             print a TLS's link indices (to write a `sumo:` mapping)
  */
 import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { CityEdgeError } from '../../core/errors.ts';
 import { cityEdgeController } from './controller.ts';
 import { launchSumo } from './launch.ts';
 import { type IntersectionBinding, loadIntersectionBinding } from './mapping.ts';
+import type { FamilyDemandName } from './family/demand.ts';
+import { runSiteReport } from './family/report.ts';
+import { formatSiteTables } from './family/report-format.ts';
 import { formatReport } from './report-format.ts';
 import { runReport } from './report.ts';
 import { type SumoTarget, runControlled } from './run.ts';
@@ -164,28 +167,58 @@ export function registerSumoSim(sim: Command): void {
     .action(guarded((flags: RunFlags) => runCommand(flags)));
   sumo
     .command('report')
-    .description('SUMO static and actuated programs vs CityEdge: delay, p95, halts, EV travel time and delay')
+    .description(
+      'every junction × demand: SUMO static / actuated / delay_based vs CityEdge (delay, per approach, EV, safety)',
+    )
     .option('--duration <s>', 'demand duration per scenario', '1800')
     .option('--seeds <n>', 'seeds per scenario (trips pooled)', '3')
-    .option('--only <names>', 'comma-separated subset: offpeak,peak,unbalanced,emergency,corridor')
+    .option('--sites <names>', 'comma-separated subset: junction,tee,minor,arterial,skew')
+    .option('--demands <names>', 'comma-separated subset: offpeak,peak,unbalanced,emergency')
+    .option('--corridor', 'also run the 3-junction corridor comparison (EV priority)')
     .action(
-      guarded(async (flags: { duration: string; seeds: string; only?: string }) => {
-        const durationS = resolveNumber('--duration', flags.duration) ?? 1800;
-        const seeds = Math.max(1, Math.round(resolveNumber('--seeds', flags.seeds) ?? 1));
-        const started = Date.now();
-        const only = flags.only?.split(',').map((s) => s.trim());
-        const rows = await runReport({
-          durationS,
-          seeds,
-          ...(only ? { only } : {}),
-          log: (l) => console.error(l),
-        });
-        console.log(
-          `SUMO comparison: ${durationS} s of demand per scenario, ${seeds} seed(s), delay = tripinfo timeLoss\n`,
-        );
-        console.log(formatReport(rows));
-        console.log(`(ran in ${((Date.now() - started) / 1000).toFixed(0)} s)`);
-      }),
+      guarded(
+        async (flags: {
+          duration: string;
+          seeds: string;
+          sites?: string;
+          demands?: string;
+          corridor?: boolean;
+        }) => {
+          const durationS = resolveNumber('--duration', flags.duration) ?? 1800;
+          const seeds = Math.max(1, Math.round(resolveNumber('--seeds', flags.seeds) ?? 1));
+          const started = Date.now();
+          const list = (v?: string) =>
+            v
+              ?.split(',')
+              .map((x) => x.trim())
+              .filter(Boolean);
+          const sites = list(flags.sites);
+          const demands = list(flags.demands) as FamilyDemandName[] | undefined;
+          const rows = await runSiteReport({
+            durationS,
+            seeds,
+            ...(sites ? { sites } : {}),
+            ...(demands ? { demands } : {}),
+            log: (l) => console.error(l),
+          });
+          console.log(
+            `SUMO comparison: ${durationS} s of demand, ${seeds} seed(s), delay = tripinfo timeLoss, load average ${loadavg()
+              .map((x) => x.toFixed(1))
+              .join(' ')}\n`,
+          );
+          console.log(formatSiteTables(rows));
+          if (flags.corridor) {
+            const cor = await runReport({
+              durationS,
+              seeds,
+              only: ['corridor'],
+              log: (l) => console.error(l),
+            });
+            console.log(formatReport(cor));
+          }
+          console.log(`(ran in ${((Date.now() - started) / 1000).toFixed(0)} s)`);
+        },
+      ),
     );
   // `links` takes --sumocfg/--port/--host/--tls from `sumo` (commander hands them to the parent)
   sumo

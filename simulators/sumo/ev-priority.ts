@@ -3,7 +3,7 @@
  * has its route read (and announced), its position is subscribed, and each step the route-based
  * tracker turns positions into requests with ETAs and check-outs for each intersection.
  */
-import type { BridgeIntersection } from './bridge.ts';
+import type { BridgeIntersection } from './mapping.ts';
 import { type EvObservation, EvTracker } from './ev-tracker.ts';
 import type { TraciClient } from './traci/client.ts';
 import { VAR } from './traci/constants.ts';

@@ -8,6 +8,7 @@ import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { CityEdgeError, type Result, err, ok } from '../../core/errors.ts';
 import { type IntersectionConfig, parseIntersectionConfig } from '../../controllers/signals/config.ts';
+import type { IntersectionController } from '../../controllers/signals/types.ts';
 import { type FieldIssue, formatPath } from '../../controllers/signals/errors.ts';
 
 /** E1 induction loop (a point) or E2 lane-area zone (a length of lane). */
@@ -140,4 +141,10 @@ export async function loadIntersectionBinding(path: string): Promise<Result<Inte
     return fail('SIM_SUMO_MAPPING_PARSE', `${path}: ${e instanceof Error ? e.message : String(e)}`);
   }
   return parseIntersectionBinding(doc);
+}
+
+/** One SUMO traffic light and the controller that drives it (here, not in bridge.ts, so ev-priority.ts needs no import back). */
+export interface BridgeIntersection {
+  readonly binding: IntersectionBinding;
+  readonly controller: IntersectionController;
 }

@@ -96,3 +96,22 @@ export async function readTeleports(statisticsPath: string): Promise<number> {
   const m = /<teleports\s[^>]*total="(\d+)"/.exec(xml);
   return m ? Number(m[1]) : Number.NaN;
 }
+
+/** Collisions counted by SUMO's statistic output (`<safety collisions="N" …/>`). */
+export async function readCollisions(statisticsPath: string): Promise<number> {
+  const xml = await readFile(statisticsPath, 'utf8');
+  const m = /<safety\s[^>]*collisions="(\d+)"/.exec(xml);
+  return m ? Number(m[1]) : Number.NaN;
+}
+
+/** Mean delay of general traffic per departure edge (one per approach in the junction scenarios). */
+export function meanDelayByEdge(trips: readonly Trip[]): Record<string, number> {
+  const by = new Map<string, number[]>();
+  for (const t of trips) {
+    if (t.vType === 'ev') continue;
+    const list = by.get(t.departEdge) ?? [];
+    list.push(t.timeLossS);
+    by.set(t.departEdge, list);
+  }
+  return Object.fromEntries([...by.entries()].sort().map(([e, d]) => [e, mean(d)]));
+}

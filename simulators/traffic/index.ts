@@ -16,7 +16,6 @@ export type {
   SimDetector,
   SimError,
   SimLayout,
-  SteppableClock,
   Turn,
 } from './types.ts';
 export { DEFAULT_CLASSES, generateArrivals } from './vehicles.ts';

@@ -15,16 +15,9 @@ import {
   type Veh,
 } from './lanes.ts';
 import { buildRecords, type SimRecords } from './records.ts';
-import type {
-  DemandSpec,
-  EmergencySpec,
-  LaneGroup,
-  SignalPlant,
-  SimError,
-  SimLayout,
-  SteppableClock,
-} from './types.ts';
+import type { DemandSpec, EmergencySpec, LaneGroup, SignalPlant, SimError, SimLayout } from './types.ts';
 import { type Arrival, generateArrivals, generatePeds } from './vehicles.ts';
+import type { SteppableClock } from '../../core/ports/clock.ts';
 
 export interface MicrosimOptions {
   layout: SimLayout;

@@ -31,12 +31,6 @@ export interface SignalPlant {
   heads(): Readonly<Record<HeadName, string>>;
 }
 
-/** Clock shared by simulator and controller: xstate's SimulatedClock satisfies it. */
-export interface SteppableClock {
-  now(): number;
-  increment(ms: number): void;
-}
-
 export type DetectorRole = 'stopBar' | 'advance' | 'count';
 
 export interface SimDetector {

@@ -6,8 +6,9 @@
 import type { IntersectionConfig, PreemptPlan } from '../config.ts';
 import { fail, ok, type Result } from '../errors.ts';
 import type { ActivePreempt } from '../sequencer/context.ts';
-import type { ControllerClock, PriorityRequest } from '../types.ts';
+import type { PriorityRequest } from '../types.ts';
 import { planActivation, resolvePreempt } from './plan.ts';
+import type { Clock } from '../../../core/ports/clock.ts';
 
 interface Tracked {
   req: PriorityRequest;
@@ -18,7 +19,7 @@ interface Tracked {
 }
 
 export interface PriorityPorts {
-  clock: ControllerClock;
+  clock: Clock;
   /** Phases green right now (to choose green extension). */
   greenNow(): number[];
   activate(p: ActivePreempt): void;

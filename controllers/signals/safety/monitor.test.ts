@@ -143,3 +143,39 @@ describe('a faulty sequencer fed to the monitor latches flash', () => {
     expect(alarms.filter((a) => a.latched)).toEqual([]);
   });
 });
+
+describe('yellow trap (permissive left, FYA)', () => {
+  const tee = example('t-junction');
+  const teeRules = monitorRules(tee);
+  const red = (): Record<string, HeadState> =>
+    Object.fromEntries(tee.signalGroups.map((g) => [g.name, g.kind === 'ped' ? 'dontWalk' : 'red']));
+  const run = (frames: [number, Record<string, HeadState>][]) => {
+    let state = initialMonitor();
+    const alarms: SafetyAlarm[] = [];
+    for (const [t, h] of frames) {
+      const r = observeHeads(teeRules, state, t, { ...red(), ...h });
+      state = r.state;
+      alarms.push(...r.alarms);
+    }
+    return alarms.map((a) => a.kind);
+  };
+  const mains = { 'EB-through': 'green', 'WB-through': 'green' } as const;
+
+  it('accepts the FYA turning steady yellow together with the opposing through', () => {
+    expect(
+      run([
+        [0, { ...mains, 'WB-left': 'flashingYellowArrow' }],
+        [20_000, { 'EB-through': 'yellow', 'WB-through': 'yellow', 'WB-left': 'yellow' }],
+      ]),
+    ).toEqual([]);
+  });
+
+  it('latches when the left shows steady yellow while the opposing through stays green', () => {
+    expect(
+      run([
+        [0, { ...mains, 'WB-left': 'flashingYellowArrow' }],
+        [20_000, { ...mains, 'WB-left': 'yellow' }],
+      ]),
+    ).toContain('yellowTrap');
+  });
+});

@@ -157,6 +157,10 @@ function checkPermissive(
 ) {
   for (const h of rules.heads) {
     const s = heads[h.name];
+    // Yellow trap (FHWA / NCHRP 493): a permissive left showing steady yellow while the opposing
+    // through stays green makes turners believe opposing traffic is stopping.
+    if (h.fya && s === 'yellow' && h.opposing !== undefined && cls.get(h.opposing) === 'G')
+      alarm('yellowTrap', `${h.name} steady yellow while opposing phase ${h.opposing} is green`, [h.phase]);
     if (s !== 'flashingYellowArrow' || h.opposing === undefined) continue;
     if (cls.get(h.opposing) !== 'G')
       alarm('permissiveWithoutOpposing', `${h.name} FYA while phase ${h.opposing} is not green`, [h.phase]);

@@ -1,10 +1,6 @@
+import type { Clock } from '../../../core/ports/clock.ts';
 import { phaseById, ringPhasesInBarrier } from './ring.ts';
 import type { HeadState, Heads, PhaseTiming, TimingLayout, TimingPlan } from './types.ts';
-
-/** Injected time source (ms). xstate's SimulatedClock satisfies it. */
-export interface NowClock {
-  now(): number;
-}
 
 export type Interval = 'green' | 'yellow' | 'red';
 
@@ -131,7 +127,7 @@ export interface FixedTimeController {
 export function createFixedTimeController(
   layout: TimingLayout,
   initial: TimingPlan,
-  opts: { clock: NowClock },
+  opts: { clock: Pick<Clock, 'now'> },
 ): FixedTimeController {
   let plan = initial;
   let pending: TimingPlan | undefined;

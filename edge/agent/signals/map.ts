@@ -22,6 +22,9 @@ const HEAD: Record<HeadState, ContractHead> = {
   green: 'green',
   greenArrow: 'greenArrow',
   flashingYellowArrow: 'flashingYellowArrow',
+  yellowArrow: 'yellowArrow',
+  // The contract has no red arrow: a red arrow stops the movement exactly as a red ball does.
+  redArrow: 'red',
   flashingYellow: 'flashingYellow',
   flashingRed: 'flashingRed',
   dark: 'dark',
@@ -55,6 +58,7 @@ export function spatData(s: SpatState): Data<'spat'> {
 const ALARM: Record<SafetyAlarm['kind'], Data<'signalAlarm'>['kind']> = {
   conflict: 'conflict',
   permissiveWithoutOpposing: 'conflict',
+  yellowTrap: 'conflict',
   minGreen: 'minGreen',
   yellowShort: 'yellow',
   redClearanceShort: 'redClearance',

@@ -7,10 +7,9 @@
  */
 import { open, readdir, readFile, stat, unlink } from 'node:fs/promises';
 import { extname, join } from 'node:path';
-import type { Clock } from '../clock.ts';
-import { systemClock } from '../clock.ts';
 import { BindingError, toBindingError } from '../errors.ts';
 import { type Camera, isJpeg } from './types.ts';
+import { type Clock, systemClock } from '../../../core/ports/clock.ts';
 
 export interface FolderCameraOptions {
   name: string;

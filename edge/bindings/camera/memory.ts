@@ -2,10 +2,9 @@
  * In-memory camera for simulators and tests: frames are queued by the simulator (or a fixed frame is
  * repeated); failures can be injected with a code.
  */
-import type { Clock } from '../clock.ts';
-import { systemClock } from '../clock.ts';
 import { BindingError, type CameraErrorCode } from '../errors.ts';
 import type { Camera } from './types.ts';
+import { type Clock, systemClock } from '../../../core/ports/clock.ts';
 
 /** A minimal valid JPEG-framed buffer (SOI … EOI) carrying `label` for tests and simulators. */
 export function fakeJpeg(label: string): Buffer {

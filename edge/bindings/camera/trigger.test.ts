@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { ManualClock } from '../clock.ts';
 import { openDigitalInput } from '../gpio/digital.ts';
 import { SimulatedGpio } from '../gpio/simulated.ts';
 import { fakeJpeg, MemoryCamera } from './memory.ts';
 import { type Capture, captureOnEdge, takeSnapshot } from './trigger.ts';
+import { ManualClock } from '../../../core/ports/clock.ts';
 
 const flush = () => new Promise((r) => setImmediate(r));
 

@@ -2,12 +2,11 @@
  * Frames triggered by an arming loop: on an input edge, take `count` snapshots `intervalMs` apart
  * (the vehicle moves through the camera's field while the loop is occupied).
  */
-import type { Clock } from '../clock.ts';
-import { systemClock } from '../clock.ts';
 import { type BindingError, err, ok, type Result, toBindingError } from '../errors.ts';
 import type { DigitalEdge, DigitalInput, EdgeKind } from '../gpio/types.ts';
 import { listenerSet } from '../listeners.ts';
 import type { Camera } from './types.ts';
+import { type Clock, systemClock } from '../../../core/ports/clock.ts';
 
 /** snapshot() as a Result value, for callers that collect outcomes rather than catch. */
 export async function takeSnapshot(camera: Camera): Promise<Result<Buffer, BindingError>> {

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { ManualClock } from '../clock.ts';
 import { BindingError } from '../errors.ts';
 import { openDigitalInput, openDigitalOutput } from './digital.ts';
 import { SimulatedGpio } from './simulated.ts';
 import type { DigitalEdge, DigitalInput } from './types.ts';
+import { ManualClock } from '../../../core/ports/clock.ts';
 
 async function setup(opts: { debounceMs?: number; activeLow?: boolean } = {}) {
   const clock = new ManualClock(1000);

@@ -2,8 +2,6 @@
  * Debounced DigitalInput and read-back DigitalOutput on top of any GpioBackend. Debounce runs on an
  * injected clock so tests and simulators advance time instead of sleeping.
  */
-import type { Clock } from '../clock.ts';
-import { systemClock } from '../clock.ts';
 import { BindingError, ok, type Result } from '../errors.ts';
 import { listenerSet } from '../listeners.ts';
 import type {
@@ -16,6 +14,7 @@ import type {
   Level,
   RawInputLine,
 } from './types.ts';
+import { type Clock, systemClock } from '../../../core/ports/clock.ts';
 
 const invert = (v: Level): Level => (v === 1 ? 0 : 1);
 

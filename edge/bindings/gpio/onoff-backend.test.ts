@@ -1,11 +1,11 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ManualClock } from '../clock.ts';
 import { PI5, writeFakeGpioSysfs } from '../testing/fake-sysfs.ts';
 import { openDigitalInput, openDigitalOutput } from './digital.ts';
 import { createOnoffBackend, type OnoffGpioLike, type OnoffModuleLike } from './onoff-backend.ts';
 import type { DigitalEdge } from './types.ts';
+import { ManualClock } from '../../../core/ports/clock.ts';
 
 type WatchCb = (err: Error | null | undefined, value: 0 | 1) => void;
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { ManualClock } from '../clock.ts';
 import { openPins } from './pins.ts';
 import { SimulatedGpio } from './simulated.ts';
+import { ManualClock } from '../../../core/ports/clock.ts';
 
 const cabinet = {
   inputs: {

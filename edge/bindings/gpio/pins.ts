@@ -3,8 +3,6 @@
  * refusing duplicate lines and closing what was opened if any pin fails, so a bad config never
  * leaves half the lines exported.
  */
-import type { Clock } from '../clock.ts';
-import { systemClock } from '../clock.ts';
 import { BindingError, err, ok, type Result } from '../errors.ts';
 import { openDigitalInput, openDigitalOutput } from './digital.ts';
 import type {
@@ -14,6 +12,7 @@ import type {
   DigitalOutputOptions,
   GpioBackend,
 } from './types.ts';
+import { type Clock, systemClock } from '../../../core/ports/clock.ts';
 
 export interface PinMap {
   inputs: Record<string, Omit<DigitalInputOptions, 'name'>>;

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { ManualClock } from '../clock.ts';
 import { openDigitalOutput } from './digital.ts';
 import { SimulatedGpio } from './simulated.ts';
 import { startWatchdog } from './watchdog.ts';
+import { ManualClock } from '../../../core/ports/clock.ts';
 
 async function setup() {
   const clock = new ManualClock();

@@ -3,9 +3,8 @@
  * flasher / watchdog relay that sees no edge for a few periods takes over (flash mode), so the
  * intersection fails safe when the agent hangs, crashes or its event loop stalls.
  */
-import type { Clock } from '../clock.ts';
-import { systemClock } from '../clock.ts';
 import type { DigitalOutput, Level } from './types.ts';
+import { type Clock, systemClock } from '../../../core/ports/clock.ts';
 
 export interface WatchdogOptions {
   output: DigitalOutput;

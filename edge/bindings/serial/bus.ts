@@ -2,8 +2,7 @@
  * Serial bay-sensor bus: decodes gateway frames and keeps the link alive across unplug/replug of the
  * USB RS-485 adapter (exponential backoff on open failures; quick reopen once the device path is back).
  */
-import type { Clock } from '../clock.ts';
-import { systemClock } from '../clock.ts';
+import { Backoff, type BackoffOptions } from '../../../core/retry.ts';
 import { type BindingError, ok, type Result, toBindingError } from '../errors.ts';
 import { listenerSet } from '../listeners.ts';
 import { type SerialLink, type SerialLinkFactory, serialPortLinkFactory } from './link.ts';
@@ -14,6 +13,7 @@ import {
   type ParserCounters,
   type SensorMessage,
 } from './protocol.ts';
+import { type Clock, systemClock } from '../../../core/ports/clock.ts';
 
 export type LinkState = 'connecting' | 'up' | 'down' | 'closed';
 
@@ -75,7 +75,7 @@ class Bus implements SerialSensorBus {
   constructor(
     private readonly factory: SerialLinkFactory,
     private readonly clock: Clock,
-    private readonly backoff: { initialMs: number; maxMs: number },
+    private readonly backoff: BackoffOptions,
     private readonly presencePollMs: number,
   ) {
     this.sinceMs = clock.now();
@@ -150,7 +150,18 @@ class Bus implements SerialSensorBus {
   }
 
   private async tryUntilUp(): Promise<void> {
-    let delay = this.backoff.initialMs;
+    // Frames sent before the port is open are gone (serialport flushes input on open; a USB
+    // adapter keeps nothing before it is opened), so a replug wakes the loop at once.
+    const unwatch = this.factory.watchPresence?.(() => this.interruptWait());
+    try {
+      await this.openWhenPresent();
+    } finally {
+      unwatch?.();
+    }
+  }
+
+  private async openWhenPresent(): Promise<void> {
+    const backoff = new Backoff(this.backoff);
     while (!this.isClosed() && !this.link) {
       if (!(await this.factory.isPresent())) {
         this.down(this.missing());
@@ -180,8 +191,7 @@ class Bus implements SerialSensorBus {
       this.parser.reset();
       this.openFailures++;
       this.down(failure);
-      await this.wait(delay);
-      delay = Math.min(delay * 2, this.backoff.maxMs);
+      await this.wait(backoff.next());
     }
   }
 

@@ -1,10 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { ManualClock } from '../clock.ts';
 import { openSerialSensorBus, type SerialSensorBus } from './bus.ts';
 import { waitUntil } from './bus.contract.ts';
 import { FakeBaySensor } from './fake-sensor.ts';
 import { MockSerialGateway } from './mock-gateway.ts';
 import type { SensorMessage } from './protocol.ts';
+import { ManualClock } from '../../../core/ports/clock.ts';
 
 let bus: SerialSensorBus | null = null;
 afterEach(async () => {

@@ -10,7 +10,8 @@ import { sumoEnv } from '../launch.ts';
 const run = promisify(execFile);
 const here = import.meta.dirname;
 
-export type TlsType = 'static' | 'actuated';
+/** SUMO's own program types netconvert can generate [SUMO docs: Simulation/Traffic_Lights]. */
+export type TlsType = 'static' | 'actuated' | 'delay_based';
 export type NetworkName = 'junction' | 'corridor';
 
 /** Path of a committed scenario source file. */

@@ -30,20 +30,34 @@ export interface PrepareOptions {
 export async function prepareScenario(o: PrepareOptions): Promise<PreparedScenario> {
   const label = o.label ?? `${o.demand.name}.${o.tls}`;
   const netPath = await buildNet(o.network, o.tls, o.dir);
-  const routes = await writeRoutes(o.demand, o.dir);
   const det = await writeDetectors(netPath, o.dir, `${o.network}.${o.tls}`);
-  const tripinfoPath = join(o.dir, `${label}.tripinfo.xml`);
-  const statisticsPath = join(o.dir, `${label}.stats.xml`);
-  const sumocfg = join(o.dir, `${label}.sumocfg`);
+  return prepareRun({ netPath, detectorsPath: det, demand: o.demand, dir: o.dir, label });
+}
+
+export interface RunFiles {
+  readonly netPath: string;
+  readonly detectorsPath: string;
+  readonly demand: Demand;
+  readonly dir: string;
+  readonly label: string;
+}
+
+/** Routes and a .sumocfg (tripinfo + statistics output) for an already built network. */
+export async function prepareRun(o: RunFiles): Promise<PreparedScenario> {
+  const routes = await writeRoutes({ ...o.demand, name: o.label }, o.dir);
+  const tripinfoPath = join(o.dir, `${o.label}.tripinfo.xml`);
+  const statisticsPath = join(o.dir, `${o.label}.stats.xml`);
+  const sumocfg = join(o.dir, `${o.label}.sumocfg`);
   // time-to-teleport stays at SUMO's default (300 s): a teleport means a real jam, which tests catch.
+  // Collisions are checked (SUMO's default) and counted in the statistic output.
   await writeFile(
     sumocfg,
     `<?xml version="1.0" encoding="UTF-8"?>
 <configuration>
   <input>
-    <net-file value="${netPath}"/>
+    <net-file value="${o.netPath}"/>
     <route-files value="${routes}"/>
-    <additional-files value="${det}"/>
+    <additional-files value="${o.detectorsPath}"/>
   </input>
   <time><begin value="0"/><step-length value="1"/></time>
   <random_number><seed value="${o.demand.seed}"/></random_number>
@@ -52,5 +66,5 @@ export async function prepareScenario(o: PrepareOptions): Promise<PreparedScenar
 </configuration>
 `,
   );
-  return { dir: o.dir, sumocfg, netPath, tripinfoPath, statisticsPath, demand: o.demand };
+  return { dir: o.dir, sumocfg, netPath: o.netPath, tripinfoPath, statisticsPath, demand: o.demand };
 }

@@ -4,7 +4,7 @@
  * sent one at a time.
  */
 import { type Socket, createConnection } from 'node:net';
-import { setTimeout as sleep } from 'node:timers/promises';
+import { Backoff, retryUntil } from '../../../core/retry.ts';
 import { TraciReader, encodeMessage } from './codec.ts';
 import { TraciError } from './errors.ts';
 
@@ -42,21 +42,21 @@ export class TraciConnection {
   /** Connects, retrying until `timeoutMs` because a freshly spawned SUMO needs a moment. */
   static async open(opts: ConnectOptions): Promise<TraciConnection> {
     const host = opts.host ?? '127.0.0.1';
-    const deadline = Date.now() + (opts.timeoutMs ?? 10_000);
-    let lastError = 'no attempt';
-    while (Date.now() <= deadline) {
-      try {
-        const socket = await connectOnce(host, opts.port);
-        return new TraciConnection(socket, opts.replyTimeoutMs ?? 30_000);
-      } catch (err) {
-        lastError = err instanceof Error ? err.message : String(err);
-        await sleep(50);
-      }
+    // A fixed 50 ms poll: SUMO opens its port within a second or two of starting.
+    const backoff = new Backoff({ initialMs: 50, maxMs: 50, factor: 1 });
+    try {
+      const socket = await retryUntil(() => connectOnce(host, opts.port), {
+        timeoutMs: opts.timeoutMs ?? 10_000,
+        backoff,
+      });
+      return new TraciConnection(socket, opts.replyTimeoutMs ?? 30_000);
+    } catch (err) {
+      const lastError = err instanceof Error ? err.message : String(err);
+      throw new TraciError(
+        'TRACI_CONNECT_FAILED',
+        `cannot connect to SUMO at ${host}:${opts.port}: ${lastError}`,
+      );
     }
-    throw new TraciError(
-      'TRACI_CONNECT_FAILED',
-      `cannot connect to SUMO at ${host}:${opts.port}: ${lastError}`,
-    );
   }
 
   /** Sends the commands as one message and resolves with a reader over the answer's body. */

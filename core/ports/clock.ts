@@ -1,8 +1,11 @@
 /**
- * Time for the edge agent. Control logic uses monotonic milliseconds (never jumps when NTP steps the
- * system clock); timestamps that leave the box use wall-clock time (NTP-disciplined system time).
- * The Clock interface is a superset of XState's `Clock` (setTimeout/clearTimeout), so one object can
- * drive both our bindings and `createActor(machine, { clock })`.
+ * The one time port of the tree: controllers, edge bindings, simulators and tests all take a `Clock`.
+ * Control logic reads milliseconds from `now()` (monotonic on the edge, so it never jumps when NTP
+ * steps the system clock; epoch ms where a controller stamps records, as parking does); timestamps
+ * that leave the box use `WallClock`. `Clock` is a superset of XState's scheduler clock
+ * (setTimeout/clearTimeout), so one object drives our bindings and `createActor(machine, { clock })`;
+ * XState's `SimulatedClock` satisfies it too. A reader that only needs the time takes
+ * `Pick<Clock, 'now'>`.
  */
 export type TimerId = unknown;
 
@@ -12,6 +15,12 @@ export interface Clock {
   setTimeout(fn: () => void, timeoutMs: number): TimerId;
   clearTimeout(id: TimerId): void;
 }
+
+/**
+ * A clock a simulator steps: `ManualClock` and XState's `SimulatedClock` both satisfy it. Not a second
+ * clock, a view of the simulated one: reading plus stepping.
+ */
+export type SteppableClock = Pick<Clock, 'now'> & { increment(ms: number): void };
 
 export interface WallClock {
   /** Unix epoch milliseconds (system time, NTP-disciplined). */
@@ -80,6 +89,11 @@ export class ManualClock implements Clock, WallClock {
 
   clearTimeout(id: TimerId): void {
     this.timers = this.timers.filter((t) => t.id !== id);
+  }
+
+  /** XState `SimulatedClock`'s name for `advance`, so a simulator can step either (`SteppableClock`). */
+  increment(ms: number): void {
+    this.advance(ms);
   }
 
   /** Number of timers still pending (lets tests assert that nothing leaks). */
