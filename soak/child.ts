@@ -7,7 +7,7 @@
 import { dirname, join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { startBroker } from '../broker/index.ts';
-import { DEMO_INTERSECTION, type DemoEnv } from '../cli/demo-parts.ts';
+import { DEMO_INTERSECTION, type DemoEnv } from '../cli/demo-env.ts';
 import { LOTS } from '../cli/demo-city.ts';
 import { startDemoParking } from '../cli/demo-parking.ts';
 import { loadIntersectionConfig } from '../controllers/signals/index.ts';
