@@ -103,6 +103,11 @@ export const brokerConfigSchema = z.strictObject({
         .int()
         .min(256)
         .default(256 * 1024),
+      /**
+       * Largest MQTT packet (remaining length) read at all; a bigger one closes the connection
+       * as soon as its fixed header arrives. Default maxPayloadBytes + 1 kB (topic, packet id).
+       */
+      maxPacketBytes: z.number().int().min(256).max(268_435_455).optional(),
       maxConnections: z.number().int().min(1).default(20_000),
       /** Per-client token bucket: sustained messages/s and burst. */
       ratePerS: z.number().min(1).default(200),
@@ -115,6 +120,13 @@ export const brokerConfigSchema = z.strictObject({
 });
 
 export type BrokerConfig = z.infer<typeof brokerConfigSchema>;
+
+/** Bytes of topic and packet id a PUBLISH may carry beside a payload of maxPayloadBytes. */
+const PACKET_OVERHEAD_BYTES = 1024;
+
+/** The MQTT packet size limit in force (see limits.maxPacketBytes). */
+export const maxPacketBytes = (limits: BrokerConfig['limits']): number =>
+  limits.maxPacketBytes ?? limits.maxPayloadBytes + PACKET_OVERHEAD_BYTES;
 export type BrokerConfigInput = z.input<typeof brokerConfigSchema>;
 
 export function parseConfig(input: unknown): Result<BrokerConfig> {

@@ -25,6 +25,7 @@ import { staticFiles } from './api/static.ts';
 import { Ingest } from './ingest/ingest.ts';
 import { Counters } from './metrics.ts';
 import { ackAfterDurable, createAedes } from './mqtt/aedes.ts';
+import { watchClientErrors } from './mqtt/client-errors.ts';
 import { BrokerHooks } from './mqtt/hooks.ts';
 import { startListeners } from './mqtt/listeners.ts';
 import { startBridge } from './external/bridge.ts';
@@ -115,6 +116,7 @@ export async function startBroker(options: BrokerConfigInput = {}, logger?: Logg
   });
   const core = await createAedes(config, nodeId);
   hooks.install(core.broker);
+  watchClientErrors(core.broker, counters, log);
   if (ingest?.wal) ackAfterDurable(core.broker, ingest.wal);
   if (ingest) {
     // Points InfluxDB refused after acknowledgement: operators see them on the dead-letter topic.

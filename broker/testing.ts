@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
-import { pino } from 'pino';
+import { type Logger, pino } from 'pino';
 import { hashPassword } from './auth/passwords.ts';
 import { type BrokerConfigInput, type RunningBroker, startBroker } from './index.ts';
 
@@ -25,7 +25,8 @@ export interface TestBroker extends RunningBroker {
   ): Promise<{ status: number; body: unknown }>;
 }
 
-export async function startTestBroker(options: BrokerConfigInput = {}): Promise<TestBroker> {
+/** `logger` lets a test read the broker's log lines (default: silent unless BROKER_TEST_LOG). */
+export async function startTestBroker(options: BrokerConfigInput = {}, logger?: Logger): Promise<TestBroker> {
   const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'cityedge-broker-')));
   const broker = await startBroker(
     {
@@ -37,7 +38,7 @@ export async function startTestBroker(options: BrokerConfigInput = {}): Promise<
       ...options,
       dataDir,
     },
-    pino({ level: process.env.BROKER_TEST_LOG ?? 'silent' }),
+    logger ?? pino({ level: process.env.BROKER_TEST_LOG ?? 'silent' }),
   );
   const base = `http://127.0.0.1:${broker.httpPort}`;
   const api: TestBroker['api'] = async (path, init = {}) => {

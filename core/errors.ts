@@ -2,6 +2,8 @@
  * Errors at CityEdge boundaries are values with a code grouped by subsystem (zwave-js style),
  * so a caller can count and report them without parsing messages.
  */
+import type { Result as PortResult } from './ports/result.ts';
+
 export type ErrorCode =
   | `CONFIG_${string}`
   | `CONTRACT_${string}`
@@ -28,7 +30,6 @@ export class CityEdgeError extends Error {
   }
 }
 
-export type Result<T, E = CityEdgeError> = { ok: true; value: T } | { ok: false; error: E };
-
-export const ok = <T>(value: T): Result<T, never> => ({ ok: true, value });
-export const err = <E>(error: E): Result<never, E> => ({ ok: false, error });
+/** core's one Result shape (core/ports/result.ts) with the boundary error by default. */
+export type Result<T, E = CityEdgeError> = PortResult<T, E>;
+export { err, ok } from './ports/result.ts';

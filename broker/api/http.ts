@@ -64,18 +64,26 @@ export function parse<S extends z.ZodType>(schema: S, input: unknown): z.infer<S
 
 export const query = (ctx: Ctx) => Object.fromEntries(ctx.url.searchParams.entries());
 
+/**
+ * Reads a JSON body of at most MAX_BODY_BYTES. Past the cap it stops reading (the rest stays in
+ * the kernel, back-pressuring the sender) and rejects, so the 413 can still be written before the
+ * connection is closed; nothing beyond the cap is ever buffered.
+ */
 function readBody(req: IncomingMessage): Promise<unknown> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
-    req.on('data', (c: Buffer) => {
+    const onData = (c: Buffer) => {
       size += c.length;
-      if (size > MAX_BODY_BYTES) {
-        reject(new CityEdgeError('API_TOO_LARGE', `body over ${MAX_BODY_BYTES} bytes`));
-        req.destroy();
-      } else chunks.push(c);
-    });
+      if (size <= MAX_BODY_BYTES) return void chunks.push(c);
+      req.off('data', onData);
+      req.pause();
+      chunks.length = 0;
+      reject(new CityEdgeError('API_TOO_LARGE', `body over ${MAX_BODY_BYTES} bytes`));
+    };
+    req.on('data', onData);
     req.on('end', () => {
+      if (size > MAX_BODY_BYTES) return;
       if (size === 0) return resolve(undefined);
       try {
         resolve(JSON.parse(Buffer.concat(chunks).toString('utf8')));
@@ -85,6 +93,13 @@ function readBody(req: IncomingMessage): Promise<unknown> {
     });
     req.on('error', reject);
   });
+}
+
+/** A declared Content-Length over the cap is refused before a byte of the body is read. */
+function refuseDeclaredBody(req: IncomingMessage): void {
+  const declared = Number(req.headers['content-length'] ?? 0);
+  if (declared > MAX_BODY_BYTES)
+    fail('API_TOO_LARGE', `Content-Length ${declared} over ${MAX_BODY_BYTES} bytes`);
 }
 
 export function sendJson(res: ServerResponse, status: number, body?: unknown): void {
@@ -133,6 +148,7 @@ export function createApiHandler(
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     try {
       setSecurityHeaders(req, res);
+      refuseDeclaredBody(req);
       const url = new URL(req.url ?? '/', 'http://localhost');
       if (!url.pathname.startsWith('/api/')) return fallback(req, res);
       const candidates = routes.filter((r) => r.path.test(url.pathname));
@@ -158,6 +174,8 @@ export function createApiHandler(
         res.destroy();
         return;
       }
+      // An unread body must not be drained for keep-alive: answer, then close [RFC 9110 15.5.14].
+      if (error.code === 'API_TOO_LARGE') res.setHeader('connection', 'close');
       sendJson(res, statusOf[error.code] ?? 500, {
         error: {
           code: error.code,

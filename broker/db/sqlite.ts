@@ -2,7 +2,7 @@
  * The broker's relational store (better-sqlite3): users, devices, vehicle registry and the audit
  * log. Schema changes are numbered migrations applied once, tracked by `PRAGMA user_version`.
  */
-import { mkdirSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 
@@ -50,8 +50,22 @@ const migrations: string[] = [
    CREATE INDEX audit_actor ON audit(actor, ts);`,
 ];
 
+/** The file and the WAL/shared-memory files SQLite keeps beside it (they hold the same rows). */
+const SIDE_FILES = ['', '-wal', '-shm', '-journal'];
+
+/**
+ * Password hashes and the audit log are in this file: owner-only, 0600 (mosquitto does the same
+ * for its password file). SQLite creates -wal and -shm with the main file's mode, so creating
+ * the main file 0600 first covers them; files left by an older version are tightened too.
+ */
+function createPrivate(file: string): void {
+  mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
+  if (!existsSync(file)) closeSync(openSync(file, 'a', 0o600));
+  for (const suffix of SIDE_FILES) if (existsSync(file + suffix)) chmodSync(file + suffix, 0o600);
+}
+
 export function openDb(file: string): Db {
-  if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+  if (file !== ':memory:') createPrivate(file);
   const db = new Database(file);
   db.pragma('journal_mode = WAL');
   db.pragma('foreign_keys = ON');

@@ -5,7 +5,8 @@ import { createServer as createTcpServer, type Server } from 'node:net';
 import { createServer as createTlsServer } from 'node:tls';
 import type { Aedes } from 'aedes';
 import { createWebSocketStream, WebSocketServer } from 'ws';
-import type { BrokerConfig } from '../config.ts';
+import { type BrokerConfig, maxPacketBytes } from '../config.ts';
+import { guardPacketSize } from './packet-guard.ts';
 
 export interface Listeners {
   mqttPort: number;
@@ -35,8 +36,11 @@ export async function startListeners(
   http: RequestListener,
 ): Promise<Listeners> {
   const servers: (Server | HttpServer)[] = [];
+  const maxPacket = maxPacketBytes(config.limits);
   // No Nagle: MQTT packets are small and latency matters more than a few extra TCP segments.
-  const tcp = createTcpServer({ noDelay: true }, (socket) => broker.handle(socket));
+  const tcp = createTcpServer({ noDelay: true }, (socket) =>
+    broker.handle(guardPacketSize(socket, maxPacket)),
+  );
   // Headroom above the broker's own limit so refused clients get CONNACK 3, not a bare reset.
   const hardCap = config.limits.maxConnections + 100;
   tcp.maxConnections = hardCap;
@@ -56,7 +60,7 @@ export async function startListeners(
       },
       (socket) => {
         socket.setNoDelay(true);
-        broker.handle(socket);
+        broker.handle(guardPacketSize(socket, maxPacket));
       },
     );
     tls.maxConnections = hardCap;
@@ -68,12 +72,13 @@ export async function startListeners(
   const wss = new WebSocketServer({
     server: httpServer,
     path: '/mqtt',
-    maxPayload: config.limits.maxPayloadBytes + 1024,
+    // Per frame; an MQTT packet split over many frames is bounded by the packet guard below.
+    maxPayload: maxPacket,
   });
   wss.on('connection', (ws, req) => {
     const stream = createWebSocketStream(ws);
     stream.on('error', () => ws.terminate()); // a broken socket is the client's problem, not ours
-    broker.handle(stream, req);
+    broker.handle(guardPacketSize(stream, maxPacket), req);
   });
   servers.push(httpServer);
   const httpPort = await listen(httpServer, config.httpPort, config.host);

@@ -1,4 +1,5 @@
 /** Errors as values: every rejection carries a code grouped by subsystem and, where known, the field. */
+import type { Result as CoreResult } from '../../core/ports/result.ts';
 export type SignalErrorCode =
   | 'CONFIG_PARSE'
   | 'CONFIG_INVALID'
@@ -24,7 +25,8 @@ export interface SignalError {
   issues?: FieldIssue[];
 }
 
-export type Result<T = void> = { ok: true; value: T } | { ok: false; error: SignalError };
+/** core's one Result shape, with the signal controller's error. */
+export type Result<T = void> = CoreResult<T, SignalError>;
 
 export const ok = <T>(value: T): Result<T> => ({ ok: true, value });
 export const fail = <T = never>(

@@ -2,21 +2,10 @@
  * Public types of the signal controller: what the edge, the microsimulator, the SUMO bridge and the
  * dashboard code against. Keep stable; document changes in docs/signals.md.
  */
+import type { HeadState } from '../../core/ports/signal-head.ts';
 import type { Result } from './errors.ts';
 
-/** What one signal head (load-switch channel) shows. Ped heads use walk / flashingDontWalk / dontWalk. */
-export type HeadState =
-  | 'red'
-  | 'yellow'
-  | 'green'
-  | 'greenArrow'
-  | 'flashingYellowArrow'
-  | 'flashingRed'
-  | 'flashingYellow'
-  | 'dark'
-  | 'walk'
-  | 'flashingDontWalk'
-  | 'dontWalk';
+export type { HeadState } from '../../core/ports/signal-head.ts';
 
 /** Interval a timed phase is in, as the sequencer sees it. */
 export type PhaseInterval = 'green' | 'yellow' | 'redClearance' | 'red';

@@ -2,6 +2,8 @@
  * Timing-layer domain types. Deliberately independent of the controller's config schema so the
  * timing functions stay pure and testable; `from-config.ts` maps the published config onto them.
  */
+import type { Result as CoreResult } from '../../../core/ports/result.ts';
+import type { HeadState } from '../../../core/ports/signal-head.ts';
 
 /** One NEMA-style phase as far as timing is concerned. All durations in seconds. */
 export interface PhaseTiming {
@@ -48,21 +50,7 @@ export interface TimingPlan {
   offsetS: number;
 }
 
-/** Heads as the real controller reports them (superset; unknown states are treated as red). */
-export type HeadState =
-  | 'red'
-  | 'yellow'
-  | 'green'
-  | 'greenArrow'
-  | 'yellowArrow'
-  | 'redArrow'
-  | 'flashingYellowArrow'
-  | 'flashingYellow'
-  | 'flashingRed'
-  | 'walk'
-  | 'flashingDontWalk'
-  | 'dontWalk'
-  | 'dark';
+export type { HeadState } from '../../../core/ports/signal-head.ts';
 
 export type Heads = Record<string, HeadState | string>;
 
@@ -72,4 +60,5 @@ export interface TimingError {
   message: string;
 }
 
-export type Result<T, E = TimingError> = { ok: true; value: T } | { ok: false; error: E };
+/** core's one Result shape, with the timing error by default. */
+export type Result<T, E = TimingError> = CoreResult<T, E>;

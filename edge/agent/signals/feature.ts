@@ -32,6 +32,8 @@ const LAMP: Record<HeadState, Lamp | null> = {
   yellow: 'yellow',
   flashingYellow: 'yellow',
   flashingYellowArrow: 'yellow',
+  yellowArrow: 'yellow',
+  redArrow: 'red',
   green: 'green',
   greenArrow: 'green',
   walk: 'green',

@@ -22,6 +22,9 @@ const HEAD: Record<HeadState, ContractHead> = {
   green: 'green',
   greenArrow: 'greenArrow',
   flashingYellowArrow: 'flashingYellowArrow',
+  yellowArrow: 'yellowArrow',
+  // The contract has no red arrow: a red arrow stops the movement exactly as a red ball does.
+  redArrow: 'red',
   flashingYellow: 'flashingYellow',
   flashingRed: 'flashingRed',
   dark: 'dark',

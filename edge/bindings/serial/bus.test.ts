@@ -1,8 +1,11 @@
 /** Reconnect policy of the bus on a scripted link and a manual clock (no real time, no sleeps). */
-import { afterEach, describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { BindingError, err, ok } from '../errors.ts';
 import { openSerialSensorBus, type SerialSensorBus } from './bus.ts';
-import type { SerialLinkFactory, SerialLinkHandlers } from './link.ts';
+import { type SerialLinkFactory, type SerialLinkHandlers, serialPortLinkFactory } from './link.ts';
 import { encodeFrame } from './protocol.ts';
 import { ManualClock } from '../../../core/ports/clock.ts';
 
@@ -82,6 +85,49 @@ describe('serial bus reconnect policy', () => {
     plugged = true;
     await advance(clock, 100);
     expect(bus.status().state).toBe('up');
+  });
+
+  it('opens a replugged device when its node appears, without waiting for the next presence poll', async () => {
+    const clock = new ManualClock();
+    let plugged = false;
+    let notify: (() => void) | null = null;
+    const s = scripted(clock, ['ok'], () => plugged);
+    const factory: SerialLinkFactory = {
+      ...s.factory,
+      watchPresence: (onChange) => {
+        notify = onChange;
+        return () => {
+          notify = null;
+        };
+      },
+    };
+    bus = await openSerialSensorBus({ path: 'x', link: factory, clock, presencePollMs: 10_000 });
+    await advance(clock, 1000);
+    expect(bus.status().state).toBe('down');
+    plugged = true;
+    (notify as (() => void) | null)?.();
+    await flush(); // no clock advance: the watch, not the 10 s poll, woke the bus
+    expect(s.attempts).toEqual([1000]);
+    expect(bus.status().state).toBe('up');
+    expect(notify).toBeNull(); // the watch ends once the link is up
+  });
+
+  it('the real link factory reports a device node created in its folder', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cityedge-watch-'));
+    const path = join(dir, 'ttyUSB0');
+    const factory = serialPortLinkFactory({ path, baudRate: 115_200 });
+    let changes = 0;
+    const stop = factory.watchPresence?.(() => changes++);
+    try {
+      expect(await factory.isPresent()).toBe(false);
+      writeFileSync(join(dir, 'other'), ''); // another node in /dev is not ours
+      writeFileSync(path, '');
+      await vi.waitFor(() => expect(changes).toBeGreaterThan(0), { timeout: 5000 });
+      expect(await factory.isPresent()).toBe(true);
+    } finally {
+      stop?.();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('timestamps messages with the monotonic clock and counts frame errors', async () => {

@@ -150,6 +150,17 @@ class Bus implements SerialSensorBus {
   }
 
   private async tryUntilUp(): Promise<void> {
+    // Frames sent before the port is open are gone (serialport flushes input on open; a USB
+    // adapter keeps nothing before it is opened), so a replug wakes the loop at once.
+    const unwatch = this.factory.watchPresence?.(() => this.interruptWait());
+    try {
+      await this.openWhenPresent();
+    } finally {
+      unwatch?.();
+    }
+  }
+
+  private async openWhenPresent(): Promise<void> {
     const backoff = new Backoff(this.backoff);
     while (!this.isClosed() && !this.link) {
       if (!(await this.factory.isPresent())) {

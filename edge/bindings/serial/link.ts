@@ -3,7 +3,8 @@
  * The bus never touches serialport directly, so the same bus code runs on a real adapter, a socat
  * pty, or serialport's in-memory mock.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, watch } from 'node:fs';
+import { basename, dirname } from 'node:path';
 import type { SerialPortStream } from '@serialport/stream';
 import { SerialPort } from 'serialport';
 import { BindingError, err, ok, type Result, toBindingError } from '../errors.ts';
@@ -23,6 +24,12 @@ export interface SerialLinkFactory {
   readonly path: string;
   /** True when the device node exists (USB adapter plugged in). */
   isPresent(): Promise<boolean>;
+  /**
+   * Calls `onChange` when the device node may have appeared or gone (inotify on its folder), so
+   * a replugged adapter is opened at once instead of at the next presence poll; returns the
+   * unsubscribe. Optional: without it the bus polls `isPresent` only.
+   */
+  watchPresence?(onChange: () => void): () => void;
   open(handlers: SerialLinkHandlers): Promise<Result<SerialLink>>;
 }
 
@@ -44,8 +51,23 @@ export function serialPortLinkFactory(opts: SerialPortLinkOptions): SerialLinkFa
   return {
     path: opts.path,
     isPresent: opts.isPresent ?? (async () => existsSync(opts.path)),
+    ...(opts.isPresent ? {} : { watchPresence: (onChange: () => void) => watchNode(opts.path, onChange) }),
     open: (handlers) => openPort(createPort, opts, handlers),
   };
+}
+
+/** Watches the folder of `path` for its name; a folder that cannot be watched leaves polling alone. */
+function watchNode(path: string, onChange: () => void): () => void {
+  const name = basename(path);
+  try {
+    const w = watch(dirname(path), (_event, file) => {
+      if (file === null || file === name) onChange();
+    });
+    w.on('error', () => w.close());
+    return () => w.close();
+  } catch {
+    return () => {};
+  }
 }
 
 async function openPort(

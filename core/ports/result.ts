@@ -1,0 +1,9 @@
+/**
+ * The one Result shape of the tree: errors are values at boundaries (STYLE.md). Each subsystem
+ * names its own error type and may alias `Result<T, ItsError>`; nobody declares the shape again.
+ */
+/** `E` defaults to Error here; core/errors.ts narrows the default to CityEdgeError. */
+export type Result<T = void, E = Error> = { ok: true; value: T } | { ok: false; error: E };
+
+export const ok = <T>(value: T): Result<T, never> => ({ ok: true, value });
+export const err = <E>(error: E): Result<never, E> => ({ ok: false, error });
