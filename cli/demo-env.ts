@@ -50,3 +50,24 @@ export async function deviceConfig(
   };
   return stringify(config);
 }
+
+/** A JSON POST to the broker's HTTP API; a non-2xx answer throws with its body. */
+export async function post(httpPort: number, path: string, body: unknown, token?: string) {
+  const res = await fetch(`http://127.0.0.1:${httpPort}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: JSON.stringify(body),
+  });
+  const json = (await res.json()) as Record<string, unknown>;
+  if (!res.ok) throw new Error(`${path}: ${res.status} ${JSON.stringify(json)}`);
+  return json;
+}
+
+export async function login(httpPort: number, username: string, password: string): Promise<string> {
+  return String((await post(httpPort, '/api/login', { username, password })).token);
+}
+
+export async function adminSession(httpPort: number, password: string): Promise<AdminSession> {
+  const token = await login(httpPort, 'admin', password);
+  return { post: (path, body) => post(httpPort, path, body, token) };
+}

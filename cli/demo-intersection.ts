@@ -11,6 +11,7 @@ import { parse, stringify } from 'yaml';
 import { loadIntersectionConfig } from '../controllers/signals/index.ts';
 import { hilEdgeConfigText, runMicrosimAgainstAgent } from '../simulators/hil/index.ts';
 import { OFF_PEAK } from '../simulators/traffic/scenarios.ts';
+import type { EmergencySpec } from '../simulators/traffic/types.ts';
 import { CORRIDOR, type DemoIntersection } from './demo-city.ts';
 import { DEMO_INTERSECTION, type DemoEnv } from './demo-env.ts';
 
@@ -24,7 +25,17 @@ async function junctionConfig(env: DemoEnv, x: DemoIntersection): Promise<string
   return path;
 }
 
-async function startJunction(env: DemoEnv, x: DemoIntersection, seed: number) {
+/** How a junction's traffic runs: the demo at real time, the soak faster and with its own EVs. */
+export interface JunctionRun {
+  seed: number;
+  speed: number;
+  emergencies: EmergencySpec[];
+  /** Told when the run ends in failure (the soak fails on a dead part; the demo logs it). */
+  onFailure?: (message: string) => void;
+}
+
+/** One real signal agent on simulated GPIO with the microsimulator driving its loops. */
+export async function startJunction(env: DemoEnv, x: DemoIntersection, traffic: JunctionRun) {
   const path = await junctionConfig(env, x);
   const cfg = await loadIntersectionConfig(path);
   if (!cfg.ok) throw new Error(`demo intersection ${x.id}: ${JSON.stringify(cfg.error)}`);
@@ -37,11 +48,11 @@ async function startJunction(env: DemoEnv, x: DemoIntersection, seed: number) {
     edgeConfigText,
     baseDir: env.dir,
     demand: OFF_PEAK.demand,
-    emergencies: [],
+    emergencies: traffic.emergencies,
     durationS: DAY_S,
-    seed,
+    seed: traffic.seed,
     pace: 'realtime',
-    speed: 1,
+    speed: traffic.speed,
     mqttUrl: env.mqttUrl,
     mqttAuth: {
       agent: { username: `${site}.${device}`, password: String(created.password) },
@@ -51,6 +62,7 @@ async function startJunction(env: DemoEnv, x: DemoIntersection, seed: number) {
   }).then((r) => {
     status = r.ok ? `finished: ${r.value.counts.departed} vehicles served` : `failed: ${r.error.message}`;
     if (!r.ok) console.error(`demo intersection ${x.id} ${status}`);
+    if (!r.ok) traffic.onFailure?.(`intersection: ${r.error.message}`);
   });
   return {
     summary: () => `${x.id}: ${status}`,
@@ -63,7 +75,8 @@ async function startJunction(env: DemoEnv, x: DemoIntersection, seed: number) {
 
 export async function startDemoCorridor(env: DemoEnv) {
   const junctions: Array<{ summary(): string; stop(): Promise<void> }> = [];
-  for (const [i, x] of CORRIDOR.entries()) junctions.push(await startJunction(env, x, 2026 + i));
+  for (const [i, x] of CORRIDOR.entries())
+    junctions.push(await startJunction(env, x, { seed: 2026 + i, speed: 1, emergencies: [] }));
   return {
     summary: () => `corridor ${junctions.map((j) => j.summary()).join(', ')}`,
     stop: async () => {

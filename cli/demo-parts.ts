@@ -6,7 +6,7 @@ import { startBroker } from '../broker/index.ts';
 import { buildDashboard } from '../dashboard/build.ts';
 import { LOTS, writeCityPlan } from './demo-city.ts';
 import { type RunningServer, requireBinary, startInfluxd } from '../simulators/infra/processes.ts';
-import type { AdminSession, DemoOptions } from './demo-env.ts';
+import { adminSession, type DemoOptions, login } from './demo-env.ts';
 import { startDemoEv } from './demo-ev.ts';
 import { startDemoCorridor } from './demo-intersection.ts';
 import { startDemoParking } from './demo-parking.ts';
@@ -99,24 +99,4 @@ async function startAll(opts: DemoOptions, stoppers: Stopper[], stopAll: Stopper
       `${new Date().toISOString()}  ${parks.map((p) => p.summary()).join('  |  ')}  |  ${corridor.summary()}  |  ${ev.summary()}`,
     stop: stopAll,
   };
-}
-
-async function post(httpPort: number, path: string, body: unknown, token?: string) {
-  const res = await fetch(`http://127.0.0.1:${httpPort}${path}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-    body: JSON.stringify(body),
-  });
-  const json = (await res.json()) as Record<string, unknown>;
-  if (!res.ok) throw new Error(`${path}: ${res.status} ${JSON.stringify(json)}`);
-  return json;
-}
-
-async function login(httpPort: number, username: string, password: string): Promise<string> {
-  return String((await post(httpPort, '/api/login', { username, password })).token);
-}
-
-async function adminSession(httpPort: number, password: string): Promise<AdminSession> {
-  const token = await login(httpPort, 'admin', password);
-  return { post: (path, body) => post(httpPort, path, body, token) };
 }

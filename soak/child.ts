@@ -4,15 +4,13 @@
  * and queue are measured alone. Answers `{type:'sample'}` over IPC with its event-loop lag since
  * the last sample, heap and queue depth; `{type:'stop'}` stops it cleanly.
  */
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { startBroker } from '../broker/index.ts';
-import { DEMO_INTERSECTION, type DemoEnv } from '../cli/demo-env.ts';
-import { LOTS } from '../cli/demo-city.ts';
+import { CORRIDOR, LOTS } from '../cli/demo-city.ts';
+import { adminSession, type DemoEnv, login } from '../cli/demo-env.ts';
+import { startJunction } from '../cli/demo-intersection.ts';
 import { startDemoParking } from '../cli/demo-parking.ts';
-import { loadIntersectionConfig } from '../controllers/signals/index.ts';
-import { hilEdgeConfigText, runMicrosimAgainstAgent } from '../simulators/hil/index.ts';
-import { OFF_PEAK } from '../simulators/traffic/scenarios.ts';
 import type { EmergencySpec } from '../simulators/traffic/types.ts';
 
 export interface ChildInit {
@@ -43,42 +41,21 @@ export type FromChild =
 
 const send = (m: FromChild) => process.send?.(m);
 
-async function post(httpPort: number, path: string, body: unknown, token?: string) {
-  const res = await fetch(`http://127.0.0.1:${httpPort}${path}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-    body: JSON.stringify(body),
-  });
-  const json = (await res.json()) as Record<string, unknown>;
-  if (!res.ok) throw new Error(`${path}: ${res.status} ${JSON.stringify(json)}`);
-  return json;
-}
-
 /** The environment cli/demo-parts.ts hands the demo's parts, rebuilt over HTTP in this process. */
 async function demoEnv(init: ChildInit): Promise<DemoEnv> {
   const http = init.httpPort!;
-  const admin = String(
-    (await post(http, '/api/login', { username: 'admin', password: init.adminPassword })).token,
-  );
-  const operator = String(
-    (await post(http, '/api/login', { username: 'operator', password: init.operatorPassword })).token,
-  );
   return {
     mqttUrl: `mqtt://127.0.0.1:${init.mqttPort}`,
     dir: init.dir,
-    admin: { post: (path, body) => post(http, path, body, admin) },
-    operator: { username: 'operator', password: operator },
+    admin: await adminSession(http, init.adminPassword),
+    operator: { username: 'operator', password: await login(http, 'operator', init.operatorPassword!) },
   };
 }
 
-/** The demo's intersection (cli/demo-intersection.ts) at `rate` × real time. */
-async function startIntersection(env: DemoEnv, rate: number) {
-  const cfg = await loadIntersectionConfig(DEMO_INTERSECTION);
-  if (!cfg.ok) throw new Error(`intersection: ${JSON.stringify(cfg.error)}`);
-  const [site, device] = ['downtown', 'cab-1'];
-  const created = await env.admin.post('/api/devices', { site, device, kind: 'signals' });
+/** The demo corridor's first junction (cli/demo-intersection.ts) at `rate` × real time. */
+async function startIntersection(env: DemoEnv, rate: number): Promise<() => Promise<void>> {
   const approaches = ['eastbound', 'northbound', 'westbound', 'southbound'];
-  // As in the demo: an ambulance every ten simulated minutes on alternating approaches.
+  // An ambulance every ten simulated minutes on alternating approaches, run by the microsimulator.
   const emergencies: EmergencySpec[] = Array.from({ length: 144 }, (_, i) => ({
     vehicleId: `ambulance-${i + 1}`,
     movement: `${approaches[i % 4]}.through`,
@@ -86,29 +63,13 @@ async function startIntersection(env: DemoEnv, rate: number) {
     distanceM: 300,
     speedMps: 15,
   }));
-  const abort = new AbortController();
-  const run = runMicrosimAgainstAgent({
-    edgeConfigText: hilEdgeConfigText(cfg.value, { intersectionPath: DEMO_INTERSECTION, site, device }),
-    baseDir: dirname(DEMO_INTERSECTION),
-    demand: OFF_PEAK.demand,
-    emergencies,
-    durationS: 24 * 3600,
+  const junction = await startJunction(env, CORRIDOR[0]!, {
     seed: 2026,
-    pace: 'realtime',
     speed: rate,
-    mqttUrl: env.mqttUrl,
-    mqttAuth: {
-      agent: { username: `${site}.${device}`, password: String(created.password) },
-      harness: env.operator,
-    },
-    signal: abort.signal,
-  }).then((r) => {
-    if (!r.ok) send({ type: 'error', message: `intersection: ${r.error.message}` });
+    emergencies,
+    onFailure: (message) => send({ type: 'error', message }),
   });
-  return async () => {
-    abort.abort();
-    await run;
-  };
+  return junction.stop;
 }
 
 async function start(init: ChildInit): Promise<{ stop: () => Promise<void>; queue: () => number | null }> {

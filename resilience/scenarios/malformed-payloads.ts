@@ -10,6 +10,7 @@ import { lotMessage } from '../../broker/fixtures.ts';
 import { collect, connectMqtt, startTestBroker } from '../../broker/testing.ts';
 import { waitFor } from '../../testing/servers.ts';
 import type { Scenario } from '../scenario.ts';
+import { mulberry32 } from '../../core/random.ts';
 
 const SITE = 'res';
 const DEVICE = 'lot-1';
@@ -19,18 +20,6 @@ const DLQ_TOPIC = `cityedge/v1/_dlq/${SITE}/${DEVICE}`;
 const VALID_EVERY = 10;
 /** Publishes in flight at once (QoS 1), so the run is bounded by the broker, not by round trips. */
 const WINDOW = 200;
-
-/** Small deterministic PRNG (mulberry32) so a failing run can be replayed. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 type Bad = { family: 'bad-json' | 'schema' | 'wrong-type' | 'unknown-topic'; topic: string; payload: string };
 
@@ -125,7 +114,7 @@ export const scenario: Scenario = {
       const dev = await connectMqtt(tcp, { ...creds, clientId: `${SITE}-${DEVICE}` });
       clients.push(dev);
 
-      const rnd = prng(13);
+      const rnd = mulberry32(13); // seeded so a failing run can be replayed
       const validIds = new Set<string>();
       const ackedIds = new Set<string>();
       const afterIds = new Set<string>();

@@ -19,15 +19,21 @@ export function scenarioFile(network: NetworkName, file: string): string {
   return join(here, network, file);
 }
 
-/** Runs netconvert; the TLS type decides whether SUMO's own program is fixed-time or actuated. */
-export async function buildNet(network: NetworkName, tls: TlsType, outDir: string): Promise<string> {
-  const out = join(outDir, `${network}.${tls}.net.xml`);
+/** Plain-XML sources of one network (connections optional: netconvert guesses them otherwise). */
+export interface PlainXml {
+  nod: string;
+  edg: string;
+  con?: string;
+}
+
+/** Runs netconvert on plain XML; the TLS type decides whether SUMO's own program is fixed-time or actuated. */
+export async function netconvert(src: PlainXml, tls: TlsType, out: string): Promise<string> {
   const args = [
     '-n',
-    scenarioFile(network, `${network}.nod.xml`),
+    src.nod,
     '-e',
-    scenarioFile(network, `${network}.edg.xml`),
-    ...(network === 'junction' ? ['-x', scenarioFile(network, `${network}.con.xml`)] : []),
+    src.edg,
+    ...(src.con ? ['-x', src.con] : []),
     '--no-turnarounds',
     'true',
     '--tls.default-type',
@@ -39,4 +45,11 @@ export async function buildNet(network: NetworkName, tls: TlsType, outDir: strin
   ];
   await run('netconvert', args, { env: sumoEnv() });
   return out;
+}
+
+/** Builds a committed scenario network into `outDir`. */
+export async function buildNet(network: NetworkName, tls: TlsType, outDir: string): Promise<string> {
+  const file = (ext: string) => scenarioFile(network, `${network}.${ext}.xml`);
+  const src = { nod: file('nod'), edg: file('edg'), ...(network === 'junction' ? { con: file('con') } : {}) };
+  return netconvert(src, tls, join(outDir, `${network}.${tls}.net.xml`));
 }
