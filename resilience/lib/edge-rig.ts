@@ -17,6 +17,7 @@ import { SerialPort } from 'serialport';
 import { stringify } from 'yaml';
 import { connectMqtt, startTestBroker, type TestBroker } from '../../broker/testing.ts';
 import { encodeFrame, FrameParser } from '../../edge/bindings/serial/protocol.ts';
+import { watchChild } from '../../simulators/infra/processes.ts';
 import { freePort, type RunningServer, startInfluxd, waitFor } from '../../testing/servers.ts';
 
 const repo = resolve(import.meta.dirname, '../..');
@@ -161,21 +162,8 @@ export function spawnAgent(configPath: string): AgentProcess {
     cwd: repo,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  let out = '';
-  const keep = (d: Buffer) => {
-    out = (out + d.toString()).slice(-4000);
-  };
-  child.stdout?.on('data', keep);
-  child.stderr?.on('data', keep);
-  const exited = new Promise<void>((r) => child.once('exit', () => r()));
-  const signal = async (s: NodeJS.Signals) => {
-    if (child.exitCode !== null || child.signalCode !== null) return;
-    child.kill(s);
-    const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-    await exited;
-    clearTimeout(timer);
-  };
-  return { child, output: () => out, kill: () => signal('SIGKILL'), stop: () => signal('SIGTERM') };
+  const { output, signal } = watchChild(child, 10_000);
+  return { child, output, kill: () => signal('SIGKILL'), stop: () => signal('SIGTERM') };
 }
 
 /** `raw` of every heartbeat reading still in the agent's outbox file (committed, not yet PUBACKed). */

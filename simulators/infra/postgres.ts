@@ -9,7 +9,7 @@ import { chmod, chown, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { freePort } from './processes.ts';
+import { freePort, watchChild } from './processes.ts';
 
 export interface RunningPostgres {
   host: string;
@@ -88,26 +88,17 @@ export async function startPostgres(opts: PostgresLaunchOptions = {}): Promise<R
   args.push('-c', 'max_connections=200', '-c', 'shared_buffers=64MB');
   if (opts.fast) args.push('-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off');
   const child = spawn(join(bin, 'postgres'), args, { ...as, stdio: ['ignore', 'ignore', 'pipe'] });
-  let stderr = '';
-  child.stderr?.on('data', (d: Buffer) => {
-    stderr = (stderr + d.toString()).slice(-4000);
-  });
-  const exited = new Promise<void>((r) => child.once('exit', () => r()));
-  const stopProcess = async (signal: NodeJS.Signals) => {
-    if (child.exitCode !== null || child.signalCode !== null) return;
-    child.kill(signal);
-    const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-    await exited;
-    clearTimeout(timer);
-  };
+  const watched = watchChild(child, 10_000);
+  const stopProcess = watched.signal;
   const env = { ...process.env, PGPASSWORD: password };
   const pgArgs = ['-h', '127.0.0.1', '-p', String(port), '-U', user];
   try {
     const deadline = Date.now() + 30_000;
     for (;;) {
-      if (child.exitCode !== null) throw new Error(`postgres exited during start-up: ${stderr.trim()}`);
+      if (child.exitCode !== null)
+        throw new Error(`postgres exited during start-up: ${watched.output().trim()}`);
       if (spawnSync(join(bin, 'pg_isready'), [...pgArgs, '-d', 'postgres'], { env }).status === 0) break;
-      if (Date.now() > deadline) throw new Error(`postgres not ready in 30 s: ${stderr.trim()}`);
+      if (Date.now() > deadline) throw new Error(`postgres not ready in 30 s: ${watched.output().trim()}`);
       await new Promise((r) => setTimeout(r, 100));
     }
     const created = spawnSync(join(bin, 'createdb'), [...pgArgs, database], { env, encoding: 'utf8' });

@@ -88,29 +88,45 @@ export interface Launch {
   dir?: string;
 }
 
+/** A spawned process's output tail, its exit, and a signal that escalates to SIGKILL after `graceMs`. */
+export interface WatchedChild {
+  output(): string;
+  exited: Promise<void>;
+  signal(s: NodeJS.Signals): Promise<void>;
+}
+
+export function watchChild(child: ChildProcess, graceMs: number): WatchedChild {
+  let out = '';
+  const keep = (d: Buffer) => {
+    out = (out + d.toString()).slice(-4000);
+  };
+  child.stdout?.on('data', keep);
+  child.stderr?.on('data', keep);
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const signal = async (s: NodeJS.Signals) => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    child.kill(s);
+    const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+    await exited;
+    clearTimeout(timer);
+  };
+  return { output: () => out, exited, signal };
+}
+
 export async function launch(name: string, opts: Launch): Promise<RunningServer> {
   const bin = requireBinary(opts.bin, opts.pkg);
   const dir = opts.dir ?? (await mkdtemp(join(tmpdir(), `cityedge-${name}-`)));
   const port = opts.port ?? (await freePort());
   await opts.prepare?.(dir, port);
   const child = spawn(bin, opts.args(dir, port), { stdio: ['ignore', 'ignore', 'pipe'] });
-  let stderr = '';
-  child.stderr?.on('data', (d: Buffer) => {
-    stderr = (stderr + d.toString()).slice(-4000);
-  });
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const stopProcess = async (signal: NodeJS.Signals) => {
-    if (child.exitCode !== null || child.signalCode !== null) return;
-    child.kill(signal);
-    const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
-    await exited;
-    clearTimeout(timer);
-  };
+  const watched = watchChild(child, 5000);
+  const { exited } = watched;
+  const stopProcess = watched.signal;
   try {
     await Promise.race([
       opts.ready(port),
       exited.then(() => {
-        throw new Error(`${name} exited during start-up: ${stderr.trim()}`);
+        throw new Error(`${name} exited during start-up: ${watched.output().trim()}`);
       }),
     ]);
   } catch (e) {
