@@ -6,6 +6,7 @@
 import { uptime as systemUptime } from 'node:os';
 import type { z } from 'zod';
 import type { LinkStatus } from '../bindings/serial/bus.ts';
+import { rejectedFrames } from '../bindings/serial/protocol.ts';
 import type { CameraHealth } from '../bindings/camera/status.ts';
 import type { payloads } from '../../core/contract/index.ts';
 import { readCpuTempC, readDisk, readLoad, readMemory, readNtpSynchronized } from './system.ts';
@@ -80,8 +81,7 @@ export async function collectHealth(
 
 /** Frames rejected by the parser, the single number the contract carries. */
 export function badFrames(s: LinkStatus): number {
-  const c = s.counters;
-  return c.badCrc + c.badLength + c.unknownType + c.badPayload + c.overlapped + c.torn;
+  return rejectedFrames(s.counters);
 }
 
 /** Projects a snapshot onto the contract's strict health payload. */

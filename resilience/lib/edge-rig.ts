@@ -42,6 +42,8 @@ export interface Stack {
   firstSeenAt: Map<number, number>;
   /** Retained `online` births the agent published (one per start or reconnect). */
   births: number;
+  /** The agent's latest health telemetry (`data` of the envelope) and when it arrived. */
+  health: { at: number; data: HealthData } | null;
   creds: { username: string; password: string };
   close(): Promise<void>;
 }
@@ -66,10 +68,16 @@ export async function startStack(dir: string, site: string, device: string): Pro
     const received: number[] = [];
     const firstSeenAt = new Map<number, number>();
     const statusTopic = `cityedge/v1/${site}/${device}/status`;
+    const healthTopic = `cityedge/v1/${site}/${device}/health`;
     let births = 0;
+    let health: Stack['health'] = null;
     viewer.on('message', (topic, payload) => {
       if (topic === statusTopic) {
         if (payload.toString().includes('"online"')) births++;
+        return;
+      }
+      if (topic === healthTopic) {
+        health = { at: Date.now(), data: (JSON.parse(payload.toString()) as { data: HealthData }).data };
         return;
       }
       const raw = heartbeatRaw(payload.toString());
@@ -77,7 +85,9 @@ export async function startStack(dir: string, site: string, device: string): Pro
       received.push(raw);
       if (!firstSeenAt.has(raw)) firstSeenAt.set(raw, Date.now());
     });
-    await viewer.subscribeAsync([`cityedge/v1/${site}/${device}/sensor/+`, statusTopic], { qos: 1 });
+    await viewer.subscribeAsync([`cityedge/v1/${site}/${device}/sensor/+`, statusTopic, healthTopic], {
+      qos: 1,
+    });
     const b = broker;
     const v = viewer;
     return {
@@ -87,6 +97,9 @@ export async function startStack(dir: string, site: string, device: string): Pro
       firstSeenAt,
       get births() {
         return births;
+      },
+      get health() {
+        return health;
       },
       creds,
       close: async () => {
@@ -101,6 +114,12 @@ export async function startStack(dir: string, site: string, device: string): Pro
     await influxd.stop();
     throw e;
   }
+}
+
+/** The parts of the agent's health payload the scenarios read (core/contract health schema). */
+export interface HealthData {
+  serial: { state: string; reconnects: number; badFrames: number } | null;
+  queueDepth: number;
 }
 
 function heartbeatRaw(payload: string): number | null {
@@ -243,9 +262,14 @@ export class Feeder {
   private readonly timer: NodeJS.Timeout;
   private writing: Promise<unknown> = Promise.resolve();
 
+  /**
+   * `garbage(seq)`, when given, is written on the line just before frame `seq` (the serial-fuzz
+   * scenario's noise); it is not counted as sent.
+   */
   constructor(
     private gateway: Gateway | null,
     ratePerS: number,
+    private readonly garbage?: (seq: number) => Buffer,
   ) {
     this.rate = ratePerS;
     this.timer = setInterval(() => this.tick(), 10);
@@ -284,7 +308,13 @@ export class Feeder {
       for (let s = first; s < first + k; s++) this.undeliverable.add(s);
       return;
     }
-    const bytes = Buffer.concat(Array.from({ length: k }, (_, i) => frame(first + i)));
+    const g0 = this.garbage;
+    const bytes = Buffer.concat(
+      Array.from({ length: k }, (_, i) => {
+        const f = frame(first + i);
+        return g0 ? Buffer.concat([g0(first + i), f]) : f;
+      }),
+    );
     // Writes are chained so frames stay in order even when one write waits on a full pty buffer.
     this.writing = this.writing.then(async () => {
       if (!(await g.write(bytes))) for (let s = first; s < first + k; s++) this.undeliverable.add(s);

@@ -201,6 +201,11 @@ export function emptyCounters(): ParserCounters {
   };
 }
 
+/** Frames the parser refused (every error counter; dropped bytes are not frames). */
+export function rejectedFrames(c: Readonly<ParserCounters>): number {
+  return c.badCrc + c.badLength + c.unknownType + c.badPayload + c.overlapped + c.torn;
+}
+
 const COUNTER_BY_CODE: Partial<Record<SerialErrorCode, keyof ParserCounters>> = {
   SERIAL_BAD_CRC: 'badCrc',
   SERIAL_BAD_LENGTH: 'badLength',
