@@ -233,14 +233,19 @@ export async function openGateway(path: string): Promise<Gateway> {
  * Waits until `check` holds while the agent process runs (an agent that exits fails at once).
  * The agent opens its serial port before it connects, so its `online` birth means it is reading.
  */
-export async function whileAgentRuns(agent: AgentProcess, check: () => boolean, what: string) {
+export async function whileAgentRuns(
+  agent: AgentProcess,
+  check: () => boolean,
+  what: string,
+  timeoutMs = 60_000,
+) {
   await waitFor(
     () => {
       if (agent.child.exitCode !== null || agent.child.signalCode !== null)
         throw new Error(`E_AGENT_EXITED: ${agent.output()}`);
       return check();
     },
-    60_000,
+    timeoutMs,
     what,
   );
 }
