@@ -17,7 +17,10 @@ let token = '';
 const t0 = Date.now() - 600_000;
 
 async function device(site: string, name: string, kind: 'parking' | 'signals') {
-  const c = await connectMqtt(`mqtt://127.0.0.1:${broker.mqttPort}`, await broker.addDevice(site, name, kind));
+  const c = await connectMqtt(
+    `mqtt://127.0.0.1:${broker.mqttPort}`,
+    await broker.addDevice(site, name, kind),
+  );
   clients.push(c);
   return c;
 }
@@ -45,8 +48,11 @@ beforeAll(async () => {
   const lot = await device('campus', 'north', 'parking');
   const other = await device('campus', 'south', 'parking');
   // Same intersection id on two controllers: ids are per device, so the device must scope them.
-  const sends: Array<[MqttClient, ReturnType<typeof buildMessage>]> = [
-    ...Array.from({ length: 5 }, (_, c) => [a, cycleMessage('city', 'ctl-a', 'oak', t0 + c * 90_000, c)] as const),
+  const sends: Array<readonly [MqttClient, ReturnType<typeof buildMessage>]> = [
+    ...Array.from(
+      { length: 5 },
+      (_, c) => [a, cycleMessage('city', 'ctl-a', 'oak', t0 + c * 90_000, c)] as const,
+    ),
     [b, cycleMessage('city', 'ctl-b', 'oak', t0 + 1000, 99)],
     [a, hiResMessage('ctl-a', t0 + 5000)],
     [b, hiResMessage('ctl-b', t0 + 6000)],

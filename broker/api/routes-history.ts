@@ -89,8 +89,11 @@ async function signals(d: ApiDeps, ctx: Ctx) {
   // DESC also reverses the series order: sort them back by device and phase number.
   const series = res
     .groups()
-    .map((g) => ({ ...g.tags, points: (g.rows as Row[]).map(strip).reverse() }))
-    .sort((a, b) => `${a.device}`.localeCompare(`${b.device}`) || Number(a.phase) - Number(b.phase));
+    .sort(
+      (a, b) =>
+        `${a.tags.device}`.localeCompare(`${b.tags.device}`) || Number(a.tags.phase) - Number(b.tags.phase),
+    )
+    .map((g) => ({ ...g.tags, points: (g.rows as Row[]).map(strip).reverse() }));
   return { status: 200, body: { series } };
 }
 
