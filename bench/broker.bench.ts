@@ -8,7 +8,6 @@
  *  4. Device publish → dashboard subscriber over WebSocket at ~1,000 msgs/s (target p99 ≤ 100 ms).
  * Numbers are printed as measured; nothing is tuned per run.
  */
-import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -25,8 +24,9 @@ import { type BrokerProcess, spawnBroker } from '../broker/process.ts';
 import { ADMIN } from '../broker/testing.ts';
 import { buildMessage, decodeMessage, type OutgoingMessage } from '../core/contract/index.ts';
 import { freePort, type RunningServer, startInfluxd, startMosquitto, waitFor } from '../testing/servers.ts';
+import { spawnMonitor } from '../simulators/city/monitor.ts';
 import { cityDevices, formatStats, runCitySim } from '../simulators/city/run.ts';
-import { type Percentiles, percentiles } from '../simulators/city/stats.ts';
+import { percentiles } from '../simulators/city/stats.ts';
 import { type BenchRow, startBenchRecord } from './report.ts';
 
 const DEVICES = 1000;
@@ -240,31 +240,6 @@ async function ingestComponent(port: number, dataDir: string, msgs: OutgoingMess
   return { points, rate: points / seconds, stored };
 }
 
-function runMonitor(
-  url: string,
-  token: string,
-  durationS: number,
-): Promise<{ received: number; latencyMs: Percentiles }> {
-  const script = join(import.meta.dirname, '../simulators/city/monitor.ts');
-  const child = spawn(
-    process.execPath,
-    ['--import', 'tsx', script, url, ADMIN.username, token, 'cityedge/v1/sim/#', String(durationS)],
-    {
-      stdio: ['ignore', 'pipe', 'inherit'],
-    },
-  );
-  cleanup.push(async () => child.kill());
-  let out = '';
-  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-  return new Promise((resolve, reject) =>
-    child.once('exit', (code) =>
-      code === 0
-        ? resolve(JSON.parse(out.trim().split('\n').pop()!))
-        : reject(new Error(`monitor exited ${code}`)),
-    ),
-  );
-}
-
 async function main() {
   const record = startBenchRecord('broker');
   const saved: BenchRow[] = [];
@@ -380,7 +355,13 @@ async function main() {
   // 3 + 4. Latencies under ~1,000 msgs/s of city traffic.
   log('\n## 3/4. Latency under ~1,000 msgs/s from 1,000 sim devices (500 lots + 500 intersections)');
   // The dashboard subscriber runs in its own process (like a browser), started before the devices.
-  const monitorPromise = runMonitor(`ws://127.0.0.1:${broker.httpPort}/mqtt`, token, 34);
+  const monitorPromise = spawnMonitor(
+    `ws://127.0.0.1:${broker.httpPort}/mqtt`,
+    { username: ADMIN.username, password: token },
+    'cityedge/v1/sim/#',
+    34,
+    (child) => cleanup.push(async () => void child.kill()),
+  );
   await new Promise((r) => setTimeout(r, 2000));
   const simPromise = runCitySim({
     url: `mqtt://127.0.0.1:${broker.mqttPort}`,

@@ -49,6 +49,9 @@ const KNOWN: BenchDef[] = [
     file: 'bench/city.bench.ts',
     quickArgs: ['--intersections', '500', '--lots', '50', '--duration', '15'],
   },
+  // Default 2 min with the dashboard open (after 2 min closed); the 10-minute memory verdict
+  // needs `npm run bench:dashboard -- --minutes 10`.
+  { name: 'dashboard', file: 'bench/dashboard.bench.ts', quickArgs: ['--minutes', '1'] },
 ];
 
 /** Every `bench:*` script in package.json that the list above does not cover (e.g. bench:dashboard). */

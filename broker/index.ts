@@ -29,6 +29,7 @@ import { ackAfterDurable, createAedes } from './mqtt/aedes.ts';
 import { watchClientErrors } from './mqtt/client-errors.ts';
 import { BrokerHooks, purgeRetainedCommands } from './mqtt/hooks.ts';
 import { startListeners } from './mqtt/listeners.ts';
+import { forbidRetainedCommands } from './mqtt/retain-guard.ts';
 import { startBridge } from './external/bridge.ts';
 
 export type { BrokerConfigInput } from './config.ts';
@@ -121,6 +122,7 @@ export async function startBroker(options: BrokerConfigInput = {}, logger?: Logg
   });
   const core = await createAedes(config, nodeId);
   hooks.install(core.broker);
+  forbidRetainedCommands(core.broker, core.retained, counters);
   const purged = await purgeRetainedCommands(core.retained);
   if (purged.length > 0) {
     counters.inc('mqtt.purged.retainedCommands', purged.length);

@@ -28,6 +28,14 @@ export async function buildDashboard(
     sourcemap: true,
     logLevel: 'warning',
   });
+  // Chart CSS (uPlot's stylesheet and ours) as a file of its own: the CSP forbids inline styles.
+  await build({
+    entryPoints: [join(here, 'src', 'charts', 'charts.css')],
+    outfile: join(outdir, 'charts.css'),
+    bundle: true,
+    minify: opts.minify ?? true,
+    logLevel: 'warning',
+  });
   await cp(join(here, 'static'), outdir, { recursive: true });
   return outdir;
 }

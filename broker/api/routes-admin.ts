@@ -1,16 +1,15 @@
 /** Registry, devices, users and audit. Every change is audited; registry changes reach the gates. */
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
-import { idSchema } from '../../core/contract/payloads.ts';
+import { idSchema, plateSchema as plate, vehicleCategory } from '../../core/contract/payloads.ts';
 import { hashPassword } from '../auth/passwords.ts';
 import type { Vehicle } from '../db/registry.ts';
 import type { ApiDeps } from './deps.ts';
 import { type Caller, type Ctx, fail, parse, query, type Route } from './http.ts';
 
-const plate = z.string().regex(/^[A-Z0-9]{2,10}$/, 'normalised plate: A-Z and 0-9 only');
 const vehicleBody = z.strictObject({
   owner: z.string().min(1).max(120),
-  category: z.enum(['staff', 'visitor', 'disabled', 'blocklisted']),
+  category: vehicleCategory,
   validFrom: z.number().int().min(0).optional(),
   validUntil: z.number().int().min(0).optional(),
   sites: z.array(idSchema).max(100).default([]),

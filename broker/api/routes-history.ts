@@ -72,27 +72,75 @@ async function lots(d: ApiDeps, ctx: Ctx) {
   return { status: 200, body: { series } };
 }
 
+const signalScope = z.object({ intersection: idSchema.optional(), device: idSchema.optional() });
+
+/**
+ * Cycle measures per phase, oldest first. The limit keeps the newest cycles of each phase (a
+ * 24-hour chart asks for more cycles than fit), so the query reads newest first and turns them.
+ */
 async function signals(d: ApiDeps, ctx: Ctx) {
   const ingest = influxOf(d);
-  const q = parse(range.and(z.object({ intersection: idSchema.optional() })), query(ctx));
-  const w = where(q.from, q.to, { site: q.site, intersection: q.intersection });
+  const q = parse(range.and(signalScope), query(ctx));
+  const w = where(q.from, q.to, { site: q.site, device: q.device, intersection: q.intersection });
   const res = await ingest.influx.query<Row>(
-    `SELECT "cycle", "lengthS", "greenS", "termination", "arrivalsOnGreen", "arrivalsOnRed", "splitFailure", "utilisation", "redLightViolations" FROM "${RP.raw}"."cycle_measures" WHERE ${w.clause} GROUP BY "site", "intersection", "phase" LIMIT ${q.limit}`,
+    `SELECT "cycle", "lengthS", "greenS", "termination", "arrivalsOnGreen", "arrivalsOnRed", "splitFailure", "utilisation", "redLightViolations" FROM "${RP.raw}"."cycle_measures" WHERE ${w.clause} GROUP BY "site", "device", "intersection", "phase" ORDER BY time DESC LIMIT ${q.limit}`,
     { placeholders: w.placeholders },
   );
-  const series = res.groups().map((g) => ({ ...g.tags, points: (g.rows as Row[]).map(strip) }));
+  // DESC also reverses the series order: sort them back by device and phase number.
+  const series = res
+    .groups()
+    .sort(
+      (a, b) =>
+        `${a.tags.device}`.localeCompare(`${b.tags.device}`) || Number(a.tags.phase) - Number(b.tags.phase),
+    )
+    .map((g) => ({ ...g.tags, points: (g.rows as Row[]).map(strip).reverse() }));
   return { status: 200, body: { series } };
 }
 
+/** Indiana hi-res events of one intersection, newest first (the engineer's event log after a reload). */
+async function hires(d: ApiDeps, ctx: Ctx) {
+  const ingest = influxOf(d);
+  const q = parse(
+    range.and(signalScope).and(z.object({ code: z.coerce.number().int().min(0).max(255).optional() })),
+    query(ctx),
+  );
+  const w = where(q.from, q.to, { site: q.site, device: q.device, intersection: q.intersection });
+  // `code` is a field, not a tag: a validated integer, so it goes in as a literal.
+  const clause = q.code === undefined ? w.clause : `${w.clause} AND "code" = ${q.code}`;
+  const res = await ingest.influx.query<Row>(
+    `SELECT "code", "param", "site", "device", "intersection" FROM "${RP.raw}"."hires_event" WHERE ${clause} ORDER BY time DESC LIMIT ${q.limit}`,
+    { placeholders: w.placeholders },
+  );
+  return { status: 200, body: { events: (res as unknown as Row[]).map(strip) } };
+}
+
 const eventKind = z.union([parkingEvent.shape.kind, signalAlarm.shape.kind]);
+/** An exact plate, or a prefix ending in `*` (the in/out log's search box). */
+const plateQuery = z
+  .string()
+  .regex(/^[A-Z0-9]{1,10}\*?$/)
+  .optional();
+
+/** `AND "plate" …`: a bound parameter for an exact plate, a regex of [A-Z0-9] only for a prefix. */
+function plateClause(plate: string | undefined, placeholders: Record<string, string>): string {
+  if (!plate) return '';
+  if (plate.endsWith('*')) return ` AND "plate" =~ /^${plate.slice(0, -1)}/`;
+  placeholders.plate = plate;
+  return ' AND "plate" = $plate';
+}
 
 async function events(d: ApiDeps, ctx: Ctx) {
   const ingest = influxOf(d);
-  const q = parse(range.and(z.object({ kind: eventKind.optional() })), query(ctx));
-  const w = where(q.from, q.to, { site: q.site, kind: q.kind });
+  const q = parse(
+    range.and(z.object({ kind: eventKind.optional(), device: idSchema.optional(), plate: plateQuery })),
+    query(ctx),
+  );
+  // Parking events name their device `lot`; signal alarms `device`.
   const run = async (measurement: string, source: string, device: string) => {
+    const w = where(q.from, q.to, { site: q.site, kind: q.kind, [device]: q.device });
+    const clause = w.clause + plateClause(q.plate, w.placeholders);
     const res = await ingest.influx.query<Row>(
-      `SELECT * FROM "${RP.raw}"."${measurement}" WHERE ${w.clause} ORDER BY time DESC LIMIT ${q.limit}`,
+      `SELECT * FROM "${RP.raw}"."${measurement}" WHERE ${clause} ORDER BY time DESC LIMIT ${q.limit}`,
       { placeholders: w.placeholders },
     );
     return (res as unknown as Row[]).map((row) => {
@@ -102,7 +150,8 @@ async function events(d: ApiDeps, ctx: Ctx) {
   };
   const all = [
     ...(await run('parking_event', 'parking', 'lot')),
-    ...(await run('signal_alarm', 'signals', 'device')),
+    // Alarms carry no plate: a plate search is a parking search.
+    ...(q.plate ? [] : await run('signal_alarm', 'signals', 'device')),
   ];
   all.sort((a, b) => Number(b.ts) - Number(a.ts));
   return { status: 200, body: { events: all.slice(0, q.limit) } };
@@ -110,29 +159,12 @@ async function events(d: ApiDeps, ctx: Ctx) {
 
 async function lpr(d: ApiDeps, ctx: Ctx) {
   const ingest = influxOf(d);
-  const q = parse(
-    range.and(
-      z.object({
-        plate: z
-          .string()
-          .regex(/^[A-Z0-9]{1,10}\*?$/)
-          .optional(),
-      }),
-    ),
-    query(ctx),
-  );
-  const w = where(q.from, q.to, { site: q.site });
-  let clause = w.clause;
-  const placeholders: Record<string, string> = { ...w.placeholders };
-  if (q.plate?.endsWith('*'))
-    clause += ` AND "plate" =~ /^${q.plate.slice(0, -1)}/`; // [A-Z0-9] only
-  else if (q.plate) {
-    clause += ' AND "plate" = $plate';
-    placeholders.plate = q.plate;
-  }
+  const q = parse(range.and(z.object({ plate: plateQuery, device: idSchema.optional() })), query(ctx));
+  const w = where(q.from, q.to, { site: q.site, lot: q.device });
+  const clause = w.clause + plateClause(q.plate, w.placeholders);
   const res = await ingest.influx.query<Row>(
     `SELECT "plate", "confidence", "lane", "ms", "camera", "lot", "site" FROM "${RP.raw}"."lpr_read" WHERE ${clause} ORDER BY time DESC LIMIT ${q.limit}`,
-    { placeholders },
+    { placeholders: w.placeholders },
   );
   const reads = (res as unknown as Row[]).map((row) => {
     const { lot, ...rest } = strip(row);
@@ -145,6 +177,7 @@ export function historyRoutes(d: ApiDeps): Route[] {
   return [
     { method: 'GET', path: /^\/api\/history\/lots$/, role: 'viewer', handle: (c) => lots(d, c) },
     { method: 'GET', path: /^\/api\/history\/signals$/, role: 'viewer', handle: (c) => signals(d, c) },
+    { method: 'GET', path: /^\/api\/history\/hires$/, role: 'viewer', handle: (c) => hires(d, c) },
     { method: 'GET', path: /^\/api\/history\/events$/, role: 'viewer', handle: (c) => events(d, c) },
     { method: 'GET', path: /^\/api\/history\/lpr$/, role: 'viewer', handle: (c) => lpr(d, c) },
   ];

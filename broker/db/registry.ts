@@ -1,10 +1,11 @@
 /** Vehicle registry (what the edge gates check plates against); every write in one transaction. */
+import type { VehicleCategory } from '../../core/contract/payloads.ts';
 import type { Db } from './sqlite.ts';
 
 export interface Vehicle {
   plate: string;
   owner: string;
-  category: 'staff' | 'visitor' | 'disabled' | 'blocklisted';
+  category: VehicleCategory;
   validFrom?: number | undefined;
   validUntil?: number | undefined;
   /** Sites whose gates know this vehicle; empty = every site. */

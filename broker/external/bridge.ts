@@ -16,6 +16,7 @@ import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
 import type { Logger } from 'pino';
 import { decodeMessage } from '../../core/contract/topics.ts';
 import type { DecodedMessage } from '../../core/contract/topics.ts';
+import { isCommandTopic } from '../auth/acl.ts';
 
 export interface ExternalBrokerConfig {
   url: string;
@@ -40,8 +41,6 @@ export interface BridgeDeps {
 
 const ROOT = 'cityedge/v1/';
 const DLQ = 'cityedge/v1/_dlq/';
-/** Command requests (not responses): they go out from this node, never in. */
-const COMMAND_REQUEST = /^cityedge\/v1\/[^/]+\/[^/]+\/cmd\/[^/]+$/;
 
 export interface RunningBridge {
   client: MqttClient;
@@ -129,7 +128,8 @@ function receive(
   deps: BridgeDeps,
 ) {
   deps.counters.inc('external.messages');
-  if (topic.startsWith(DLQ) || COMMAND_REQUEST.test(topic)) return;
+  // Command requests (not responses) go out from this node, never in.
+  if (topic.startsWith(DLQ) || isCommandTopic(topic)) return;
   if (payload.length === 0 && retain) return;
   if (payload.length > config.maxPayloadBytes) {
     deps.counters.inc('ingest.invalid');

@@ -7,7 +7,7 @@ import type { Aedes, AuthenticateError, Client, PublishPacket, Subscription } fr
 import type { Logger } from 'pino';
 import { type DecodedMessage, decodeMessage, ROOT } from '../../core/contract/index.ts';
 import { CityEdgeError } from '../../core/errors.ts';
-import { canPublish, canSubscribe, isCommandTopic } from '../auth/acl.ts';
+import { canPublish, canSubscribe } from '../auth/acl.ts';
 import { VerifiedCache } from '../auth/cache.ts';
 import { describe, type Identity } from '../auth/identity.ts';
 import { DUMMY_HASH, verifyPassword } from '../auth/passwords.ts';
@@ -19,6 +19,7 @@ import { TokenBucket } from '../limits.ts';
 import type { Counters } from '../metrics.ts';
 import type { RetainedStore } from './aedes.ts';
 import { deadLetter, dlqTopic } from './dlq.ts';
+import { stripRetainedCommand } from './retain-guard.ts';
 
 export interface HookDeps {
   accounts: AccountStore;
@@ -218,10 +219,7 @@ export class BrokerHooks {
   private authorizePublish(client: Client | null, packet: PublishPacket, done: (e?: Error | null) => void) {
     // A retained command would run again on every reboot of the device: commands are one-shot.
     // Cleared before aedes stores it, so it is neither retained nor forwarded as retained.
-    if (packet.retain && isCommandTopic(packet.topic)) {
-      packet.retain = false;
-      this.deps.counters.inc('mqtt.stripped.retain');
-    }
+    stripRetainedCommand(packet, this.deps.counters);
     if (!client) return done(null); // the broker's own messages (dead letters, commands from the API)
     const id = this.identities.get(client);
     if (!id || !canPublish(id, packet.topic)) {

@@ -11,8 +11,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitFor } from '../../testing/servers.ts';
 import { lotMessage } from '../fixtures.ts';
 import { collect, connectMqtt, startTestBroker, type TestBroker } from '../testing.ts';
+import { Counters } from '../metrics.ts';
 import type { RetainedStore } from './aedes.ts';
 import { purgeRetainedCommands } from './hooks.ts';
+import { forbidRetainedCommands } from './retain-guard.ts';
 
 let broker: TestBroker;
 let tcp: string;
@@ -73,6 +75,61 @@ describe('retained commands', () => {
     await later.subscribeAsync(m.topic, { qos: 1 });
     await waitFor(() => got.length > 0, 5000, 'retained state');
     expect(got[0]).toMatchObject({ topic: m.topic, retain: true });
+  });
+});
+
+describe('retained commands by paths that skip authorizePublish', () => {
+  it("an operator's will on a command topic with retain is delivered once, not retained", async () => {
+    const live = track(await connectMqtt(tcp, { ...gw, clientId: 'gw-1-will-live' }));
+    const got = collect(live);
+    await live.subscribeAsync('cityedge/v1/campus/gw-1/cmd/+', { qos: 1 });
+    const body = { transaction: 'will-1', args: { lane: 'in', reason: 'will', by: 'otto' } };
+    const op = track(
+      await connectMqtt(ws, {
+        username: 'otto',
+        password: operatorToken,
+        will: { topic: CMD, payload: Buffer.from(JSON.stringify(body)), qos: 1, retain: true },
+      }),
+    );
+    (op.stream as unknown as { destroy(): void }).destroy(); // not a DISCONNECT: the will is published
+    await waitFor(() => got.some((m) => m.payload.includes('will-1')), 5000, 'will delivered');
+    const boot = track(await connectMqtt(tcp, { ...gw, clientId: 'gw-1-will-boot' }));
+    const again = collect(boot);
+    await boot.subscribeAsync('cityedge/v1/campus/gw-1/cmd/+', { qos: 1 });
+    await sleep(300);
+    expect(again).toEqual([]);
+  });
+
+  it('the internal broker.publish (API, bridge, dead letters) and the store itself keep no command', async () => {
+    const aedes = await Aedes.createBroker();
+    const store = (aedes as unknown as { persistence: RetainedStore }).persistence;
+    const counters = new Counters();
+    forbidRetainedCommands(aedes, store, counters);
+    const publish = (topic: string) =>
+      new Promise<void>((resolve, reject) =>
+        aedes.publish(
+          { cmd: 'publish', topic, payload: Buffer.from('{}'), qos: 1, retain: true, dup: false },
+          (e) => (e ? reject(e) : resolve()),
+        ),
+      );
+    await publish(CMD);
+    await publish('cityedge/v1/campus/gw-1/status');
+    // A path that writes to the persistence directly is refused too.
+    await store.storeRetained({
+      cmd: 'publish',
+      topic: 'cityedge/v1/campus/gw-2/cmd/signals.flash',
+      payload: Buffer.from('{}'),
+      qos: 0,
+      retain: true,
+      dup: false,
+    });
+    const left: string[] = [];
+    for await (const p of store.createRetainedStream('#') as AsyncIterable<{ topic: string }>)
+      left.push(p.topic);
+    expect(left).toEqual(['cityedge/v1/campus/gw-1/status']);
+    expect(counters.get('mqtt.stripped.retain')).toBe(1);
+    expect(counters.get('mqtt.refused.retainedCommand')).toBe(1);
+    await new Promise<void>((r) => aedes.close(() => r()));
   });
 });
 

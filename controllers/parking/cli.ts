@@ -27,6 +27,7 @@ export function register(program: Command): void {
       if (opts.registry) {
         const r = parseRegistryYaml(readFileSync(opts.registry, 'utf8'));
         ok = report('registry', r, (v) => `${v.vehicles.length} vehicles`) && ok;
+        for (const w of r.ok ? r.value.warnings : []) console.warn(`registry: warning: ${w}`);
       }
       if (!ok) process.exitCode = 1;
     });

@@ -69,5 +69,23 @@ describe('vehicle registry', () => {
       'vehicles.0.category',
       'vehicles.1.validUntil',
     ]);
+    expect(ok.ok && ok.value.warnings).toEqual([]);
+  });
+
+  it('reads the old "disabled-permit" spelling as the contract\'s "disabled", with a warning', () => {
+    const r = parseRegistryYaml(
+      'vehicles:\n  - { plate: AB 123, category: disabled-permit }\n  - { plate: CD 456, category: disabled }',
+    );
+    expect(r.ok && r.value.vehicles.map((v) => v.category)).toEqual(['disabled', 'disabled']);
+    expect(r.ok && r.value.warnings).toEqual([
+      'category "disabled-permit" (1 vehicles) is deprecated: write "disabled"',
+    ]);
+  });
+
+  it('refuses plate text that normalising would silently change beyond separators', () => {
+    const r = parseRegistryYaml(
+      'vehicles:\n  - { plate: ÄB-123, category: staff }\n  - { plate: "AB#12", category: staff }',
+    );
+    expect(r.ok ? [] : r.errors.map((e) => e.field)).toEqual(['vehicles.0.plate', 'vehicles.1.plate']);
   });
 });

@@ -4,6 +4,8 @@
  */
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
+import { type VehicleCategory, vehicleCategory } from '../../core/contract/payloads.ts';
+import { isPlausiblePlate, normalisePlate, TYPED_PLATE } from '../../core/plate.ts';
 import { type ParkingError, type ParkingErrorCode, type Result, fail } from './errors.ts';
 
 /** A GPIO line as the edge binding understands it: BCM number or line name. */
@@ -151,8 +153,13 @@ export type LaneConfig = LotConfig['lanes'][number];
 export type BayConfig = LotConfig['bays'][number];
 export type BayKind = z.output<typeof bayKind>;
 
-export const vehicleCategory = z.enum(['staff', 'visitor', 'disabled-permit', 'blocklisted']);
-export type VehicleCategory = z.output<typeof vehicleCategory>;
+/**
+ * The contract's categories. `disabled-permit` is the spelling registry files used before the
+ * contract's `disabled`; it still parses and {@link parseRegistry} warns about it.
+ */
+export const LEGACY_DISABLED = 'disabled-permit';
+const categoryInFile = vehicleCategory.or(z.literal(LEGACY_DISABLED).transform(() => 'disabled' as const));
+export type { VehicleCategory };
 
 const DAY_MS = 86_400_000;
 /** A date-only `validUntil` means "through the end of that day" (UTC). */
@@ -168,9 +175,13 @@ const dateLike = (endOfDay: boolean) =>
   });
 
 export const vehicleSchema = z.object({
-  plate: z.string().min(2).max(12),
+  plate: z
+    .string()
+    .max(12)
+    .regex(TYPED_PLATE, 'letters, digits, spaces, dots or dashes only')
+    .refine((p) => isPlausiblePlate(normalisePlate(p)), '2–10 letters or digits'),
   owner: z.string().default(''),
-  category: vehicleCategory,
+  category: categoryInFile,
   /** Epoch ms after parsing; ISO date or datetime in the file. */
   validFrom: dateLike(false).optional(),
   validUntil: dateLike(true).optional(),
@@ -210,9 +221,22 @@ export function parseLotConfig(raw: unknown): Result<LotConfig> {
   return parseWith(lotSchema, 'CONFIG_INVALID', raw);
 }
 
+/** A parsed registry file, with what in it still parses but should be rewritten. */
+export interface ParsedRegistry extends Registry {
+  warnings: string[];
+}
+
 /** Validate a registry object. */
-export function parseRegistry(raw: unknown): Result<Registry> {
-  return parseWith(registrySchema, 'REGISTRY_INVALID', raw);
+export function parseRegistry(raw: unknown): Result<ParsedRegistry> {
+  const r = parseWith(registrySchema, 'REGISTRY_INVALID', raw);
+  return r.ok ? { ok: true, value: { ...r.value, warnings: legacyWarnings(raw) } } : r;
+}
+
+function legacyWarnings(raw: unknown): string[] {
+  const vehicles = (raw as { vehicles?: unknown } | null)?.vehicles;
+  if (!Array.isArray(vehicles)) return [];
+  const n = vehicles.filter((v) => (v as { category?: unknown } | null)?.category === LEGACY_DISABLED).length;
+  return n === 0 ? [] : [`category "${LEGACY_DISABLED}" (${n} vehicles) is deprecated: write "disabled"`];
 }
 
 /** Parse lot YAML (or JSON) text. Pure: the caller reads the file. */
@@ -222,7 +246,7 @@ export function parseLotYaml(text: string): Result<LotConfig> {
 }
 
 /** Parse registry YAML (or JSON) text. */
-export function parseRegistryYaml(text: string): Result<Registry> {
+export function parseRegistryYaml(text: string): Result<ParsedRegistry> {
   const r = parseText(text);
   return r.ok ? parseRegistry(r.value) : r;
 }

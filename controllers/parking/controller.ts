@@ -9,7 +9,7 @@ import { type ParkingError, type ParkingErrorCode, fail } from './errors.ts';
 import type { GateEmitted, gateMachine } from './gate-machine.ts';
 import { Lane } from './lane.ts';
 import { InOutLog } from './log.ts';
-import { normalisePlate } from './plate.ts';
+import { normalisePlate } from '../../core/plate.ts';
 import { Occupancy, bayReadingSchema } from './occupancy.ts';
 import { type RegistryIndex, hasDisabledPermit, indexRegistry, withoutPlate } from './registry.ts';
 import { handleOperator } from './operator.ts';

@@ -24,7 +24,7 @@ describe('gate decision', () => {
       reason: 'registered',
       category: 'staff',
     });
-    expect(decide(input('efgh567'))).toMatchObject({ verdict: 'open', category: 'disabled-permit' });
+    expect(decide(input('efgh567'))).toMatchObject({ verdict: 'open', category: 'disabled' });
     expect(decide(input('ZZZZ 999'))).toMatchObject({
       verdict: 'open',
       reason: 'public',

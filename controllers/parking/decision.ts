@@ -4,7 +4,7 @@
  */
 import type { LaneConfig, LotConfig, VehicleCategory } from './config.ts';
 import { isOpenAt } from './hours.ts';
-import { isPlausiblePlate, normalisePlate } from './plate.ts';
+import { isPlausiblePlate, normalisePlate } from '../../core/plate.ts';
 import { type RegistryIndex, lookupPlate } from './registry.ts';
 
 /** One OCR result for a lane camera frame. `confidence` is 0..1. */
@@ -83,7 +83,7 @@ export function decide(input: DecisionInput): Decision {
   }
   if (lane.direction === 'exit') return { verdict: 'open', reason: 'exit', ...base, alarm: false };
 
-  const privileged = valid && (category === 'staff' || category === 'disabled-permit');
+  const privileged = valid && (category === 'staff' || category === 'disabled');
   const registeredVisitor = valid && category === 'visitor';
   const deny = (reason: DecisionReason): Decision => ({ verdict: 'deny', reason, ...base, alarm: false });
   if (!privileged && !isOpenAt(lot, nowMs)) return deny('closed-hours');

@@ -40,7 +40,7 @@ export { type GateEmitted, type GateEvent, type GateInput, gateMachine } from '.
 export { isOpenAt } from './hours.ts';
 export type { LogRecord } from './log.ts';
 export type { BayReading, BayStatus, BayView, LotCounts } from './occupancy.ts';
-export { matchPlate, normalisePlate } from './plate.ts';
+export { matchPlate } from './plate.ts';
 export * from './types.ts';
 
 /** The controller as seen by the edge agent, dashboard and simulator. All inputs are validated. */

@@ -2,7 +2,7 @@
 import type { ParkingError, ParkingErrorCode } from './errors.ts';
 import type { Lane } from './lane.ts';
 import type { Occupancy } from './occupancy.ts';
-import { normalisePlate } from './plate.ts';
+import { normalisePlate } from '../../core/plate.ts';
 import {
   type AuditEntry,
   type InputResult,

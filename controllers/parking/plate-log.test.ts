@@ -1,12 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { InOutLog } from './log.ts';
-import { matchPlate, normalisePlate, oneEdit } from './plate.ts';
+import { matchPlate, oneEdit } from './plate.ts';
 
 describe('plate matching', () => {
-  it('normalises spacing and case', () => {
-    expect(normalisePlate(' abcd-123 ')).toBe('ABCD123');
-  });
-
   it('accepts one edit and rejects two', () => {
     expect(oneEdit('ABCD123', 'ABCD128')).toEqual({ kind: 'substitution', from: '3', to: '8' });
     expect(oneEdit('ABCD123', 'ABD123')).toEqual({ kind: 'indel' });

@@ -3,15 +3,7 @@
  * of vehicles still inside (edit distance ≤ 1, ties broken by known OCR confusions).
  */
 
-/** Uppercase, drop spaces, dashes and dots: "abcd-123" → "ABCD123". */
-export function normalisePlate(text: string): string {
-  return text.toUpperCase().replace(/[\s\-.·]/g, '');
-}
-
-/** Plates are 2–10 letters/digits once normalised. */
-export function isPlausiblePlate(plate: string): boolean {
-  return /^[A-Z0-9]{2,10}$/.test(plate);
-}
+import { normalisePlate } from '../../core/plate.ts';
 
 // Glyph pairs OCR engines commonly swap on plate fonts (tesseract: Z/2 and G/6 most of all).
 const CONFUSABLE: ReadonlyArray<readonly [string, string]> = [

@@ -1,6 +1,6 @@
 /** Registry lookups by normalised plate, with validity checked against an injected time. */
 import type { Registry, VehicleCategory, VehicleRecord } from './config.ts';
-import { normalisePlate } from './plate.ts';
+import { normalisePlate } from '../../core/plate.ts';
 
 export interface RegistryIndex {
   byPlate: ReadonlyMap<string, VehicleRecord>;
@@ -35,5 +35,5 @@ export function lookupPlate(index: RegistryIndex, plate: string, nowMs: number):
 /** A valid disabled permit, as checked by the disabled-bay cameras. */
 export function hasDisabledPermit(index: RegistryIndex, plate: string, nowMs: number): boolean {
   const l = lookupPlate(index, plate, nowMs);
-  return l.found && l.valid && l.category === 'disabled-permit';
+  return l.found && l.valid && l.category === 'disabled';
 }

@@ -3,7 +3,7 @@
  * `…/cmd/{command}/response` with `{ status, data?, error?, transaction }` (zigbee2mqtt style).
  */
 import { z } from 'zod';
-import { idSchema } from './payloads.ts';
+import { idSchema, plateSchema, vehicleCategory } from './payloads.ts';
 
 const operator = z.string().min(1).max(64);
 
@@ -20,16 +20,16 @@ export const commandArgs = {
     vehicles: z
       .array(
         z.strictObject({
-          plate: z.string().regex(/^[A-Z0-9]{2,10}$/),
+          plate: plateSchema,
           owner: z.string().max(120),
-          category: z.enum(['staff', 'visitor', 'disabled', 'blocklisted']),
+          category: vehicleCategory,
           validFrom: z.number().int().optional(),
           validUntil: z.number().int().optional(),
         }),
       )
       .max(10_000),
   }),
-  'registry.remove': z.strictObject({ plates: z.array(z.string().regex(/^[A-Z0-9]{2,10}$/)).max(10_000) }),
+  'registry.remove': z.strictObject({ plates: z.array(plateSchema).max(10_000) }),
   'signals.flash': z.strictObject({ intersection: idSchema, by: operator, reason: z.string().max(200) }),
   'signals.resetFlash': z.strictObject({ intersection: idSchema, by: operator }),
   'signals.hold': z.strictObject({ intersection: idSchema, phase: z.number().int().min(1), by: operator }),

@@ -4,6 +4,7 @@
  * time, so ingest can deduplicate replays after store-and-forward.
  */
 import { z } from 'zod';
+import { NORMALISED_PLATE } from '../plate.ts';
 
 /** Site, device, bay, lane and intersection ids: lowercase, MQTT-safe (no `+`, `#`, `/`). */
 export const idSchema = z
@@ -11,7 +12,10 @@ export const idSchema = z
   .regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, 'must be 1–64 chars of a-z, 0-9, "-" or "_"');
 
 const epochMs = z.number().int().min(0);
-const plateSchema = z.string().regex(/^[A-Z0-9]{2,10}$/, 'normalised plate: A-Z and 0-9 only');
+export const plateSchema = z.string().regex(NORMALISED_PLATE, 'normalised plate: A-Z and 0-9 only');
+/** Registry categories, as stored by the broker and sent in `registry.upsert`. */
+export const vehicleCategory = z.enum(['staff', 'visitor', 'disabled', 'blocklisted']);
+export type VehicleCategory = z.infer<typeof vehicleCategory>;
 const confidence = z.number().min(0).max(1);
 const boxSchema = z.tuple([z.number(), z.number(), z.number(), z.number()]);
 

@@ -1,4 +1,5 @@
 /** Thin client of the broker's HTTP API (docs/api.md): bearer token, JSON, error codes kept. */
+import type { VehicleCategory } from '../../core/contract/payloads.ts';
 
 export type Role = 'viewer' | 'operator' | 'admin';
 export interface Session {
@@ -59,7 +60,7 @@ export const api = {
 export interface Vehicle {
   plate: string;
   owner: string;
-  category: 'staff' | 'visitor' | 'disabled' | 'blocklisted';
+  category: VehicleCategory;
   validFrom?: number;
   validUntil?: number;
   sites: string[];

@@ -81,7 +81,7 @@ export async function collectHealth(
 /** Frames rejected by the parser, the single number the contract carries. */
 export function badFrames(s: LinkStatus): number {
   const c = s.counters;
-  return c.badCrc + c.badLength + c.unknownType + c.badPayload;
+  return c.badCrc + c.badLength + c.unknownType + c.badPayload + c.overlapped + c.torn;
 }
 
 /** Projects a snapshot onto the contract's strict health payload. */

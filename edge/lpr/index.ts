@@ -15,7 +15,6 @@ export {
   fitPattern,
   formatPlate,
   matchTemplates,
-  normalisePlate,
   TEMPLATES,
 } from './templates.ts';
 export type {

@@ -1,12 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  fitPattern,
-  formatPlate,
-  MAX_CORRECTIONS,
-  matchTemplates,
-  normalisePlate,
-  TEMPLATES,
-} from './templates.ts';
+import { fitPattern, formatPlate, MAX_CORRECTIONS, matchTemplates, TEMPLATES } from './templates.ts';
 
 describe('fitPattern: positional correction of OCR confusions', () => {
   it.each([
@@ -55,7 +48,6 @@ describe('fitPattern: positional correction of OCR confusions', () => {
 
 describe('matchTemplates', () => {
   it('normalises spacing, hyphens and case before matching', () => {
-    expect(normalisePlate(' abc-123 ')).toBe('ABC123');
     const [best] = matchTemplates('abcd 123', 0.9, [TEMPLATES.mercosur]);
     expect(best).toEqual({ plate: 'ABCD123', confidence: 0.9 });
   });

@@ -3,6 +3,7 @@
  * B/8, S/5, G/6), but a template says which kind of character each position holds, so a
  * digit read where a letter must be is mapped back to its look-alike letter and vice versa.
  */
+import { normalisePlate } from '../../core/plate.ts';
 import type { PlateCandidate, PlateTemplate } from './types.ts';
 
 export const TEMPLATES = {
@@ -49,11 +50,6 @@ const CORRECTION_PENALTY = 0.85;
  * ('RENTAL' would otherwise become legacy 'REN741').
  */
 export const MAX_CORRECTIONS = 2;
-
-/** Uppercase, letters and digits only. */
-export function normalisePlate(text: string): string {
-  return text.toUpperCase().replace(/[^A-Z0-9]/g, '');
-}
 
 /**
  * Sign and shop words that come with digits (`SALE 50%` read as SALE509, `EXIT 3`, `ZONE 30`):

@@ -6,6 +6,7 @@
  *
  *   node --import tsx simulators/city/monitor.ts URL USERNAME PASSWORD FILTER DURATION_S
  */
+import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import mqtt from 'mqtt';
 import { type Percentiles, percentiles } from './stats.ts';
@@ -27,6 +28,33 @@ export async function monitorLatency(
   await new Promise((r) => setTimeout(r, durationS * 1000));
   await client.endAsync(true);
   return { received: latencies.length, latencyMs: percentiles(latencies) };
+}
+
+/**
+ * Runs this file as its own process and resolves with its result line; `onChild` gets the child
+ * so a caller's cleanup can kill it.
+ */
+export function spawnMonitor(
+  url: string,
+  creds: { username: string; password: string },
+  filter: string,
+  durationS: number,
+  onChild?: (child: ReturnType<typeof spawn>) => void,
+): Promise<{ received: number; latencyMs: Percentiles }> {
+  const args = [url, creds.username, creds.password, filter, String(durationS)];
+  const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), ...args], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  onChild?.(child);
+  let out = '';
+  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+  return new Promise((resolve, reject) =>
+    child.once('exit', (code) =>
+      code === 0
+        ? resolve(JSON.parse(out.trim().split('\n').pop()!))
+        : reject(new Error(`monitor exited ${code}`)),
+    ),
+  );
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {

@@ -12,3 +12,10 @@ export {
   corruptingSink,
   sensorDropouts,
 } from './serial.ts';
+export {
+  GARBAGE_KINDS,
+  type GarbageCounts,
+  type GarbageKind,
+  garbage,
+  garbageSource,
+} from './serial-fuzz.ts';

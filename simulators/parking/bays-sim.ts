@@ -53,7 +53,7 @@ export class SimBays {
     const free = this.bays.filter((b) => b.car === null);
     const of = (kind: string) => free.filter((b) => b.config.kind === kind);
     const prefs: Record<CarCategory, SimBay[][]> = {
-      'disabled-permit': [of('disabled'), of('regular'), of('ev')],
+      disabled: [of('disabled'), of('regular'), of('ev')],
       staff: [of('reserved'), of('regular'), of('ev')],
       visitor: [of('regular'), of('ev')],
       public: [of('regular'), of('ev')],

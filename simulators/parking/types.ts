@@ -1,5 +1,8 @@
 /** Simulated vehicles and the ground truth the simulator keeps to check the system under test. */
-export type CarCategory = 'staff' | 'visitor' | 'disabled-permit' | 'blocklisted' | 'public';
+import type { VehicleCategory } from '../../core/contract/payloads.ts';
+
+/** A registry category, or a car the registry does not know. */
+export type CarCategory = VehicleCategory | 'public';
 
 export interface SimCar {
   id: number;

@@ -4,7 +4,7 @@
  * ends: GPIO lines (SimulatedGpio), bay sensors (serial frames), lane cameras (CameraPort).
  */
 import type { LotConfig, Registry } from '../../controllers/parking/index.ts';
-import { normalisePlate } from '../../controllers/parking/index.ts';
+import { normalisePlate } from '../../core/plate.ts';
 import { type DeviceLines, type SensorDropouts, sensorDropouts } from '../faults/index.ts';
 import { createRng, type Rng } from '../camera/index.ts';
 import { SimBarrier } from './barrier.ts';
@@ -123,7 +123,7 @@ export class LotWorld {
     const plate = category === 'public' || pool.length === 0 ? this.randomPlate() : this.rng.pick(pool);
     const cat = pool.length === 0 && category !== 'public' ? 'public' : category;
     this.present.add(plate);
-    const misuses = cat !== 'disabled-permit' && this.rng.chance(this.opts.rates.disabledBayMisuse);
+    const misuses = cat !== 'disabled' && this.rng.chance(this.opts.rates.disabledBayMisuse);
     const stayMs = Math.max(this.opts.minStayMs, -Math.log(1 - this.rng.next()) * this.opts.meanStayMs);
     const car: SimCar = { id: this.nextId++, plate, category: cat, misusesDisabledBay: misuses, stayMs };
     this.cars.push(car);
@@ -148,7 +148,7 @@ export class LotWorld {
         : x < m.staff + m.registeredVisitor
           ? 'visitor'
           : x < m.staff + m.registeredVisitor + m.disabledPermit
-            ? 'disabled-permit'
+            ? 'disabled'
             : x < m.staff + m.registeredVisitor + m.disabledPermit + m.blocklisted
               ? 'blocklisted'
               : 'public';
@@ -178,7 +178,7 @@ export class LotWorld {
     }
     this.bays.park(bay, car);
     this.truth.parked++;
-    if (bay.config.kind === 'disabled' && car.category !== 'disabled-permit') this.truth.disabledMisuse++;
+    if (bay.config.kind === 'disabled' && car.category !== 'disabled') this.truth.disabledMisuse++;
     if (bay.config.camera) this.clock.setTimeout(() => this.ports.bayCamera?.(bay, car), 5_000);
     if (this.rng.chance(this.opts.rates.sensorDropout)) this.bays.dropout(bay, this.opts.dropoutMs);
     this.clock.setTimeout(() => this.depart(car), car.stayMs);

@@ -2,6 +2,7 @@
  * Maps parking-controller events to contract messages. Contract ids are lowercase
  * (`idSchema`), lot files may use `D01`: ids are lowercased on the way out.
  */
+import { isPlausiblePlate } from '../../../core/plate.ts';
 import type {
   GateStateName,
   LotConfig,
@@ -12,7 +13,7 @@ import type { FeatureContext } from '../feature.ts';
 
 const id = (s: string) => s.toLowerCase();
 /** The contract's plate form; anything else (spaces, OCR junk) leaves the box as null. */
-const plateOf = (p: string | null | undefined) => (p && /^[A-Z0-9]{2,10}$/.test(p) ? p : null);
+const plateOf = (p: string | null | undefined) => (p && isPlausiblePlate(p) ? p : null);
 /** The contract caps the retained list; the oldest reviews are the ones an operator sees first. */
 const MAX_PENDING = 100;
 
@@ -113,7 +114,7 @@ export function mapParkingEvent(
         {
           kind: e.type,
           lane: id(r.laneId),
-          plate: r.plate && /^[A-Z0-9]{2,10}$/.test(r.plate) ? r.plate : null,
+          plate: plateOf(r.plate),
           ...(r.confidence === null ? {} : { confidence: r.confidence }),
           reason: r.decision,
           ...(r.stayMs === undefined ? {} : { stayS: r.stayMs / 1000 }),

@@ -76,6 +76,7 @@ export async function startParking(
   const loaded = loadLot(cfg.lot, cfg.registry);
   if (!loaded.ok) return loaded;
   const { lot, registry } = loaded.value;
+  for (const warning of registry.warnings) ctx.log.warn({ file: cfg.registry, warning }, 'parking.registry');
   const controller = createParkingController(lot, registry, { clock: ctx.epochClock });
   const outputs = new Map<string, DigitalOutput>();
   const cameras = new Map<string, MonitoredCamera>();
@@ -305,11 +306,10 @@ function registerCommands(commands: FeatureCommands, ctl: ParkingController): vo
   commands.handle('registry.upsert', (a) => {
     const refused: string[] = [];
     for (const v of a.vehicles) {
-      const category = v.category === 'disabled' ? 'disabled-permit' : v.category;
       const r = ctl.registerVehicle({
         plate: v.plate,
         owner: v.owner,
-        category,
+        category: v.category,
         ...(v.validFrom === undefined ? {} : { validFrom: new Date(v.validFrom) }),
         ...(v.validUntil === undefined ? {} : { validUntil: new Date(v.validUntil) }),
       });

@@ -3,6 +3,7 @@
  * (retention) → `lprRead` telemetry with the frame reference and a thumbnail. Every failure is
  * counted; the caller gets what the controller needs, or null when there was no frame.
  */
+import { isPlausiblePlate } from '../../../core/plate.ts';
 import type { MonitoredCamera } from '../../bindings/index.ts';
 import type { FrameStore } from '../../frames/index.ts';
 import type { PlateReader, PlateReadResult } from '../../lpr/index.ts';
@@ -13,8 +14,6 @@ export interface Lpr {
   reader: PlateReader | null;
   frames: FrameStore | null;
 }
-
-const PLATE = /^[A-Z0-9]{2,10}$/;
 
 export interface CameraRead {
   plate: string | null;
@@ -42,7 +41,7 @@ export async function readCamera(
   ]);
   if (read.error) ctx.count(read.error.code, read.error.message);
   const frameRef = kept?.frameRef ?? `${camera.name}/${ctx.nowEpochMs()}`;
-  const plate = read.plate && PLATE.test(read.plate) ? read.plate : null;
+  const plate = read.plate && isPlausiblePlate(read.plate) ? read.plate : null;
   ctx.publisher.publish(
     'lprRead',
     {},
@@ -52,7 +51,7 @@ export async function readCamera(
       plate,
       confidence: read.confidence,
       box: read.box,
-      candidates: read.candidates.filter((c) => PLATE.test(c.plate)).slice(0, 10),
+      candidates: read.candidates.filter((c) => isPlausiblePlate(c.plate)).slice(0, 10),
       ms: read.ms,
       frameRef,
       ...(kept ? { thumbnail: kept.thumbnail } : {}),

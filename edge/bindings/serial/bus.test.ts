@@ -162,6 +162,27 @@ describe('serial bus reconnect policy', () => {
     expect(bus.status().listenerFaults).toBe(1);
   });
 
+  it('decodes a frame stuck behind a false start once the line has been idle, not before', async () => {
+    const clock = new ManualClock();
+    const s = scripted(clock, ['ok']);
+    bus = await openSerialSensorBus({ path: 'x', link: s.factory, clock, idleFlushMs: 200 });
+    const got: number[] = [];
+    const codes: string[] = [];
+    bus.onMessage((m) => got.push(m.sensorId));
+    bus.onFrameError((e) => codes.push(e.code));
+    // START + LEN 35 promises 39 bytes; the real frame behind it is only 13.
+    s.data(Buffer.from([0xa5, 35]));
+    clock.advance(150);
+    s.data(encodeFrame({ type: 'heartbeat', sensorId: 4, seq: 1, uptimeS: 1 }));
+    clock.advance(150); // 300 ms after the first byte, 150 ms after the last: not idle yet
+    expect(got).toEqual([]);
+    clock.advance(100);
+    expect(got).toEqual([4]);
+    expect(codes).toEqual(['SERIAL_TORN']);
+    expect(bus.status().counters.torn).toBe(1);
+    expect(clock.pendingTimers()).toBe(0);
+  });
+
   it('close() during backoff ends the loop promptly', async () => {
     const clock = new ManualClock();
     const s = scripted(clock, ['fail', 'fail']);

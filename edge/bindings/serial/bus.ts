@@ -10,10 +10,14 @@ import {
   encodeFrame,
   type FrameError,
   FrameParser,
+  type ParseResult,
   type ParserCounters,
   type SensorMessage,
 } from './protocol.ts';
 import { type Clock, systemClock } from '../../../core/ports/clock.ts';
+
+/** Second look after the idle timer, so bytes already waiting after a stall are read first. */
+const IDLE_CONFIRM_MS = 20;
 
 export type LinkState = 'connecting' | 'up' | 'down' | 'closed';
 
@@ -41,6 +45,12 @@ export interface SerialSensorBusOptions {
   backoff?: { initialMs?: number; maxMs?: number };
   /** How often to look for the device path while it is missing. Default 250 ms. */
   presencePollMs?: number;
+  /**
+   * Silence after which a partial frame is torn and the frames queued behind it are decoded
+   * (FrameParser.flush). Default 200 ms: a 39-byte frame takes 20 ms at 19,200 baud, and USB
+   * adapters hold bytes up to their 16 ms latency timer.
+   */
+  idleFlushMs?: number;
   clock?: Clock;
 }
 
@@ -71,12 +81,15 @@ class Bus implements SerialSensorBus {
   private wake: (() => void) | null = null;
   private loop: Promise<void> | null = null;
   private looping = false;
+  private lastDataMs = 0;
+  private idleTimer: unknown = null;
 
   constructor(
     private readonly factory: SerialLinkFactory,
     private readonly clock: Clock,
     private readonly backoff: BackoffOptions,
     private readonly presencePollMs: number,
+    private readonly idleFlushMs: number,
   ) {
     this.sinceMs = clock.now();
   }
@@ -112,6 +125,7 @@ class Bus implements SerialSensorBus {
   async close(): Promise<void> {
     this.setState('closed');
     this.interruptWait();
+    this.clearIdle();
     const link = this.link;
     this.link = null;
     await link?.close();
@@ -214,15 +228,51 @@ class Bus implements SerialSensorBus {
   }
 
   private onData(chunk: Buffer): void {
+    this.lastDataMs = this.clock.now();
+    this.emit(this.parser.push(chunk));
+    if (this.parser.pendingBytes > 0) this.armIdle(this.idleFlushMs);
+  }
+
+  private emit(res: ParseResult): void {
     const at = this.clock.now();
-    const res = this.parser.push(chunk);
     for (const e of res.errors) this.frameErrors.emit(e);
     for (const m of res.messages) this.messages.emit(m, at);
   }
 
+  private armIdle(ms: number): void {
+    if (this.idleTimer === null) this.idleTimer = this.clock.setTimeout(() => this.onIdle(), ms);
+  }
+
+  /**
+   * Flushes the parser once the line has been quiet for idleFlushMs. Confirmed by a second short
+   * timer: after an event-loop stall the first timer fires before bytes already waiting are read,
+   * and cutting a real frame in two would lose it.
+   */
+  private onIdle(confirming = false): void {
+    this.idleTimer = null;
+    const quietMs = this.clock.now() - this.lastDataMs;
+    if (quietMs < this.idleFlushMs) {
+      this.armIdle(this.idleFlushMs - quietMs);
+      return;
+    }
+    if (!confirming) {
+      this.idleTimer = this.clock.setTimeout(() => this.onIdle(true), IDLE_CONFIRM_MS);
+      return;
+    }
+    this.emit(this.parser.flush());
+  }
+
+  private clearIdle(): void {
+    if (this.idleTimer !== null) this.clock.clearTimeout(this.idleTimer);
+    this.idleTimer = null;
+  }
+
   private onLinkClosed(error: BindingError | null): void {
     this.link = null;
-    this.parser.reset(); // a frame torn by the unplug must not merge with bytes after replug
+    // A frame torn by the unplug must not merge with bytes after replug; complete frames queued
+    // behind it are still decoded.
+    this.clearIdle();
+    this.emit(this.parser.flush());
     if (this.state === 'closed') return;
     this.down(error ?? this.disconnected());
     void this.connect();
@@ -279,6 +329,7 @@ export async function openSerialSensorBus(opts: SerialSensorBusOptions): Promise
     opts.clock ?? systemClock,
     { initialMs: opts.backoff?.initialMs ?? 250, maxMs: opts.backoff?.maxMs ?? 10_000 },
     opts.presencePollMs ?? 250,
+    opts.idleFlushMs ?? 200,
   );
   await bus.firstAttempt();
   return bus;

@@ -10,7 +10,9 @@
  *   5+n     2     CRC-16/MODBUS over LEN..payload, low byte first (as Modbus RTU)
  *
  * The parser never throws on input: garbage is skipped byte by byte until a frame with a valid CRC is
- * found, so a valid frame following noise or a torn frame is never lost.
+ * found, so a valid frame following noise or a torn frame is not lost. The one exception, stated in
+ * docs/edge-bindings.md: bytes that are no frame but by chance pass the CRC-16 (a phantom frame) and
+ * cover a valid frame whole, or start inside one and run past its end.
  */
 import type { SerialErrorCode } from '../errors.ts';
 import { crc16Modbus } from './crc16.ts';
@@ -79,6 +81,14 @@ export interface ParserCounters {
   unknownType: number;
   /** CRC-valid frame with an out-of-range field (e.g. battery percent > 100). */
   badPayload: number;
+  /**
+   * CRC-valid frame given up because another CRC-valid frame starts inside it and runs past its end:
+   * a torn frame short of its last byte(s) meets the next frame's START and passes the check 1 time
+   * in 256, and that next frame is the real one (see FrameParser.rivalAfter).
+   */
+  overlapped: number;
+  /** Frame still incomplete when the line went idle or closed (its start byte is skipped). */
+  torn: number;
   /** Bytes skipped while resynchronising. */
   droppedBytes: number;
 }
@@ -179,7 +189,16 @@ export function decodeBody(sensorId: number, typeByte: number, p: Buffer): Decod
 }
 
 export function emptyCounters(): ParserCounters {
-  return { frames: 0, badCrc: 0, badLength: 0, unknownType: 0, badPayload: 0, droppedBytes: 0 };
+  return {
+    frames: 0,
+    badCrc: 0,
+    badLength: 0,
+    unknownType: 0,
+    badPayload: 0,
+    overlapped: 0,
+    torn: 0,
+    droppedBytes: 0,
+  };
 }
 
 const COUNTER_BY_CODE: Partial<Record<SerialErrorCode, keyof ParserCounters>> = {
@@ -187,15 +206,38 @@ const COUNTER_BY_CODE: Partial<Record<SerialErrorCode, keyof ParserCounters>> = 
   SERIAL_BAD_LENGTH: 'badLength',
   SERIAL_UNKNOWN_TYPE: 'unknownType',
   SERIAL_BAD_PAYLOAD: 'badPayload',
+  SERIAL_OVERLAP: 'overlapped',
+  SERIAL_TORN: 'torn',
 };
 
-/** Incremental frame parser: push any chunking of the byte stream, get decoded messages back. */
+/** LEN of a plausible frame starting at `i`: undefined when not yet received, null when out of range. */
+function lenAt(data: Buffer, i: number): number | null | undefined {
+  const len = data[i + 1];
+  if (len === undefined) return undefined;
+  return len < MIN_LEN || len > MAX_LEN ? null : len;
+}
+
+/** Whether the complete window at `i` (LEN `len`) carries a matching CRC. */
+function crcMatches(data: Buffer, i: number, len: number): boolean {
+  const crcAt = i + 2 + len;
+  return data.readUInt16LE(crcAt) === crc16Modbus(data, i + 1, crcAt);
+}
+
+/**
+ * Incremental frame parser: push any chunking of the byte stream, get decoded messages back.
+ * `flush()` when the line goes idle or closes: what is still incomplete then is a torn frame.
+ */
 export class FrameParser {
   private pending: Buffer = Buffer.alloc(0);
   private readonly c: ParserCounters = emptyCounters();
 
   get counters(): Readonly<ParserCounters> {
     return { ...this.c };
+  }
+
+  /** Bytes held back waiting for the rest of a frame. */
+  get pendingBytes(): number {
+    return this.pending.length;
   }
 
   /** Drops a partial frame (e.g. after the link was reopened). Counters are kept. */
@@ -208,6 +250,19 @@ export class FrameParser {
     const data = this.pending.length
       ? Buffer.concat([this.pending, chunk])
       : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+    return this.scan(data, false);
+  }
+
+  /**
+   * The line is idle (or closed): no more bytes belong to what is pending. Incomplete windows are
+   * torn frames, so the scan goes on past them and decodes every complete frame behind them
+   * (Modbus RTU likewise discards a frame interrupted by silence). Leaves nothing pending.
+   */
+  flush(): ParseResult {
+    return this.scan(this.pending, true);
+  }
+
+  private scan(data: Buffer, final: boolean): ParseResult {
     const out: ParseResult = { messages: [], errors: [] };
     let i = 0;
     while (i < data.length) {
@@ -218,7 +273,7 @@ export class FrameParser {
         i = stop;
         continue;
       }
-      const step = this.tryFrameAt(data, i, out);
+      const step = this.tryFrameAt(data, i, out, final);
       if (step === 0) break; // incomplete: wait for more bytes
       i += step;
     }
@@ -228,22 +283,28 @@ export class FrameParser {
   }
 
   /** Returns bytes consumed at `i` (1 = skip this start byte), or 0 when more bytes are needed. */
-  private tryFrameAt(data: Buffer, i: number, out: ParseResult): number {
-    const len = data[i + 1];
-    if (len === undefined) return 0;
-    if (len < MIN_LEN || len > MAX_LEN) {
-      this.fail(out, { code: 'SERIAL_BAD_LENGTH', detail: `LEN ${len}` });
+  private tryFrameAt(data: Buffer, i: number, out: ParseResult, final: boolean): number {
+    const len = lenAt(data, i);
+    if (len === undefined) return final ? this.torn(out, 'START at the end of the line') : 0;
+    if (len === null) {
+      this.fail(out, { code: 'SERIAL_BAD_LENGTH', detail: `LEN ${data[i + 1]}` });
       return 1;
     }
     const total = 2 + len + 2;
-    if (i + total > data.length) return 0;
-    const crcAt = i + 2 + len;
-    const expected = crc16Modbus(data, i + 1, crcAt);
-    if (data.readUInt16LE(crcAt) !== expected) {
+    if (i + total > data.length) return final ? this.torn(out, `LEN ${len}, line idle`) : 0;
+    if (!crcMatches(data, i, len)) {
       // Only the start byte is discarded: a real frame may begin inside what we just tried.
       this.fail(out, { code: 'SERIAL_BAD_CRC', detail: `crc mismatch at LEN ${len}` });
       return 1;
     }
+    const rival = this.rivalAfter(data, i, total, final);
+    if (rival === 'wait') return 0;
+    if (rival === 'found') {
+      const detail = `CRC-valid LEN ${len} overlaps a later CRC-valid frame`;
+      this.fail(out, { code: 'SERIAL_OVERLAP', detail });
+      return 1;
+    }
+    const crcAt = i + 2 + len;
     const outcome = decodeBody(data.readUInt16BE(i + 2), data[i + 4] ?? 0, data.subarray(i + 5, crcAt));
     if ('message' in outcome) {
       this.c.frames++;
@@ -252,6 +313,37 @@ export class FrameParser {
       this.fail(out, outcome.error, 0);
     }
     return total;
+  }
+
+  /**
+   * Looks inside the CRC-valid window [i, i+total) for a START whose own CRC-valid frame runs past
+   * the window's end. Both cannot be real; the later one wins, because the common way to get two is
+   * a torn frame one byte short whose CRC's missing high byte happens to equal the next frame's
+   * START (1 in 256), while a real frame only loses to a 16-bit coincidence. `wait` while such a
+   * candidate is still incomplete (bounded by flush on an idle line).
+   */
+  private rivalAfter(data: Buffer, i: number, total: number, final: boolean): 'none' | 'found' | 'wait' {
+    const end = i + total;
+    for (
+      let j = data.indexOf(FRAME_START, i + 1);
+      j !== -1 && j < end;
+      j = data.indexOf(FRAME_START, j + 1)
+    ) {
+      const len = lenAt(data, j);
+      if (len === undefined) return final ? 'none' : 'wait';
+      if (len === null || j + 4 + len <= end) continue;
+      if (j + 4 + len > data.length) {
+        if (final) continue;
+        return 'wait';
+      }
+      if (crcMatches(data, j, len)) return 'found';
+    }
+    return 'none';
+  }
+
+  private torn(out: ParseResult, detail: string): number {
+    this.fail(out, { code: 'SERIAL_TORN', detail });
+    return 1;
   }
 
   private fail(out: ParseResult, error: FrameError, dropped = 1): void {
