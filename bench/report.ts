@@ -7,6 +7,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
+import { markedBody, replaceMarked } from '../scripts/marked-block.ts';
 
 export interface BenchRow {
   /** What is measured, e.g. "LPR exact reads, generator B, 640×480". */
@@ -203,15 +204,10 @@ export function readmeTable(benchmarksMd: string): string {
 
 /** Replaces the text between the README markers (markers kept). */
 export function replaceReadmeTable(readme: string, table: string): string {
-  const a = readme.indexOf(README_BEGIN);
-  const b = readme.indexOf(README_END);
-  if (a < 0 || b < a) throw new Error(`E_README_MARKERS: README.md needs ${README_BEGIN} … ${README_END}`);
-  return `${readme.slice(0, a + README_BEGIN.length)}\n${table}\n${readme.slice(b)}`;
+  return replaceMarked(readme, README_BEGIN, README_END, table);
 }
 
 /** The README's current table (between the markers), for the test that keeps it in sync. */
 export function readmeTableOf(readme: string): string | undefined {
-  const a = readme.indexOf(README_BEGIN);
-  const b = readme.indexOf(README_END);
-  return a < 0 || b < a ? undefined : readme.slice(a + README_BEGIN.length, b).trim();
+  return markedBody(readme, README_BEGIN, README_END);
 }
