@@ -95,6 +95,12 @@ export const brokerConfigSchema = z.strictObject({
     .int()
     .min(60)
     .default(12 * 3600),
+  /**
+   * How long a user's token version is cached: a token revoked on another node of a cluster
+   * (user deleted, demoted, new password) is refused and its MQTT session dropped within this.
+   * 0 = read the store on every request.
+   */
+  tokenCheckCacheMs: z.number().int().min(0).max(60_000).default(1000),
   admin: z.strictObject({ username: z.string(), password: z.string().min(8) }).optional(),
   limits: z
     .strictObject({

@@ -10,6 +10,7 @@ import { DLQ_ROOT } from './auth/acl.ts';
 import type { Identity } from './auth/identity.ts';
 import { hashPassword } from './auth/passwords.ts';
 import { TokenIssuer } from './auth/tokens.ts';
+import { TokenVersions, verifyCurrent } from './auth/versions.ts';
 import { CommandRelay } from './commands.ts';
 import { type BrokerConfig, type BrokerConfigInput, defaultDashboardDir, parseConfig } from './config.ts';
 import { openPostgresStore } from './db/postgres.ts';
@@ -85,6 +86,8 @@ export async function startBroker(options: BrokerConfigInput = {}, logger?: Logg
   const { accounts, registry, audit } = store;
   await bootstrapAdmin(accounts, config, log);
   const tokens = new TokenIssuer(jwtSecret(config), config.tokenTtlS);
+  const versions = new TokenVersions((u) => accounts.tokenVersion(u), config.tokenCheckCacheMs);
+  const checkToken = (token: string) => verifyCurrent(tokens, versions, token);
   const counters = new Counters();
 
   const ingest = config.influx ? new Ingest(config.influx, config.dataDir, counters, log) : null;
@@ -93,7 +96,9 @@ export async function startBroker(options: BrokerConfigInput = {}, logger?: Logg
 
   const hooks = new BrokerHooks({
     accounts,
-    tokens,
+    checkToken,
+    versions,
+    recheckMs: Math.max(100, config.tokenCheckCacheMs),
     counters,
     log,
     limits: config.limits,
@@ -158,6 +163,10 @@ export async function startBroker(options: BrokerConfigInput = {}, logger?: Logg
     registry,
     audit,
     tokens,
+    revoked: async (username) => {
+      versions.forget(username);
+      await hooks.recheckSessions(username);
+    },
     counters,
     ingest,
     relay,
@@ -169,7 +178,7 @@ export async function startBroker(options: BrokerConfigInput = {}, logger?: Logg
   };
   const api = createApiHandler(
     [...coreRoutes(deps), ...historyRoutes(deps), ...adminRoutes(deps), ...controlRoomRoutes(deps)],
-    tokens,
+    checkToken,
     counters,
     staticFiles(config.dashboardDir ?? defaultDashboardDir()),
   );
@@ -192,6 +201,7 @@ export async function startBroker(options: BrokerConfigInput = {}, logger?: Logg
     flushIngest: () => ingest?.flush() ?? Promise.resolve(),
     close: () => {
       closing ??= (async () => {
+        hooks.stop();
         const stopped = listeners.close();
         await bridge?.close();
         await relay.stop();

@@ -13,6 +13,11 @@ export interface ApiDeps {
   registry: RegistryStore;
   audit: AuditStore;
   tokens: TokenIssuer;
+  /**
+   * After a user's token version moved (delete, role, password): forget the cached version on
+   * this node and drop the user's MQTT/WebSocket sessions whose token is now stale.
+   */
+  revoked: (username: string) => Promise<void>;
   counters: Counters;
   ingest: Ingest | null;
   relay: CommandRelay;

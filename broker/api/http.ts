@@ -6,7 +6,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { z } from 'zod';
 import { CityEdgeError } from '../../core/errors.ts';
 import { type Role, roleAtLeast } from '../auth/identity.ts';
-import type { TokenIssuer } from '../auth/tokens.ts';
+import { isRevoked, type TokenCheck } from '../auth/versions.ts';
 import type { Counters } from '../metrics.ts';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -140,7 +140,7 @@ export function setSecurityHeaders(req: IncomingMessage, res: ServerResponse): v
 
 export function createApiHandler(
   routes: Route[],
-  tokens: TokenIssuer,
+  checkToken: TokenCheck,
   counters: Counters,
   fallback: (req: IncomingMessage, res: ServerResponse) => void,
 ) {
@@ -154,7 +154,7 @@ export function createApiHandler(
       const candidates = routes.filter((r) => r.path.test(url.pathname));
       const route = candidates.find((r) => r.method === req.method);
       if (!route) return fail('API_NOT_FOUND', candidates.length ? 'method not allowed' : 'no such route');
-      const caller = await authenticate(req, tokens);
+      const caller = await authenticate(req, checkToken, counters);
       if (route.role) {
         if (!caller) return fail('API_UNAUTHENTICATED', 'login required: Authorization: Bearer <token>');
         if (!roleAtLeast(caller.role, route.role)) {
@@ -196,12 +196,20 @@ export function decodePathPart(part: string): string {
   }
 }
 
-async function authenticate(req: IncomingMessage, tokens: TokenIssuer): Promise<Caller | null> {
+/** Every request with a token is checked in full, revocation included (versions.ts). */
+async function authenticate(
+  req: IncomingMessage,
+  checkToken: TokenCheck,
+  counters: Counters,
+): Promise<Caller | null> {
   const header = req.headers.authorization;
   if (!header) return null;
   const m = /^Bearer (\S+)$/.exec(header);
   if (!m) return fail('API_UNAUTHENTICATED', 'Authorization must be "Bearer <token>"');
-  const v = await tokens.verify(m[1]!);
-  if (!v.ok) return fail('API_UNAUTHENTICATED', v.error.message);
-  return v.value;
+  const v = await checkToken(m[1]!);
+  if (!v.ok) {
+    if (isRevoked(v.error)) counters.inc('auth.revoked.http');
+    return fail('API_UNAUTHENTICATED', v.error.message);
+  }
+  return { username: v.value.username, role: v.value.role };
 }

@@ -200,6 +200,7 @@ export function adminRoutes(d: ApiDeps): Route[] {
         ) {
           fail('API_NOT_FOUND', 'no such user');
         }
+        await d.revoked(name); // a no-op when neither role nor password changed
         audit(d, ctx.caller!, 'user.update', name, { role: b.role, passwordChanged: Boolean(hash) });
         return { status: 200, body: { username: name, role: (await d.accounts.userHash(name))?.role } };
       },
@@ -212,6 +213,7 @@ export function adminRoutes(d: ApiDeps): Route[] {
         const name = parse(username, ctx.params[0]);
         if (name === ctx.caller!.username) fail('API_BAD_INPUT', 'you cannot delete yourself');
         if (!(await d.accounts.deleteUser(name))) fail('API_NOT_FOUND', 'no such user');
+        await d.revoked(name);
         audit(d, ctx.caller!, 'user.delete', name, {});
         return { status: 204 };
       },

@@ -46,7 +46,7 @@ export function coreRoutes(d: ApiDeps): Route[] {
           });
           return fail('API_UNAUTHENTICATED', 'wrong username or password');
         }
-        const { token, expiresAt } = await d.tokens.issue(username, user.role);
+        const { token, expiresAt } = await d.tokens.issue(username, user.role, user.tokenVersion);
         return { status: 200, body: { token, username, role: user.role, expiresAt } };
       },
     },

@@ -6,16 +6,17 @@
  */
 import pg from 'pg';
 import type { Role } from '../auth/identity.ts';
-import type {
-  AccountStore,
-  AuditEntry,
-  AuditStore,
-  DeviceKind,
-  DeviceRow,
-  RegistryStore,
-  Store,
-  UserRow,
-  Vehicle,
+import {
+  type AccountStore,
+  type AuditEntry,
+  type AuditStore,
+  type DeviceKind,
+  type DeviceRow,
+  firstTokenVersion,
+  type RegistryStore,
+  type Store,
+  type UserRow,
+  type Vehicle,
 } from './store.ts';
 
 export interface PostgresOptions {
@@ -70,6 +71,9 @@ const migrations: string[] = [
    );
    CREATE INDEX audit_ts ON audit(ts);
    CREATE INDEX audit_actor ON audit(actor, ts);`,
+  // Token revocation (see sqlite.ts migration 2): existing users start at a random version.
+  `ALTER TABLE users ADD COLUMN token_version BIGINT NOT NULL DEFAULT 0;
+   UPDATE users SET token_version = 1 + floor(random() * 1073741823)::bigint;`,
 ];
 
 // BIGINT (int8) columns hold millisecond timestamps and ids, well inside 2^53: read them as numbers.
@@ -126,11 +130,17 @@ class PgAccounts implements AccountStore {
   constructor(private readonly db: pg.Pool) {}
 
   async userHash(username: string) {
-    const r = await this.db.query<{ hash: string; role: Role }>(
-      'SELECT password_hash AS hash, role FROM users WHERE username = $1',
+    const r = await this.db.query<{ hash: string; role: Role; tokenVersion: number }>(
+      'SELECT password_hash AS hash, role, token_version AS "tokenVersion" FROM users WHERE username = $1',
       [username],
     );
     return r.rows[0];
+  }
+  async tokenVersion(username: string) {
+    const r = await this.db.query<{ v: number }>('SELECT token_version AS v FROM users WHERE username = $1', [
+      username,
+    ]);
+    return r.rows[0]?.v;
   }
   async listUsers() {
     const r = await this.db.query<UserRow>(
@@ -140,15 +150,16 @@ class PgAccounts implements AccountStore {
   }
   async createUser(username: string, hash: string, role: Role) {
     const r = await this.db.query(
-      `INSERT INTO users (username, password_hash, role, created_at) VALUES ($1, $2, $3, $4)
+      `INSERT INTO users (username, password_hash, role, created_at, token_version) VALUES ($1, $2, $3, $4, $5)
        ON CONFLICT (username) DO NOTHING`,
-      [username, hash, role, Date.now()],
+      [username, hash, role, Date.now(), firstTokenVersion()],
     );
     return r.rowCount === 1;
   }
   async updateUser(username: string, change: { hash?: string; role?: Role }) {
     const r = await this.db.query(
-      `UPDATE users SET password_hash = COALESCE($1, password_hash), role = COALESCE($2, role)
+      `UPDATE users SET password_hash = COALESCE($1, password_hash), role = COALESCE($2, role),
+         token_version = token_version + CASE WHEN $1::text IS NOT NULL OR $2::text <> role THEN 1 ELSE 0 END
        WHERE username = $3`,
       [change.hash ?? null, change.role ?? null, username],
     );

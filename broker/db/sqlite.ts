@@ -48,6 +48,10 @@ const migrations: string[] = [
    );
    CREATE INDEX audit_ts ON audit(ts);
    CREATE INDEX audit_actor ON audit(actor, ts);`,
+  // Token revocation: a JWT carries its user's version and is refused once the version moves.
+  // Existing users start at a random version, like new ones (see users.ts createUser).
+  `ALTER TABLE users ADD COLUMN token_version INTEGER NOT NULL DEFAULT 0;
+   UPDATE users SET token_version = 1 + abs(random() % 1073741823);`,
 ];
 
 /** The file and the WAL/shared-memory files SQLite keeps beside it (they hold the same rows). */

@@ -5,6 +5,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningPostgres, startPostgres } from '../../testing/servers.ts';
 import { openPostgresStore } from './postgres.ts';
@@ -34,10 +35,10 @@ describe.each(kinds)('store: %s', (_name, open) => {
     const s = await open();
     expect(await s.accounts.createUser('ann', 'h1', 'viewer')).toBe(true);
     expect(await s.accounts.createUser('ann', 'h2', 'admin')).toBe(false);
-    expect(await s.accounts.userHash('ann')).toEqual({ hash: 'h1', role: 'viewer' });
+    expect(await s.accounts.userHash('ann')).toMatchObject({ hash: 'h1', role: 'viewer' });
     expect(await s.accounts.updateUser('ann', { role: 'operator' })).toBe(true);
     expect(await s.accounts.updateUser('nobody', { role: 'operator' })).toBe(false);
-    expect(await s.accounts.userHash('ann')).toEqual({ hash: 'h1', role: 'operator' });
+    expect(await s.accounts.userHash('ann')).toMatchObject({ hash: 'h1', role: 'operator' });
     await s.accounts.createUser('bob', 'h3', 'admin');
     const users = await s.accounts.listUsers();
     expect(users.map((u) => [u.username, u.role])).toEqual([
@@ -48,6 +49,32 @@ describe.each(kinds)('store: %s', (_name, open) => {
     expect(await s.accounts.deleteUser('ann')).toBe(true);
     expect(await s.accounts.deleteUser('ann')).toBe(false);
     expect(await s.accounts.userHash('ann')).toBeUndefined();
+    await s.close();
+  });
+
+  it('token versions: random at creation, bumped by a new password or role, gone with the user', async () => {
+    const s = await open();
+    await s.accounts.createUser('tess', 'h1', 'operator');
+    const v0 = (await s.accounts.tokenVersion('tess'))!;
+    expect(v0).toBeGreaterThan(0);
+    expect((await s.accounts.userHash('tess'))?.tokenVersion).toBe(v0);
+    await s.accounts.updateUser('tess', { role: 'operator' }); // same role: nothing to revoke
+    expect(await s.accounts.tokenVersion('tess')).toBe(v0);
+    await s.accounts.updateUser('tess', { role: 'viewer' });
+    expect(await s.accounts.tokenVersion('tess')).toBe(v0 + 1);
+    await s.accounts.updateUser('tess', { hash: 'h2' });
+    expect(await s.accounts.tokenVersion('tess')).toBe(v0 + 2);
+    await s.accounts.deleteUser('tess');
+    expect(await s.accounts.tokenVersion('tess')).toBeUndefined();
+    // Recreated under the same name: a fresh random version, so the old tokens stay dead.
+    const again = new Set<number>();
+    for (let i = 0; i < 5; i++) {
+      await s.accounts.createUser('tess', 'h', 'operator');
+      again.add((await s.accounts.tokenVersion('tess'))!);
+      await s.accounts.deleteUser('tess');
+    }
+    expect(again.size).toBe(5);
+    expect([...again].some((v) => v >= v0 && v <= v0 + 2)).toBe(false);
     await s.close();
   });
 
@@ -152,8 +179,27 @@ describe.each(kinds)('store: %s', (_name, open) => {
         ? openSqliteStore(join(dir, `s${schemaN - 1}.db`))
         : await openPostgresStore({ url: pgServer.url, schema: `t${schemaN - 1}` });
     expect(again.schemaVersion).toBe(version);
-    expect(await again.accounts.userHash('keep')).toEqual({ hash: 'h', role: 'viewer' });
+    expect(await again.accounts.userHash('keep')).toMatchObject({ hash: 'h', role: 'viewer' });
     await again.close();
+  });
+});
+
+describe('sqlite: migrating a database of schema 1', () => {
+  it('gives existing users a random token version', async () => {
+    const file = join(dir, 'v1.db');
+    const db = new Database(file);
+    db.exec(`CREATE TABLE users (username TEXT PRIMARY KEY, password_hash TEXT NOT NULL,
+      role TEXT NOT NULL CHECK (role IN ('viewer','operator','admin')), created_at INTEGER NOT NULL);
+      INSERT INTO users VALUES ('old', 'h', 'admin', 0), ('older', 'h', 'viewer', 0);`);
+    db.pragma('user_version = 1');
+    db.close();
+    // The rest of schema 1 is missing here; migration 2 touches only `users`.
+    const s = openSqliteStore(file);
+    const [a, b] = [await s.accounts.tokenVersion('old'), await s.accounts.tokenVersion('older')];
+    expect(a).toBeGreaterThan(0);
+    expect(b).toBeGreaterThan(0);
+    expect(a).not.toBe(b);
+    await s.close();
   });
 });
 

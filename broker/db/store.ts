@@ -4,6 +4,7 @@
  * SQLite (embedded, one node) is the default; PostgreSQL is the one registry a cluster of
  * broker nodes shares. The same test suite (`store.test.ts`) runs against both.
  */
+import { randomInt } from 'node:crypto';
 import type { Role } from '../auth/identity.ts';
 import type { AuditEntry } from './audit.ts';
 import type { Vehicle } from './registry.ts';
@@ -13,11 +14,21 @@ export type { AuditEntry } from './audit.ts';
 export type { Vehicle } from './registry.ts';
 export type { DeviceKind, DeviceRow, UserRow } from './users.ts';
 
+/**
+ * A new user's first token version: random, so a user deleted and created again under the same
+ * name does not revive the old account's tokens (they carry the old version). Room left above
+ * for bumps.
+ */
+export const firstTokenVersion = (): number => randomInt(1, 2 ** 30);
+
 export interface AccountStore {
-  userHash(username: string): Promise<{ hash: string; role: Role } | undefined>;
+  userHash(username: string): Promise<{ hash: string; role: Role; tokenVersion: number } | undefined>;
+  /** The version every valid token of this user carries; undefined once the user is gone. */
+  tokenVersion(username: string): Promise<number | undefined>;
   listUsers(): Promise<UserRow[]>;
   /** Returns false when the user exists already. */
   createUser(username: string, hash: string, role: Role): Promise<boolean>;
+  /** A new password or a different role bumps the token version: every older token is revoked. */
   updateUser(username: string, change: { hash?: string; role?: Role }): Promise<boolean>;
   deleteUser(username: string): Promise<boolean>;
   deviceHash(site: string, device: string): Promise<{ hash: string | null; kind: DeviceKind } | undefined>;

@@ -1,6 +1,7 @@
 /** Dashboard users and edge devices (credentials only; hashes, never passwords). */
 import type { Role } from '../auth/identity.ts';
 import type { Db } from './sqlite.ts';
+import { firstTokenVersion } from './store.ts';
 
 export interface UserRow {
   username: string;
@@ -18,11 +19,18 @@ export interface DeviceRow {
 export class Accounts {
   constructor(private readonly db: Db) {}
 
-  userHash(username: string): { hash: string; role: Role } | undefined {
+  userHash(username: string): { hash: string; role: Role; tokenVersion: number } | undefined {
     const row = this.db
-      .prepare('SELECT password_hash AS hash, role FROM users WHERE username = ?')
+      .prepare(
+        'SELECT password_hash AS hash, role, token_version AS tokenVersion FROM users WHERE username = ?',
+      )
       .get(username);
-    return row as { hash: string; role: Role } | undefined;
+    return row as { hash: string; role: Role; tokenVersion: number } | undefined;
+  }
+
+  tokenVersion(username: string): number | undefined {
+    const row = this.db.prepare('SELECT token_version AS v FROM users WHERE username = ?').get(username);
+    return (row as { v: number } | undefined)?.v;
   }
 
   listUsers(): UserRow[] {
@@ -34,17 +42,21 @@ export class Accounts {
   /** Returns false when the user exists already. */
   createUser(username: string, hash: string, role: Role): boolean {
     const r = this.db
-      .prepare('INSERT OR IGNORE INTO users (username, password_hash, role, created_at) VALUES (?, ?, ?, ?)')
-      .run(username, hash, role, Date.now());
+      .prepare(
+        'INSERT OR IGNORE INTO users (username, password_hash, role, created_at, token_version) VALUES (?, ?, ?, ?, ?)',
+      )
+      .run(username, hash, role, Date.now(), firstTokenVersion());
     return r.changes === 1;
   }
 
   updateUser(username: string, change: { hash?: string; role?: Role }): boolean {
     const r = this.db
       .prepare(
-        'UPDATE users SET password_hash = COALESCE(?, password_hash), role = COALESCE(?, role) WHERE username = ?',
+        `UPDATE users SET password_hash = COALESCE(@hash, password_hash), role = COALESCE(@role, role),
+           token_version = token_version + CASE WHEN @hash IS NOT NULL OR @role <> role THEN 1 ELSE 0 END
+         WHERE username = @username`,
       )
-      .run(change.hash ?? null, change.role ?? null, username);
+      .run({ hash: change.hash ?? null, role: change.role ?? null, username });
     return r.changes === 1;
   }
 

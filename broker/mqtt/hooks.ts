@@ -11,7 +11,8 @@ import { canPublish, canSubscribe } from '../auth/acl.ts';
 import { VerifiedCache } from '../auth/cache.ts';
 import { describe, type Identity } from '../auth/identity.ts';
 import { DUMMY_HASH, verifyPassword } from '../auth/passwords.ts';
-import { looksLikeJwt, type TokenIssuer } from '../auth/tokens.ts';
+import { looksLikeJwt } from '../auth/tokens.ts';
+import { isRevoked, type TokenCheck, type TokenVersions } from '../auth/versions.ts';
 import type { BrokerConfig } from '../config.ts';
 import type { AccountStore } from '../db/store.ts';
 import { TokenBucket } from '../limits.ts';
@@ -22,7 +23,12 @@ import { stripRetainedCommand } from './retain-guard.ts';
 
 export interface HookDeps {
   accounts: AccountStore;
-  tokens: TokenIssuer;
+  /** Full token check (signature, expiry, revocation) for users logging in with a JWT. */
+  checkToken: TokenCheck;
+  /** Re-checks connected users' token versions (revocation drops their sessions). */
+  versions: TokenVersions;
+  /** How often connected users' tokens are re-checked (the version cache's TTL). */
+  recheckMs: number;
   counters: Counters;
   log: Logger;
   limits: BrokerConfig['limits'];
@@ -72,6 +78,11 @@ export class BrokerHooks {
   readonly identities = new WeakMap<Client, Identity>();
   private readonly buckets = new WeakMap<Client, TokenBucket>();
   private readonly verified = new VerifiedCache();
+  /** Token version a JWT login was made with, between authenticate and CONNACK. */
+  private readonly loginVersion = new WeakMap<Client, number>();
+  /** Connected users (JWT logins) and the token version each connected with. */
+  private readonly userSessions = new Map<Client, { username: string; ver: number }>();
+  private recheckTimer: NodeJS.Timeout | undefined;
 
   constructor(private readonly deps: HookDeps) {}
 
@@ -102,6 +113,9 @@ export class BrokerHooks {
           }
           this.identities.set(client, id);
           this.buckets.set(client, new TokenBucket(this.deps.limits.ratePerS, this.deps.limits.burst));
+          const ver = this.loginVersion.get(client);
+          if (id.type === 'user' && ver !== undefined)
+            this.userSessions.set(client, { username: id.username, ver });
           done(null, true);
         },
         (e: unknown) => done(refuse(3, (e as Error).message), false),
@@ -113,6 +127,37 @@ export class BrokerHooks {
     // QoS 1 fan-in that recursion overflowed the stack. Completing on a later turn cuts the chain.
     broker.published = (_packet, _client, done) => void setImmediate(done);
     broker.authorizeSubscribe = (client, sub, done) => this.authorizeSubscribe(client, sub, done);
+    broker.on('clientDisconnect', (client) => this.userSessions.delete(client));
+    // A user revoked on another node of the cluster: noticed here within one cache TTL.
+    this.recheckTimer = setInterval(() => void this.recheckSessions(), this.deps.recheckMs);
+    this.recheckTimer.unref();
+  }
+
+  stop(): void {
+    clearInterval(this.recheckTimer);
+  }
+
+  /**
+   * Closes the sessions of users whose token was revoked since they connected (all users, or
+   * one). A read error keeps the session: the next round reads again.
+   */
+  async recheckSessions(username?: string): Promise<number> {
+    let dropped = 0;
+    const checks = [...this.userSessions].map(async ([client, s]) => {
+      if (client.closed) return void this.userSessions.delete(client);
+      if (username !== undefined && s.username !== username) return;
+      if (await this.deps.versions.accepts(s).catch(() => true)) return;
+      this.userSessions.delete(client);
+      dropped++;
+      this.deps.counters.inc('auth.revoked.disconnected');
+      this.deps.log.warn(
+        { clientId: client.id, username: s.username },
+        'mqtt: token revoked, session closed',
+      );
+      client.close();
+    });
+    await Promise.all(checks);
+    return dropped;
   }
 
   /**
@@ -140,8 +185,14 @@ export class BrokerHooks {
     if (!username || !password) return undefined;
     const secret = password.toString('utf8');
     if (looksLikeJwt(secret)) {
-      const v = await this.deps.tokens.verify(secret);
-      return v.ok && v.value.username === username ? { type: 'user', ...v.value } : undefined;
+      const v = await this.deps.checkToken(secret);
+      if (!v.ok) {
+        if (isRevoked(v.error)) this.deps.counters.inc('auth.revoked.mqtt');
+        return undefined;
+      }
+      if (v.value.username !== username) return undefined;
+      this.loginVersion.set(client, v.value.ver);
+      return { type: 'user', username: v.value.username, role: v.value.role };
     }
     const m = DEVICE_USER.exec(username);
     const row = m ? await this.deps.accounts.deviceHash(m[1]!, m[2]!) : undefined;
