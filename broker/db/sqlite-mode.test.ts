@@ -18,7 +18,12 @@ describe('broker.db file mode (issue 16: the database was world-readable)', () =
     const file = join(dir, 'broker.db');
     const db = openDb(file);
     // A write makes SQLite create the WAL and shared-memory files.
-    db.prepare('INSERT INTO users VALUES (?, ?, ?, ?)').run('u', 'h', 'viewer', Date.now());
+    db.prepare('INSERT INTO users (username, password_hash, role, created_at) VALUES (?, ?, ?, ?)').run(
+      'u',
+      'h',
+      'viewer',
+      Date.now(),
+    );
     for (const f of [file, `${file}-wal`, `${file}-shm`])
       expect([f, mode(f).toString(8)]).toEqual([f, '600']);
     db.close();

@@ -4,7 +4,6 @@
  * SQLite (embedded, one node) is the default; PostgreSQL is the one registry a cluster of
  * broker nodes shares. The same test suite (`store.test.ts`) runs against both.
  */
-import { randomInt } from 'node:crypto';
 import type { Role } from '../auth/identity.ts';
 import type { AuditEntry } from './audit.ts';
 import type { Vehicle } from './registry.ts';
@@ -14,12 +13,7 @@ export type { AuditEntry } from './audit.ts';
 export type { Vehicle } from './registry.ts';
 export type { DeviceKind, DeviceRow, UserRow } from './users.ts';
 
-/**
- * A new user's first token version: random, so a user deleted and created again under the same
- * name does not revive the old account's tokens (they carry the old version). Room left above
- * for bumps.
- */
-export const firstTokenVersion = (): number => randomInt(1, 2 ** 30);
+export { firstTokenVersion } from './token-version.ts';
 
 export interface AccountStore {
   userHash(username: string): Promise<{ hash: string; role: Role; tokenVersion: number } | undefined>;

@@ -1,7 +1,7 @@
 /** Dashboard users and edge devices (credentials only; hashes, never passwords). */
 import type { Role } from '../auth/identity.ts';
 import type { Db } from './sqlite.ts';
-import { firstTokenVersion } from './store.ts';
+import { firstTokenVersion } from './token-version.ts';
 
 export interface UserRow {
   username: string;
