@@ -5,7 +5,7 @@
  */
 import type { SteppableClock } from '../../core/ports/clock.ts';
 import { EvPriorityRouter, type PriorityMessage } from './ev-priority.ts';
-import { type BridgeIntersection, type IntersectionBinding, detectorDomain } from './mapping.ts';
+import { type BridgeIntersection, detectorDomain } from './mapping.ts';
 import { headsToState } from './signal-state.ts';
 import type { TraciClient } from './traci/client.ts';
 import { VAR } from './traci/constants.ts';
