@@ -103,14 +103,14 @@ export async function startBroker(options: BrokerConfigInput = {}, logger?: Logg
     log,
     limits: config.limits,
     onValid: (msg) => ingest?.add(msg),
-    onUserCommand: (msg, id: Identity & { type: 'user' }) => {
+    onUserCommand: (msg, id: Identity & { type: 'user' }, claimedBy) => {
       audit
         .record({
           actor: id.username,
           role: id.role,
           action: 'command',
           target: `${msg.params.site}/${msg.params.device}/${msg.params.command}`,
-          detail: JSON.stringify(msg.payload),
+          detail: JSON.stringify({ ...msg.payload, claimedBy }),
           outcome: 'sent (mqtt)',
         })
         .catch((e: unknown) => {
