@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import mqtt, { type MqttClient } from 'mqtt';
 import type { Browser, Page } from 'playwright-core';
-import { startBroker } from '../broker/index.ts';
+import { startBroker } from '../../broker/index.ts';
 import {
   buildMessage,
   type DecodedMessage,
@@ -18,9 +18,9 @@ import {
   filterFor,
   type TopicKind,
   type TopicParams,
-} from '../core/contract/index.ts';
-import { launchChromium } from '../testing/browser.ts';
-import { buildDashboard } from './build.ts';
+} from '../../core/contract/index.ts';
+import { launchChromium } from '../../testing/browser.ts';
+import { buildDashboard } from '../build.ts';
 
 export const ADMIN = { username: 'admin', password: 'admin-pass-1' };
 
