@@ -35,9 +35,12 @@ import { startBridge } from './external/bridge.ts';
 export type { BrokerConfigInput } from './config.ts';
 
 export interface RunningBroker {
+  /** Plain MQTT TCP and HTTP/WebSocket ports; 0 when off (`tls.only`). */
   mqttPort: number;
   httpPort: number;
   tlsPort?: number;
+  /** HTTPS API and MQTT over secure WebSocket (`tls.httpsPort`). */
+  httpsPort?: number;
   nodeId: string;
   counters: Counters;
   ingest: Ingest | null;
@@ -103,14 +106,14 @@ export async function startBroker(options: BrokerConfigInput = {}, logger?: Logg
     log,
     limits: config.limits,
     onValid: (msg) => ingest?.add(msg),
-    onUserCommand: (msg, id: Identity & { type: 'user' }) => {
+    onUserCommand: (msg, id: Identity & { type: 'user' }, claimedBy) => {
       audit
         .record({
           actor: id.username,
           role: id.role,
           action: 'command',
           target: `${msg.params.site}/${msg.params.device}/${msg.params.command}`,
-          detail: JSON.stringify(msg.payload),
+          detail: JSON.stringify({ ...msg.payload, claimedBy }),
           outcome: 'sent (mqtt)',
         })
         .catch((e: unknown) => {
@@ -184,15 +187,23 @@ export async function startBroker(options: BrokerConfigInput = {}, logger?: Logg
   );
   const listeners = await startListeners(core.broker, config, (req, res) => void api(req, res));
   log.info(
-    { mqttPort: listeners.mqttPort, httpPort: listeners.httpPort, tlsPort: listeners.tlsPort, nodeId },
+    {
+      mqttPort: listeners.mqttPort,
+      httpPort: listeners.httpPort,
+      tlsPort: listeners.tlsPort,
+      httpsPort: listeners.httpsPort,
+      tlsOnly: config.tls?.only ?? false,
+      nodeId,
+    },
     'broker listening',
   );
 
   let closing: Promise<void> | undefined;
   return {
-    mqttPort: listeners.mqttPort,
-    httpPort: listeners.httpPort,
+    mqttPort: listeners.mqttPort ?? 0,
+    httpPort: listeners.httpPort ?? 0,
     ...(listeners.tlsPort === undefined ? {} : { tlsPort: listeners.tlsPort }),
+    ...(listeners.httpsPort === undefined ? {} : { httpsPort: listeners.httpsPort }),
     nodeId,
     counters,
     ingest,

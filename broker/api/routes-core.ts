@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { checkCommandArgs, commandNames } from '../../core/contract/index.ts';
 import { idSchema } from '../../core/contract/payloads.ts';
 import { DUMMY_HASH, verifyPassword } from '../auth/passwords.ts';
+import { byOverwritten, stampActor } from '../commands.ts';
 import { liveState } from '../live.ts';
 import { TokenBucket } from '../limits.ts';
 import type { ApiDeps } from './deps.ts';
@@ -97,14 +98,18 @@ export function coreRoutes(d: ApiDeps): Route[] {
       role: 'operator',
       handle: async (ctx) => {
         const c = parse(command, await ctx.body());
-        const args = checkCommandArgs(c.command, c.args);
-        if (!args.ok) fail('API_BAD_INPUT', args.error.message, args.error.details);
         const caller = ctx.caller!;
+        // Before validation: `by` may be left out, the server fills it in.
+        const stamped = stampActor(c.command, c.args, caller.username);
+        const args = checkCommandArgs(c.command, stamped.args);
+        if (!args.ok) fail('API_BAD_INPUT', args.error.message, args.error.details);
+        if (stamped.claimed !== undefined) byOverwritten(d, 'http', caller.username, stamped.claimed);
         const out = await d.relay.send({
           ...c,
           args: args.ok ? args.value : null,
           actor: caller.username,
           role: caller.role,
+          ...(stamped.claimed === undefined ? {} : { claimedBy: stamped.claimed }),
         });
         if (!out.response)
           fail('API_COMMAND_TIMEOUT', `no answer in ${c.timeoutMs} ms`, { transaction: out.transaction });

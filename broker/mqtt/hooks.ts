@@ -7,12 +7,13 @@ import type { Aedes, AuthenticateError, Client, PublishPacket, Subscription } fr
 import type { Logger } from 'pino';
 import { type DecodedMessage, decodeMessage, ROOT } from '../../core/contract/index.ts';
 import { CityEdgeError } from '../../core/errors.ts';
-import { canPublish, canSubscribe } from '../auth/acl.ts';
+import { canPublish, canSubscribe, isCommandTopic } from '../auth/acl.ts';
 import { VerifiedCache } from '../auth/cache.ts';
 import { describe, type Identity } from '../auth/identity.ts';
 import { DUMMY_HASH, verifyPassword } from '../auth/passwords.ts';
 import { looksLikeJwt } from '../auth/tokens.ts';
 import { isRevoked, type TokenCheck, type TokenVersions } from '../auth/versions.ts';
+import { byOverwritten, stampActor } from '../commands.ts';
 import type { BrokerConfig } from '../config.ts';
 import type { AccountStore } from '../db/store.ts';
 import { TokenBucket } from '../limits.ts';
@@ -35,7 +36,8 @@ export interface HookDeps {
   /** A device message that passed the contract (ingest, live state); an error dead-letters it. */
   onValid: (msg: DecodedMessage, identity: Identity) => CityEdgeError | undefined;
   /** A command published over MQTT by an operator (audit). */
-  onUserCommand: (msg: DecodedMessage, identity: Identity & { type: 'user' }) => void;
+  /** `claimedBy`: a different `by` the operator wrote, overwritten before the device saw it. */
+  onUserCommand: (msg: DecodedMessage, identity: Identity & { type: 'user' }, claimedBy?: string) => void;
 }
 
 const DEVICE_USER = /^([a-z0-9][a-z0-9_-]{0,63})\.([a-z0-9][a-z0-9_-]{0,63})$/;
@@ -246,6 +248,7 @@ export class BrokerHooks {
 
   /** Checks size and contract; a bad message is acknowledged but re-addressed to the DLQ. */
   private validate(client: Client, id: Identity, packet: PublishPacket): void {
+    const claimed = id.type === 'user' ? this.stampCommand(id.username, packet) : undefined;
     const payload = Buffer.isBuffer(packet.payload) ? packet.payload : Buffer.from(packet.payload);
     // [MQTT-3.3.1-10] a zero-byte retained message clears the retained state; nothing to ingest.
     if (payload.length === 0 && packet.retain) return;
@@ -262,7 +265,8 @@ export class BrokerHooks {
       else error = r.error;
     }
     if (decoded?.kind === 'command' && id.type === 'user') {
-      this.deps.onUserCommand(decoded, id);
+      if (claimed !== undefined) byOverwritten(this.deps, 'mqtt', id.username, claimed);
+      this.deps.onUserCommand(decoded, id, claimed);
       return;
     }
     if (decoded && id.type === 'device') {
@@ -277,6 +281,27 @@ export class BrokerHooks {
     packet.topic = dlqTopic(id, client.id);
     packet.payload = Buffer.from(JSON.stringify(letter));
     packet.retain = false;
+  }
+
+  /**
+   * An operator's command request gets `by` set to the operator's name before it is validated
+   * and forwarded (see stampActor). Returns the other name the payload claimed, if any. Too
+   * large or not JSON: left untouched for validate to dead-letter.
+   */
+  private stampCommand(username: string, packet: PublishPacket): string | undefined {
+    const parts = packet.topic.split('/');
+    if (!isCommandTopic(packet.topic) || packet.payload.length > this.deps.limits.maxPayloadBytes) return;
+    let request: unknown;
+    try {
+      request = JSON.parse(packet.payload.toString());
+    } catch {
+      return;
+    }
+    if (typeof request !== 'object' || request === null || !('args' in request)) return;
+    const stamped = stampActor(parts[5]!, request.args, username);
+    if (stamped.args === request.args) return;
+    packet.payload = Buffer.from(JSON.stringify({ ...request, args: stamped.args }));
+    return stamped.claimed;
   }
 
   private authorizeSubscribe(
