@@ -36,9 +36,12 @@ import { startBridge } from './external/bridge.ts';
 export type { BrokerConfigInput } from './config.ts';
 
 export interface RunningBroker {
+  /** Plain MQTT TCP and HTTP/WebSocket ports; 0 when off (`tls.only`). */
   mqttPort: number;
   httpPort: number;
   tlsPort?: number;
+  /** HTTPS API and MQTT over secure WebSocket (`tls.httpsPort`). */
+  httpsPort?: number;
   nodeId: string;
   counters: Counters;
   ingest: Ingest | null;
@@ -188,15 +191,23 @@ export async function startBroker(options: BrokerConfigInput = {}, logger?: Logg
   );
   const listeners = await startListeners(core.broker, config, (req, res) => void api(req, res));
   log.info(
-    { mqttPort: listeners.mqttPort, httpPort: listeners.httpPort, tlsPort: listeners.tlsPort, nodeId },
+    {
+      mqttPort: listeners.mqttPort,
+      httpPort: listeners.httpPort,
+      tlsPort: listeners.tlsPort,
+      httpsPort: listeners.httpsPort,
+      tlsOnly: config.tls?.only ?? false,
+      nodeId,
+    },
     'broker listening',
   );
 
   let closing: Promise<void> | undefined;
   return {
-    mqttPort: listeners.mqttPort,
-    httpPort: listeners.httpPort,
+    mqttPort: listeners.mqttPort ?? 0,
+    httpPort: listeners.httpPort ?? 0,
     ...(listeners.tlsPort === undefined ? {} : { tlsPort: listeners.tlsPort }),
+    ...(listeners.httpsPort === undefined ? {} : { httpsPort: listeners.httpsPort }),
     nodeId,
     counters,
     ingest,

@@ -12,6 +12,8 @@ export interface DemoOptions {
   ocr: boolean;
   /** Seconds between emergency-vehicle runs through the corridor (default 240). */
   evEveryS?: number;
+  /** Epoch ms the simulated day starts at (default now); the soak starts faster-than-real runs behind. */
+  startMs?: number;
 }
 
 const repo = resolve(import.meta.dirname, '..');

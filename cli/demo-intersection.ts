@@ -30,6 +30,8 @@ export interface JunctionRun {
   seed: number;
   speed: number;
   emergencies: EmergencySpec[];
+  /** Epoch ms of simulated time 0 (default now; see HilOptions.startMs). */
+  startMs?: number;
   /** Told when the run ends in failure (the soak fails on a dead part; the demo logs it). */
   onFailure?: (message: string) => void;
 }
@@ -53,6 +55,7 @@ export async function startJunction(env: DemoEnv, x: DemoIntersection, traffic: 
     seed: traffic.seed,
     pace: 'realtime',
     speed: traffic.speed,
+    ...(traffic.startMs === undefined ? {} : { startMs: traffic.startMs }),
     mqttUrl: env.mqttUrl,
     mqttAuth: {
       agent: { username: `${site}.${device}`, password: String(created.password) },

@@ -37,7 +37,7 @@ export async function startDemoParking(
     lot.value,
     registry.value,
     {
-      startMs: Date.now(),
+      startMs: opts.startMs ?? Date.now(),
       durationMs: DAY_MS,
       speed: opts.speed,
       operatorDelayMs: 10 * 60_000,

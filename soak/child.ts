@@ -19,6 +19,8 @@ export interface ChildInit {
   adminPassword: string;
   /** Simulated seconds per wall second (10 = ten times the demo's rate). */
   rate: number;
+  /** Epoch ms the devices' simulated clocks start at (behind wall time, see soak/run.ts). */
+  startMs: number;
   ocr: boolean;
   influxUrl?: string;
   httpPort?: number;
@@ -53,7 +55,7 @@ async function demoEnv(init: ChildInit): Promise<DemoEnv> {
 }
 
 /** The demo corridor's first junction (cli/demo-intersection.ts) at `rate` × real time. */
-async function startIntersection(env: DemoEnv, rate: number): Promise<() => Promise<void>> {
+async function startIntersection(env: DemoEnv, init: ChildInit): Promise<() => Promise<void>> {
   const approaches = ['eastbound', 'northbound', 'westbound', 'southbound'];
   // An ambulance every ten simulated minutes on alternating approaches, run by the microsimulator.
   const emergencies: EmergencySpec[] = Array.from({ length: 144 }, (_, i) => ({
@@ -65,7 +67,8 @@ async function startIntersection(env: DemoEnv, rate: number): Promise<() => Prom
   }));
   const junction = await startJunction(env, CORRIDOR[0]!, {
     seed: 2026,
-    speed: rate,
+    speed: init.rate,
+    startMs: init.startMs,
     emergencies,
     onFailure: (message) => send({ type: 'error', message }),
   });
@@ -104,13 +107,14 @@ async function start(init: ChildInit): Promise<{ stop: () => Promise<void>; queu
               httpPort: init.httpPort!,
               mqttPort: init.mqttPort!,
               speed: init.rate,
+              startMs: init.startMs,
               influx: true,
               ocr: init.ocr,
             },
             { ...LOTS[0]!, ocr: init.ocr, seed: 2026 },
           )
         ).stop
-      : await startIntersection(env, init.rate);
+      : await startIntersection(env, init);
   send({ type: 'ready' });
   // The agents' outbox depth arrives in their health telemetry; the monitor reads it there.
   return { stop, queue: () => null };

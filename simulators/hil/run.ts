@@ -4,7 +4,7 @@
  * command path — with the agent and the simulator on one virtual clock.
  */
 import { isCompatible } from '../../controllers/signals/index.ts';
-import { SimulatedGpio } from '../../edge/bindings/gpio/simulated.ts';
+import { SimulatedGpio } from '../../core/ports/gpio-simulated.ts';
 import { createMicrosim, type Microsim } from '../traffic/microsim.ts';
 import type { SimRecords } from '../traffic/records.ts';
 import type { AgentLink } from './agent-link.ts';
@@ -45,7 +45,7 @@ export async function runMicrosimAgainstAgent(
   if (stepMs > MAX_STEP_MS || stepMs <= 0)
     return hilError('HIL_BAD_OPTIONS', `stepMs must be in (0, ${MAX_STEP_MS}]`);
   // Realtime runs (the demo city) stamp messages with today's time; virtual runs with a fixed epoch.
-  const clock = opts.pace === 'realtime' ? new VirtualClock(Date.now()) : new VirtualClock();
+  const clock = opts.pace === 'realtime' ? new VirtualClock(opts.startMs ?? Date.now()) : new VirtualClock();
   // 1024 lines: the schema allows expander lines up to 1023.
   const gpio = new SimulatedGpio(clock, 1024);
   const session = await startSession(opts, clock, gpio);

@@ -7,7 +7,7 @@ import {
   type IntersectionController,
   loadIntersectionConfig,
 } from '../../controllers/signals/index.ts';
-import type { SimulatedGpio } from '../../edge/bindings/gpio/simulated.ts';
+import type { SimulatedGpio } from '../../core/ports/gpio-simulated.ts';
 import { type Agent, startAgent } from '../../edge/agent/agent.ts';
 import { type AgentLog, silentLog } from '../../edge/agent/log.ts';
 import type { SignalsFeature } from '../../edge/agent/signals/feature.ts';
@@ -36,6 +36,11 @@ export interface HilOptions extends ReferenceOptions {
   /** `virtual`: as fast as possible; `realtime`: simulated time follows wall time × `speed`. */
   pace?: 'virtual' | 'realtime';
   speed?: number;
+  /**
+   * Realtime runs: the epoch ms the agent reports at simulated time 0 (default now). A run faster
+   * than real time starts behind the wall clock so its stamps never run ahead of the broker's.
+   */
+  startMs?: number;
   /** Broker the agent connects to; default an in-process aedes on a free loopback port. */
   mqttUrl?: string;
   /** Credentials on an authenticating broker: the agent's device account and the harness's user. */
