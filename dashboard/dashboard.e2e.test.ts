@@ -7,7 +7,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type DashboardRig, newPage, openBrowser, type SimDevice, signIn, startDashboardRig } from './testing/e2e.ts';
+import {
+  type DashboardRig,
+  newPage,
+  openBrowser,
+  type SimDevice,
+  signIn,
+  startDashboardRig,
+} from './testing/e2e.ts';
 
 const site = 'campus';
 const device = 'gw-1';
