@@ -123,7 +123,7 @@ function Routed({ route, city, session }: { route: Route; city: CityState; sessi
     case 'registry':
       return <RegistryView session={session} />;
     default:
-      return <OverviewView city={city} />;
+      return <OverviewView city={city} session={session} />;
   }
 }
 

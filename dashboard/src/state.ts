@@ -9,7 +9,8 @@ export interface DeviceState {
   device: string;
   online: boolean | null;
   lastSeen: number;
-  health?: Data<'health'>;
+  /** The last health report and when the device took it (stale data is shown greyed with its age). */
+  health?: Data<'health'> & { ts: number };
   lot?: Data<'parkingLot'>;
   bays: Record<string, Data<'parkingBay'>>;
   gates: Record<string, Data<'parkingGate'>>;
@@ -139,7 +140,7 @@ export function applyDecoded(state: CityState, msg: DecodedMessage): CityState {
       break;
     }
     case 'health':
-      put({ health: (env as Envelope<'health'>).data });
+      put({ health: { ...(env as Envelope<'health'>).data, ts: env.ts } });
       break;
     case 'parkingLot':
       put({ lot: (env as Envelope<'parkingLot'>).data });

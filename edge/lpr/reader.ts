@@ -12,7 +12,7 @@ import {
 import type { OcrEngine } from './ocr.ts';
 import type { ModelLoadError, ModelPaths, NeuralEngine } from './onnx.ts';
 import { createPool } from './pool.ts';
-import { DEFAULT_TEMPLATES } from './templates.ts';
+import { DEFAULT_TEMPLATES, type PlateTemplate } from '../../core/ports/plate-template.ts';
 import type {
   LprError,
   LprErrorCode,
@@ -20,7 +20,6 @@ import type {
   PlateReaderOptions,
   PlateReaderStats,
   PlateReadResult,
-  PlateTemplate,
 } from './types.ts';
 
 export interface ResolvedOptions {

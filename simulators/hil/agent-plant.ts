@@ -6,7 +6,7 @@
  * agent's clock with them, so the agent's debounce and controller timers run in the same time.
  */
 import type { IntersectionConfig, IntersectionController } from '../../controllers/signals/index.ts';
-import type { SimulatedGpio } from '../../edge/bindings/gpio/simulated.ts';
+import type { SimulatedGpio } from '../../core/ports/gpio-simulated.ts';
 import type { PriorityRequest, SignalPlant } from '../traffic/types.ts';
 import type { AgentLink, CommandOutcome } from './agent-link.ts';
 import {

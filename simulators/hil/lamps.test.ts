@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { SimulatedGpio } from '../../edge/bindings/gpio/simulated.ts';
+import { SimulatedGpio } from '../../core/ports/gpio-simulated.ts';
 import { decodeHead, greenConflicts, type HeadWiring, lampOfReported } from './lamps.ts';
 import { VirtualClock } from './virtual-clock.ts';
 

@@ -5,7 +5,7 @@
  * read as the flasher's flashing yellow (flash mode, startup flash, FYA permissive).
  */
 import type { IntersectionConfig, SignalGroup } from '../../controllers/signals/index.ts';
-import type { LevelChange } from '../../edge/bindings/gpio/simulated.ts';
+import type { LevelChange } from '../../core/ports/gpio-simulated.ts';
 
 export type Lamp = 'red' | 'yellow' | 'green';
 export const LAMPS: readonly Lamp[] = ['red', 'yellow', 'green'];

@@ -4,7 +4,7 @@
  * command path — with the agent and the simulator on one virtual clock.
  */
 import { isCompatible } from '../../controllers/signals/index.ts';
-import { SimulatedGpio } from '../../edge/bindings/gpio/simulated.ts';
+import { SimulatedGpio } from '../../core/ports/gpio-simulated.ts';
 import { createMicrosim, type Microsim } from '../traffic/microsim.ts';
 import type { SimRecords } from '../traffic/records.ts';
 import type { AgentLink } from './agent-link.ts';

@@ -7,7 +7,7 @@ import {
   type IntersectionController,
   loadIntersectionConfig,
 } from '../../controllers/signals/index.ts';
-import type { SimulatedGpio } from '../../edge/bindings/gpio/simulated.ts';
+import type { SimulatedGpio } from '../../core/ports/gpio-simulated.ts';
 import { type Agent, startAgent } from '../../edge/agent/agent.ts';
 import { type AgentLog, silentLog } from '../../edge/agent/log.ts';
 import type { SignalsFeature } from '../../edge/agent/signals/feature.ts';

@@ -8,6 +8,7 @@ import type { HeadState, PlacedHead } from './model.ts';
 type Lamp = 0 | 1 | 2; // red, yellow, green (top to bottom)
 const LIT: Partial<Record<HeadState, Lamp>> = {
   red: 0,
+  redArrow: 0,
   flashingRed: 0,
   yellow: 1,
   yellowArrow: 1,

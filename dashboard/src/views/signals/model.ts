@@ -6,7 +6,9 @@
 import type { Data } from '../../../../core/contract/index.ts';
 import type { IntersectionState } from '../../state.ts';
 
-export type HeadState = Data<'signalHeads'>['groups'][string];
+import type { HeadState } from '../../../../core/ports/signal-head.ts';
+
+export type { HeadState };
 export type Approach = 'northbound' | 'southbound' | 'eastbound' | 'westbound';
 export type Movement = 'left' | 'through' | 'right' | 'ped' | 'other';
 
@@ -34,7 +36,7 @@ const MOVEMENT: Array<[RegExp, Movement]> = [
 ];
 
 const PED_STATES = new Set<HeadState>(['walk', 'flashingDontWalk', 'dontWalk']);
-const ARROW_STATES = new Set<HeadState>(['greenArrow', 'yellowArrow', 'flashingYellowArrow']);
+const ARROW_STATES = new Set<HeadState>(['greenArrow', 'yellowArrow', 'redArrow', 'flashingYellowArrow']);
 
 /**
  * Signal groups are named by the intersection's config (controllers/signals names them after the
