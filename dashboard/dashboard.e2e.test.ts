@@ -1,16 +1,26 @@
 /**
- * The control room in a real browser (Debian chromium via playwright-core) against a real broker:
- * a device publishes over MQTT, an operator signs in, sees the lot, and approves a review; the
- * device receives the `review.decide` command and its answer reaches the page.
+ * The control room in real Chromium (Debian chromium via playwright-core, fresh profile) against
+ * a real broker on loopback (dashboard/testing/e2e.ts), with the demo city's plan
+ * (cli/demo-city.ts) and two simulated devices speaking the contract over MQTT: a signal cabinet
+ * (downtown/cab-1, Main St & 3rd Ave) that obeys flash/resetFlash, and a car park (campus/gw-1).
  */
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type DashboardRig, newPage, openBrowser, type SimDevice, signIn, startDashboardRig } from './testing/e2e.ts';
+import { writeCityPlan } from '../cli/demo-city.ts';
+import {
+  type DashboardRig,
+  newPage,
+  openBrowser,
+  type SimDevice,
+  signIn,
+  startDashboardRig,
+} from './testing/e2e.ts';
 
 const site = 'campus';
 const device = 'gw-1';
+const IX = 'main-and-3rd';
 const lot = {
   totalSpotNumber: 6,
   availableSpotNumber: 2,
@@ -21,12 +31,27 @@ const lot = {
   disabled: { total: 1, available: 1 },
 };
 
+const health = {
+  uptimeS: 7200,
+  cpuTempC: 48.2,
+  memUsedMb: 310,
+  memTotalMb: 906,
+  rssMb: 84,
+  diskFreeMb: 12_000,
+  load1: 0.31,
+  queueDepth: 3,
+  queueDropped: 0,
+  serial: { state: 'up' as const, reconnects: 1, badFrames: 0 },
+  cameras: { 'entry-1': 'ok' as const },
+};
+
 let rig: DashboardRig;
 let gw: SimDevice;
+let cab: SimDevice;
 let browser: Browser;
 
 async function publishLot(d: SimDevice) {
-  await d.send('status', {}, { state: 'online' });
+  await d.send('status', {}, { state: 'online', version: '1.4.2' });
   await d.send('parkingLot', {}, lot);
   await d.send(
     'parkingGate',
@@ -56,12 +81,30 @@ async function publishLot(d: SimDevice) {
   );
 }
 
+const heads = (mode: 'normal' | 'flash') =>
+  cab.send(
+    'signalHeads',
+    { intersection: IX },
+    {
+      mode,
+      groups: mode === 'flash' ? { '2': 'flashingYellow', '4': 'flashingRed' } : { '2': 'green', '4': 'red' },
+    },
+  );
+
 beforeAll(async () => {
   rig = await startDashboardRig();
+  await writeCityPlan(rig.dashboardDir);
   await rig.addUser('olga', 'operator-pass', 'operator');
   await rig.addUser('vic', 'viewer-pass', 'viewer');
   gw = await rig.device(site, device, 'parking');
+  // The simulated cabinet acts on flash commands the way the agent does: its heads report the mode.
+  cab = await rig.device('downtown', 'cab-1', 'signals', async (c) => {
+    if (c.params.command === 'signals.flash') await heads('flash');
+    if (c.params.command === 'signals.resetFlash') await heads('normal');
+  });
   await publishLot(gw);
+  await cab.send('status', {}, { state: 'online', version: '2.0.1' });
+  await heads('normal');
   browser = await openBrowser();
 }, 120_000);
 
@@ -82,22 +125,59 @@ describe('control-room dashboard in chromium', () => {
     await page.context().close();
   });
 
-  it('shows live lot counts and lets an operator approve a review that reaches the device', async () => {
+  it('draws the plan with live counts and modes, and shows a new alarm within a second', async () => {
     const page = await newPage(browser);
     await signIn(page, rig.base, 'olga', 'operator-pass');
-    const card = page.getByTestId(`lot-${site}-${device}`);
-    await expect(card.getByTestId('available').textContent()).resolves.toBe('2');
-    // A new retained count from the device shows without a reload.
+    const marker = page.getByTestId(`lot-${site}-${device}`);
+    await marker.getByTestId('available').filter({ hasText: '2' }).waitFor({ timeout: 5000 });
     await gw.send('parkingLot', {}, { ...lot, availableSpotNumber: 1, occupiedSpotNumber: 5 });
-    await card.getByTestId('available').filter({ hasText: '1' }).waitFor({ timeout: 10_000 });
+    await marker.getByTestId('available').filter({ hasText: '1' }).waitFor({ timeout: 5000 });
+    await page.locator(`[data-testid=map-ix-${IX}][data-mode=normal]`).waitFor({ timeout: 5000 });
+    // Sites on the plan that never reported are drawn offline, not hidden.
+    expect(await page.getByTestId('map-ix-main-and-5th').getAttribute('data-mode')).toBe('offline');
 
-    await card.click();
+    const sentAt = Date.now();
+    await cab.send(
+      'signalAlarm',
+      { intersection: IX },
+      { kind: 'detectorFault', detail: 'loop D7 open circuit', latched: false, detector: 'D7' },
+    );
+    await page
+      .getByTestId('alarms')
+      .locator('li', { hasText: `${IX}: detectorFault` })
+      .waitFor({ timeout: 1000 });
+    console.log(`alarm published → in the DOM: ${Date.now() - sentAt} ms`);
+    await page.screenshot({ path: join(tmpdir(), 'cityedge-overview.png') });
+    await page.context().close();
+  });
+
+  it('shows device health and greys a stale report with its age', async () => {
+    await gw.send('health', {}, { ...health, intervalS: 60 });
+    // The cabinet reports every 5 s but its last report is 40 s old: 8 intervals missed.
+    await cab.send('health', {}, { ...health, serial: null, cameras: {}, intervalS: 5 }, Date.now() - 40_000);
+    const page = await newPage(browser);
+    await signIn(page, rig.base, 'vic', 'viewer-pass');
+    await page.getByRole('link', { name: 'Health', exact: true }).click();
+    const fresh = page.getByTestId(`health-${site}-${device}`);
+    await fresh.filter({ hasText: '1.4.2' }).waitFor({ timeout: 5000 });
+    expect(await fresh.getAttribute('data-stale')).toBe('no');
+    expect(await fresh.textContent()).toMatch(/online.*48.*310 \/ 906.*up \(1 reconnects/);
+    const stale = page.getByTestId('health-downtown-cab-1');
+    expect(await stale.getAttribute('data-stale')).toBe('yes');
+    expect(await stale.getByTestId('age').textContent()).toMatch(/^4\d s \(stale\)$/);
+    await page.screenshot({ path: join(tmpdir(), 'cityedge-health.png') });
+    await page.context().close();
+  });
+
+  it('lets an operator approve a review that reaches the device', async () => {
+    const page = await newPage(browser);
+    await signIn(page, rig.base, 'olga', 'operator-pass');
+    await page.getByTestId(`lot-${site}-${device}`).click();
     await expect(page.locator('.bay').count()).resolves.toBe(3);
     await page.getByTestId('reviews').getByRole('button', { name: 'approve' }).click();
     await page.locator('.outcome', { hasText: 'done' }).waitFor({ timeout: 10_000 });
     const decide = gw.commands.find((c) => c.params.command === 'review.decide');
     expect(decide?.payload).toMatchObject({ args: { reviewId: 'rev-42', decision: 'approve', by: 'olga' } });
-    await page.screenshot({ path: join(tmpdir(), 'cityedge-dashboard-lot.png'), fullPage: true });
     await page.context().close();
   });
 

@@ -54,6 +54,8 @@ export const health = z.strictObject({
     })
     .nullable(),
   cameras: z.record(z.string(), z.enum(['ok', 'error', 'timeout', 'unknown'])),
+  /** Seconds until the next report: a viewer calls the data stale after missing a few. */
+  intervalS: z.number().positive().optional(),
 });
 
 export const sensorReading = z.strictObject({
