@@ -31,6 +31,20 @@ const lot = {
   disabled: { total: 1, available: 1 },
 };
 
+const health = {
+  uptimeS: 7200,
+  cpuTempC: 48.2,
+  memUsedMb: 310,
+  memTotalMb: 906,
+  rssMb: 84,
+  diskFreeMb: 12_000,
+  load1: 0.31,
+  queueDepth: 3,
+  queueDropped: 0,
+  serial: { state: 'up' as const, reconnects: 1, badFrames: 0 },
+  cameras: { 'entry-1': 'ok' as const },
+};
+
 let rig: DashboardRig;
 let gw: SimDevice;
 let cab: SimDevice;
@@ -134,6 +148,24 @@ describe('control-room dashboard in chromium', () => {
       .waitFor({ timeout: 1000 });
     console.log(`alarm published → in the DOM: ${Date.now() - sentAt} ms`);
     await page.screenshot({ path: join(tmpdir(), 'cityedge-overview.png') });
+    await page.context().close();
+  });
+
+  it('shows device health and greys a stale report with its age', async () => {
+    await gw.send('health', {}, { ...health, intervalS: 60 });
+    // The cabinet reports every 5 s but its last report is 40 s old: 8 intervals missed.
+    await cab.send('health', {}, { ...health, serial: null, cameras: {}, intervalS: 5 }, Date.now() - 40_000);
+    const page = await newPage(browser);
+    await signIn(page, rig.base, 'vic', 'viewer-pass');
+    await page.getByRole('link', { name: 'Health', exact: true }).click();
+    const fresh = page.getByTestId(`health-${site}-${device}`);
+    await fresh.filter({ hasText: '1.4.2' }).waitFor({ timeout: 5000 });
+    expect(await fresh.getAttribute('data-stale')).toBe('no');
+    expect(await fresh.textContent()).toMatch(/online.*48.*310 \/ 906.*up \(1 reconnects/);
+    const stale = page.getByTestId('health-downtown-cab-1');
+    expect(await stale.getAttribute('data-stale')).toBe('yes');
+    expect(await stale.getByTestId('age').textContent()).toMatch(/^4\d s \(stale\)$/);
+    await page.screenshot({ path: join(tmpdir(), 'cityedge-health.png') });
     await page.context().close();
   });
 

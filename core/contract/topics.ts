@@ -37,9 +37,11 @@ export const topics = {
   health: spec({
     pattern: `${dev}/health`,
     schema: p.envelope(p.health),
-    retained: false,
+    // Retained: a control room opened between reports shows the last one (greyed once stale)
+    // instead of nothing for up to an interval.
+    retained: true,
     qos: 1,
-    description: 'Device health telemetry (CPU temperature, memory, disk, queue, links).',
+    description: 'Device health telemetry (CPU temperature, memory, disk, queue, links), the latest report.',
   }),
   sensorReading: spec({
     pattern: `${dev}/sensor/{sensor}`,

@@ -34,6 +34,8 @@ export interface CameraView {
 export interface IntersectionState {
   heads?: Data<'signalHeads'>;
   spat?: Data<'spat'>;
+  /** Device time of the last SPaT: its relative `timeToChangeMs` counts from here. */
+  spatTs?: number;
   lastCycle?: Data<'cycle'>;
   alarms: Array<Data<'signalAlarm'> & { ts: number }>;
   /** Newest first, bounded: the hi-res log an engineer scrolls (Indiana codes). */
@@ -221,7 +223,7 @@ function applySignal(
       const same = was && was.phase === r.phase && was.interval === r.interval;
       return same ? (current.ringSince?.[i] ?? env.ts) : env.ts;
     });
-    next = { ...current, spat, ringSince };
+    next = { ...current, spat, spatTs: env.ts, ringSince };
   }
   if (kind === 'cycle') next = { ...current, lastCycle: env.data as Data<'cycle'> };
   if (kind === 'signalAlarm') {
