@@ -151,7 +151,10 @@ describe('control-room dashboard in chromium', () => {
     // An emergency run is drawn along its route while the unit reports it active.
     const ev = { vehicleId: 'amb-1', routeId: 'main-eastbound', routeOffsetM: 200, speedMps: 14 };
     await cab.send('evPosition', {}, { ...ev, active: true, lat: -25.2868, lon: -57.6255 });
-    await page.getByTestId('ev-amb-1').locator('polyline.evroute').waitFor({ state: 'attached', timeout: 5000 });
+    await page
+      .getByTestId('ev-amb-1')
+      .locator('polyline.evroute')
+      .waitFor({ state: 'attached', timeout: 5000 });
     expect(await page.getByTestId('ev-amb-1').textContent()).toMatch(/amb-1 · Main St eastbound · 50 km\/h/);
     await page.screenshot({ path: join(tmpdir(), 'cityedge-overview.png') });
     await cab.send('evPosition', {}, { ...ev, speedMps: 0, active: false, lat: -25.2868, lon: -57.616 });
