@@ -175,19 +175,62 @@ describe('control-room dashboard in chromium', () => {
     await page.getByTestId(`lot-${site}-${device}`).click();
     await expect(page.locator('.bay').count()).resolves.toBe(3);
     await page.getByTestId('reviews').getByRole('button', { name: 'approve' }).click();
+    // Nothing is sent before the operator confirms.
+    expect(gw.commands.some((c) => c.params.command === 'review.decide')).toBe(false);
+    await page.getByRole('dialog').getByRole('button', { name: 'Confirm approve' }).click();
     await page.locator('.outcome', { hasText: 'done' }).waitFor({ timeout: 10_000 });
     const decide = gw.commands.find((c) => c.params.command === 'review.decide');
     expect(decide?.payload).toMatchObject({ args: { reviewId: 'rev-42', decision: 'approve', by: 'olga' } });
     await page.context().close();
   });
 
-  it('gives a viewer no command buttons that work', async () => {
+  it('sends an operator command after confirmation, shows its effect on the map and in the audit view', async () => {
+    const page = await newPage(browser);
+    await signIn(page, rig.base, 'olga', 'operator-pass');
+    const row = page.getByTestId(`ix-${IX}`);
+    await row.getByRole('button', { name: 'flash' }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByText('signals.flash').waitFor();
+    // A reason is required: the confirm button stays disabled until one is typed.
+    expect(await dialog.getByRole('button', { name: 'Confirm flash' }).isDisabled()).toBe(true);
+    await dialog.getByPlaceholder(/reason/).fill('lamp test');
+    await dialog.getByRole('button', { name: 'Confirm flash' }).click();
+    await row.locator('.outcome', { hasText: 'done' }).waitFor({ timeout: 5000 });
+    const flash = cab.commands.find((c) => c.params.command === 'signals.flash');
+    expect(flash?.payload).toMatchObject({ args: { intersection: IX, reason: 'lamp test', by: 'olga' } });
+    await page.locator(`[data-testid=map-ix-${IX}][data-mode=flash]`).waitFor({ timeout: 5000 });
+    await page
+      .getByTestId('alarms')
+      .locator('li', { hasText: `${IX} in flash` })
+      .waitFor({ timeout: 5000 });
+    await page.screenshot({ path: join(tmpdir(), 'cityedge-overview-flash.png') });
+
+    await row.getByRole('button', { name: 'back to normal' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Confirm back to normal' }).click();
+    await page.locator(`[data-testid=map-ix-${IX}][data-mode=normal]`).waitFor({ timeout: 5000 });
+
+    await page.getByRole('link', { name: 'Audit', exact: true }).click();
+    const audited = page.getByTestId('audit').locator('tr', { hasText: 'downtown/cab-1/signals.flash' });
+    await audited.waitFor({ timeout: 5000 });
+    expect(await audited.textContent()).toMatch(/olga.*command.*reason=lamp test.*ok/);
+    await page
+      .getByTestId('audit')
+      .locator('tr', { hasText: 'downtown/cab-1/signals.resetFlash' })
+      .waitFor({ timeout: 5000 });
+    await page.screenshot({ path: join(tmpdir(), 'cityedge-audit.png') });
+    await page.context().close();
+  });
+
+  it('shows a viewer no controls anywhere', async () => {
     const page = await newPage(browser);
     await signIn(page, rig.base, 'vic', 'viewer-pass');
+    await page.locator(`[data-testid=map-ix-${IX}][data-mode=normal]`).waitFor({ timeout: 5000 });
+    await page.getByTestId('alarms').locator('li').first().waitFor({ timeout: 5000 });
+    expect(await page.locator('main button').count()).toBe(0);
+    expect(await page.getByRole('link', { name: 'Audit', exact: true }).count()).toBe(0);
     await page.goto(`${rig.base}/#/lot/${site}/${device}`);
-    const open = page.getByRole('button', { name: 'open' }).first();
-    await open.waitFor();
-    expect(await open.isDisabled()).toBe(true);
+    await page.getByTestId('bays').waitFor();
+    expect(await page.locator('main button').count()).toBe(0);
     await page.context().close();
   });
 

@@ -1,9 +1,10 @@
 /** The control-room app: login, then live views over MQTT/WebSocket and history over HTTP. */
 import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
-import { api, loadSession, type Session, saveSession } from './api.ts';
+import { api, can, loadSession, type Session, saveSession } from './api.ts';
 import { connectLive } from './live.ts';
 import { type CityState, emptyCity, type HistoryEvent, type HistoryRead, seedHistory } from './state.ts';
+import { AuditView } from './control/AuditView.tsx';
 import { DeviceHealthView } from './control/DeviceHealth.tsx';
 import { EventsView } from './views/events.tsx';
 import { HistoryView } from './views/history.tsx';
@@ -79,6 +80,7 @@ function Shell({ session, onLogout }: { session: Session; onLogout: () => void }
           <a href="#/history">History</a>
           <a href="#/registry">Registry</a>
           <a href="#/health">Health</a>
+          {can(session, 'operator') && <a href="#/audit">Audit</a>}
         </nav>
         <span class={connected ? 'live on' : 'live off'} data-testid="live">
           {connected ? 'live' : 'offline'}
@@ -122,6 +124,8 @@ function Routed({ route, city, session }: { route: Route; city: CityState; sessi
       return <EventsView city={city} session={session} />;
     case 'history':
       return <HistoryView city={city} session={session} />;
+    case 'audit':
+      return <AuditView session={session} />;
     case 'health':
       return <DeviceHealthView city={city} />;
     case 'registry':
