@@ -147,7 +147,18 @@ describe('control-room dashboard in chromium', () => {
       .locator('li', { hasText: `${IX}: detectorFault` })
       .waitFor({ timeout: 1000 });
     console.log(`alarm published → in the DOM: ${Date.now() - sentAt} ms`);
+
+    // An emergency run is drawn along its route while the unit reports it active.
+    const ev = { vehicleId: 'amb-1', routeId: 'main-eastbound', routeOffsetM: 200, speedMps: 14 };
+    await cab.send('evPosition', {}, { ...ev, active: true, lat: -25.2868, lon: -57.6255 });
+    await page
+      .getByTestId('ev-amb-1')
+      .locator('polyline.evroute')
+      .waitFor({ state: 'attached', timeout: 5000 });
+    expect(await page.getByTestId('ev-amb-1').textContent()).toMatch(/amb-1 · Main St eastbound · 50 km\/h/);
     await page.screenshot({ path: join(tmpdir(), 'cityedge-overview.png') });
+    await cab.send('evPosition', {}, { ...ev, speedMps: 0, active: false, lat: -25.2868, lon: -57.616 });
+    await page.getByTestId('ev-amb-1').waitFor({ state: 'detached', timeout: 5000 });
     await page.context().close();
   });
 
@@ -249,5 +260,29 @@ describe('control-room dashboard in chromium', () => {
     });
     expect(res.status).toBe(403);
     expect(gw.commands.length).toBe(before);
+  });
+
+  it('keeps working across a broker restart', async () => {
+    const page = await newPage(browser);
+    await signIn(page, rig.base, 'olga', 'operator-pass');
+    const marker = page.getByTestId(`lot-${site}-${device}`);
+    await marker.getByTestId('available').waitFor({ timeout: 5000 });
+    const wentOffline = page.getByTestId('live').filter({ hasText: 'offline' }).waitFor({ timeout: 10_000 });
+    await rig.restart();
+    await wentOffline;
+    await page.getByTestId('live').filter({ hasText: 'live' }).waitFor({ timeout: 15_000 });
+    await expect.poll(() => gw.client.connected && cab.client.connected, { timeout: 10_000 }).toBe(true);
+    // Live data flows again without a reload, and the session's token is still honoured.
+    await gw.send('parkingLot', {}, { ...lot, availableSpotNumber: 5, occupiedSpotNumber: 1 });
+    await marker.getByTestId('available').filter({ hasText: '5' }).waitFor({ timeout: 5000 });
+    const row = page.getByTestId(`ix-${IX}`);
+    await row.getByRole('button', { name: 'flash' }).click();
+    await page
+      .getByRole('dialog')
+      .getByPlaceholder(/reason/)
+      .fill('after restart');
+    await page.getByRole('dialog').getByRole('button', { name: 'Confirm flash' }).click();
+    await page.locator(`[data-testid=map-ix-${IX}][data-mode=flash]`).waitFor({ timeout: 5000 });
+    await page.context().close();
   });
 });

@@ -262,6 +262,16 @@ export const trafficCounts = z.strictObject({
   ),
 });
 
+/** Pedestrian push-button presses at one crossing per period (edge/agent/ped-buttons). */
+export const pedPresses = z.strictObject({
+  periodStart: epochMs,
+  periodS: z.number().int().min(1),
+  /** Debounced presses. */
+  presses: z.number().int().min(0),
+  /** Presses that opened a new demand; presses inside the lockout after one (a person pressing again) are not calls. */
+  calls: z.number().int().min(0),
+});
+
 export const signalAlarm = z.strictObject({
   kind: z.enum(['conflict', 'minGreen', 'yellow', 'redClearance', 'detectorFault', 'flash', 'reset']),
   detail: z.string().max(500),

@@ -142,6 +142,13 @@ export const topics = {
     qos: 1,
     description: 'Conflict-monitor and detector-fault alarms.',
   }),
+  pedPresses: spec({
+    pattern: `${dev}/ped/{crossing}/presses`,
+    schema: p.envelope(p.pedPresses),
+    retained: false,
+    qos: 1,
+    description: 'Pedestrian push-button presses and calls at one crossing per period (15 min).',
+  }),
   evPosition: spec({
     pattern: `${dev}/ev/position`,
     schema: p.envelope(p.evPosition),
