@@ -7,6 +7,7 @@ import { join, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { CityEdgeError, err, ok, type Result } from '../core/errors.ts';
+import { loginLimitsSchema } from './auth/lockout.ts';
 
 const port = z.number().int().min(0).max(65535);
 
@@ -112,6 +113,8 @@ export const brokerConfigSchema = z.strictObject({
    */
   tokenCheckCacheMs: z.number().int().min(0).max(60_000).default(1000),
   admin: z.strictObject({ username: z.string(), password: z.string().min(8) }).optional(),
+  /** Failed-login lockout per account and per source, HTTP and MQTT (broker/auth/lockout.ts). */
+  login: loginLimitsSchema,
   limits: z
     .strictObject({
       maxPayloadBytes: z

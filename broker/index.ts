@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { pino, type Logger } from 'pino';
 import { DLQ_ROOT } from './auth/acl.ts';
 import type { Identity } from './auth/identity.ts';
+import { LoginGuard } from './auth/lockout.ts';
 import { hashPassword } from './auth/passwords.ts';
 import { TokenIssuer } from './auth/tokens.ts';
 import { TokenVersions, verifyCurrent } from './auth/versions.ts';
@@ -92,6 +93,7 @@ export async function startBroker(options: BrokerConfigInput = {}, logger?: Logg
   const versions = new TokenVersions((u) => accounts.tokenVersion(u), config.tokenCheckCacheMs);
   const checkToken = (token: string) => verifyCurrent(tokens, versions, token);
   const counters = new Counters();
+  const logins = new LoginGuard(config.login, counters);
 
   const ingest = config.influx ? new Ingest(config.influx, config.dataDir, counters, log) : null;
   if (ingest) await ingest.start();
@@ -105,6 +107,7 @@ export async function startBroker(options: BrokerConfigInput = {}, logger?: Logg
     counters,
     log,
     limits: config.limits,
+    logins,
     onValid: (msg) => ingest?.add(msg),
     onUserCommand: (msg, id: Identity & { type: 'user' }, claimedBy) => {
       audit
@@ -166,6 +169,7 @@ export async function startBroker(options: BrokerConfigInput = {}, logger?: Logg
     registry,
     audit,
     tokens,
+    logins,
     revoked: async (username) => {
       versions.forget(username);
       await hooks.recheckSessions(username);

@@ -26,6 +26,8 @@ export const ADMIN = { username: 'admin', password: 'admin-pass-1' };
 
 export interface DashboardRig {
   dir: string;
+  /** The built app the broker serves (read per request: files written here show at once). */
+  dashboardDir: string;
   broker: Awaited<ReturnType<typeof startBroker>>;
   /** `http://127.0.0.1:<port>` of the broker's HTTP API and the dashboard. */
   base: string;
@@ -33,8 +35,18 @@ export interface DashboardRig {
   /** JSON POST to the broker's HTTP API; the parsed body (errors included). */
   post(path: string, body: unknown, token?: string): Promise<Record<string, string>>;
   addUser(username: string, password: string, role: 'viewer' | 'operator' | 'admin'): Promise<void>;
-  /** Registers a device account and connects it over MQTT; it answers every command `ok`. */
-  device(site: string, device: string, kind: 'parking' | 'signals'): Promise<SimDevice>;
+  /**
+   * Registers a device account and connects it over MQTT; it answers every command `ok`, after
+   * `onCommand` (a device acting on it, e.g. publishing its new state) when given.
+   */
+  device(
+    site: string,
+    device: string,
+    kind: 'parking' | 'signals',
+    onCommand?: (c: DecodedMessage) => Promise<void>,
+  ): Promise<SimDevice>;
+  /** Stops the broker and starts it again on the same ports and data (clients reconnect). */
+  restart(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -53,16 +65,17 @@ export async function startDashboardRig(
 ): Promise<DashboardRig> {
   const dir = await mkdtemp(join(tmpdir(), 'cityedge-dash-'));
   const dashboardDir = await buildDashboard(join(dir, 'dist'), { minify: false });
-  const broker = await startBroker({
-    mqttPort: 0,
-    httpPort: 0,
-    host: '127.0.0.1',
-    dataDir: join(dir, 'data'),
-    dashboardDir,
-    admin: ADMIN,
-    logLevel: 'silent',
-    ...extra,
-  });
+  const start = (ports: { mqttPort: number; httpPort: number }) =>
+    startBroker({
+      ...ports,
+      host: '127.0.0.1',
+      dataDir: join(dir, 'data'),
+      dashboardDir,
+      admin: ADMIN,
+      logLevel: 'silent',
+      ...extra,
+    });
+  let broker = await start({ mqttPort: 0, httpPort: 0 });
   const base = `http://127.0.0.1:${broker.httpPort}`;
   const post = async (path: string, body: unknown, token?: string) => {
     const res = await fetch(`${base}${path}`, {
@@ -76,18 +89,26 @@ export async function startDashboardRig(
   const devices: MqttClient[] = [];
   return {
     dir,
-    broker,
+    dashboardDir,
+    get broker() {
+      return broker;
+    },
     base,
     adminToken,
     post,
     addUser: async (username, password, role) => {
       await post('/api/users', { username, password, role }, adminToken);
     },
-    device: async (site, device, kind) => {
+    device: async (site, device, kind, onCommand) => {
       const created = await post('/api/devices', { site, device, kind }, adminToken);
-      const sim = await connectDevice(broker.mqttPort, site, device, String(created.password));
+      const sim = await connectDevice(broker.mqttPort, site, device, String(created.password), onCommand);
       devices.push(sim.client);
       return sim;
+    },
+    restart: async () => {
+      const ports = { mqttPort: broker.mqttPort, httpPort: broker.httpPort };
+      await broker.close();
+      broker = await start(ports);
     },
     close: async () => {
       for (const d of devices) d.end(true);
@@ -102,12 +123,15 @@ async function connectDevice(
   site: string,
   device: string,
   password: string,
+  onCommand?: (c: DecodedMessage) => Promise<void>,
 ): Promise<SimDevice> {
   const client = mqtt.connect(`mqtt://127.0.0.1:${port}`, {
     username: `${site}.${device}`,
     password,
     protocolVersion: 4,
+    reconnectPeriod: 300,
   });
+  const filter = filterFor('command', { site, device });
   const commands: DecodedMessage[] = [];
   client.on('message', (topic, payload) => {
     const decoded = decodeMessage(topic, payload);
@@ -115,13 +139,18 @@ async function connectDevice(
     commands.push(decoded.value);
     const { transaction } = decoded.value.payload as { transaction: string };
     const reply = JSON.stringify({ status: 'ok', data: {}, transaction });
-    void client.publishAsync(`${topic}/response`, reply, { qos: 1 });
+    const act = onCommand?.(decoded.value) ?? Promise.resolve();
+    void act.then(() => client.publishAsync(`${topic}/response`, reply, { qos: 1 }));
+  });
+  // A broker restart may lose the session: subscribe again on every reconnect.
+  client.on('connect', (ack) => {
+    if (!ack.sessionPresent) void client.subscribeAsync(filter, { qos: 1 }).catch(() => undefined);
   });
   await new Promise<void>((resolve, reject) => {
     client.once('connect', () => resolve());
     client.once('error', reject);
   });
-  await client.subscribeAsync(filterFor('command', { site, device }), { qos: 1 });
+  await client.subscribeAsync(filter, { qos: 1 });
   return {
     client,
     commands,
