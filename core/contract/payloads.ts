@@ -156,6 +156,25 @@ export const lprRead = z.strictObject({
   thumbnail: z.string().max(64_000).optional(),
 });
 
+/**
+ * A camera's last frame with the plate read on it: retained state, so a control room opened (or
+ * reloaded) between two reads still sees every camera's picture; `lprRead` is the event log.
+ */
+export const cameraFrame = z.strictObject({
+  camera: z.string().min(1).max(64),
+  lane: idSchema.optional(),
+  bay: idSchema.optional(),
+  plate: plateSchema.nullable(),
+  confidence,
+  /** Plate box `[x, y, w, h]` in full-frame pixels (see `frameSize`). */
+  box: boxSchema.nullable(),
+  /** Full frame `[width, height]` in pixels: the box's coordinate space (the thumbnail is smaller). */
+  frameSize: z.tuple([z.number().int().min(1), z.number().int().min(1)]),
+  frameRef: z.string().max(200).optional(),
+  /** Small JPEG thumbnail, base64 (the same as the read's). */
+  thumbnail: z.string().min(1).max(64_000),
+});
+
 // ---- signals -------------------------------------------------------------------------
 
 export const headState = z.enum([
@@ -241,6 +260,16 @@ export const trafficCounts = z.strictObject({
       count: z.number().int().min(0),
     }),
   ),
+});
+
+/** Pedestrian push-button presses at one crossing per period (edge/agent/ped-buttons). */
+export const pedPresses = z.strictObject({
+  periodStart: epochMs,
+  periodS: z.number().int().min(1),
+  /** Debounced presses. */
+  presses: z.number().int().min(0),
+  /** Presses that opened a new demand; presses inside the lockout after one (a person pressing again) are not calls. */
+  calls: z.number().int().min(0),
 });
 
 export const signalAlarm = z.strictObject({
