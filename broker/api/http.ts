@@ -179,6 +179,8 @@ export function createApiHandler(
       }
       // An unread body must not be drained for keep-alive: answer, then close [RFC 9110 15.5.14].
       if (error.code === 'API_TOO_LARGE') res.setHeader('connection', 'close');
+      const retryAfterS = (error.details as { retryAfterS?: unknown } | undefined)?.retryAfterS;
+      if (typeof retryAfterS === 'number') res.setHeader('retry-after', String(retryAfterS)); // [RFC 6585 4]
       sendJson(res, statusOf[error.code] ?? 500, {
         error: {
           code: error.code,
