@@ -123,7 +123,13 @@ describe('HTTP login lockout per account', () => {
         details: { scope: 'account', retryAfterS: LOCK_S },
       },
     });
-    expect(broker.counters.get('api.login.refused.locked.account')).toBe(1);
+    const raw = await fetch(login, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: 'olga', password: pw }),
+    });
+    expect([raw.status, raw.headers.get('retry-after')]).toEqual([429, String(LOCK_S)]);
+    expect(broker.counters.get('api.login.refused.locked.account')).toBe(2);
     expect((await postJsonFrom(EVIL, login, { username: 'vic', password: 'vic-password' })).status).toBe(200);
     await sleep(LOCK_S * 1000 + 100);
     // Back-off: the next lock of the same account lasts twice as long.

@@ -1,4 +1,5 @@
 /** The control-room app: login, then live views over MQTT/WebSocket and history over HTTP. */
+import './csp.ts';
 import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { api, can, loadSession, type Session, saveSession } from './api.ts';
