@@ -7,6 +7,7 @@ import { join, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { CityEdgeError, err, ok, type Result } from '../core/errors.ts';
+import { loginLimitsSchema } from './auth/lockout.ts';
 
 const port = z.number().int().min(0).max(65535);
 
@@ -17,11 +18,21 @@ export const brokerConfigSchema = z.strictObject({
   host: z.string().default('0.0.0.0'),
   tls: z
     .strictObject({
+      /** MQTT over TLS (mqtts://). */
       port: port.default(8883),
+      /** HTTPS API, dashboard and MQTT over secure WebSocket (wss://…/mqtt); absent = none. */
+      httpsPort: port.optional(),
       certFile: z.string(),
       keyFile: z.string(),
       /** CA that signs device client certificates (CN = `site.device`). */
       caFile: z.string().optional(),
+      /** Serve TLS only: the plain MQTT TCP and plain HTTP/WebSocket listeners are not opened. */
+      only: z.boolean().default(false),
+    })
+    // Without an HTTPS listener a TLS-only broker would have no API, dashboard or WebSocket at all.
+    .refine((t) => !t.only || t.httpsPort !== undefined, {
+      message: 'tls.only needs tls.httpsPort (else there is no HTTP API at all)',
+      path: ['httpsPort'],
     })
     .optional(),
   dataDir: z.string().default('data/broker'),
@@ -102,6 +113,8 @@ export const brokerConfigSchema = z.strictObject({
    */
   tokenCheckCacheMs: z.number().int().min(0).max(60_000).default(1000),
   admin: z.strictObject({ username: z.string(), password: z.string().min(8) }).optional(),
+  /** Failed-login lockout per account and per source, HTTP and MQTT (broker/auth/lockout.ts). */
+  login: loginLimitsSchema,
   limits: z
     .strictObject({
       maxPayloadBytes: z

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { pino, type Logger } from 'pino';
 import { DLQ_ROOT } from './auth/acl.ts';
 import type { Identity } from './auth/identity.ts';
+import { LoginGuard } from './auth/lockout.ts';
 import { hashPassword } from './auth/passwords.ts';
 import { TokenIssuer } from './auth/tokens.ts';
 import { TokenVersions, verifyCurrent } from './auth/versions.ts';
@@ -35,9 +36,12 @@ import { startBridge } from './external/bridge.ts';
 export type { BrokerConfigInput } from './config.ts';
 
 export interface RunningBroker {
+  /** Plain MQTT TCP and HTTP/WebSocket ports; 0 when off (`tls.only`). */
   mqttPort: number;
   httpPort: number;
   tlsPort?: number;
+  /** HTTPS API and MQTT over secure WebSocket (`tls.httpsPort`). */
+  httpsPort?: number;
   nodeId: string;
   counters: Counters;
   ingest: Ingest | null;
@@ -89,6 +93,7 @@ export async function startBroker(options: BrokerConfigInput = {}, logger?: Logg
   const versions = new TokenVersions((u) => accounts.tokenVersion(u), config.tokenCheckCacheMs);
   const checkToken = (token: string) => verifyCurrent(tokens, versions, token);
   const counters = new Counters();
+  const logins = new LoginGuard(config.login, counters);
 
   const ingest = config.influx ? new Ingest(config.influx, config.dataDir, counters, log) : null;
   if (ingest) await ingest.start();
@@ -102,6 +107,7 @@ export async function startBroker(options: BrokerConfigInput = {}, logger?: Logg
     counters,
     log,
     limits: config.limits,
+    logins,
     onValid: (msg) => ingest?.add(msg),
     onUserCommand: (msg, id: Identity & { type: 'user' }, claimedBy) => {
       audit
@@ -163,6 +169,7 @@ export async function startBroker(options: BrokerConfigInput = {}, logger?: Logg
     registry,
     audit,
     tokens,
+    logins,
     revoked: async (username) => {
       versions.forget(username);
       await hooks.recheckSessions(username);
@@ -184,15 +191,23 @@ export async function startBroker(options: BrokerConfigInput = {}, logger?: Logg
   );
   const listeners = await startListeners(core.broker, config, (req, res) => void api(req, res));
   log.info(
-    { mqttPort: listeners.mqttPort, httpPort: listeners.httpPort, tlsPort: listeners.tlsPort, nodeId },
+    {
+      mqttPort: listeners.mqttPort,
+      httpPort: listeners.httpPort,
+      tlsPort: listeners.tlsPort,
+      httpsPort: listeners.httpsPort,
+      tlsOnly: config.tls?.only ?? false,
+      nodeId,
+    },
     'broker listening',
   );
 
   let closing: Promise<void> | undefined;
   return {
-    mqttPort: listeners.mqttPort,
-    httpPort: listeners.httpPort,
+    mqttPort: listeners.mqttPort ?? 0,
+    httpPort: listeners.httpPort ?? 0,
     ...(listeners.tlsPort === undefined ? {} : { tlsPort: listeners.tlsPort }),
+    ...(listeners.httpsPort === undefined ? {} : { httpsPort: listeners.httpsPort }),
     nodeId,
     counters,
     ingest,

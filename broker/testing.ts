@@ -2,7 +2,9 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
+import { request } from 'node:http';
+import { createConnection } from 'node:net';
+import mqtt, { type IClientOptions, MqttClient } from 'mqtt';
 import { type Logger, pino } from 'pino';
 import { hashPassword } from './auth/passwords.ts';
 import { type BrokerConfigInput, type RunningBroker, startBroker } from './index.ts';
@@ -87,14 +89,60 @@ export function connectMqtt(url: string, opts: IClientOptions = {}): Promise<Mqt
 
 /** Connects and returns the CONNACK return code (0 = accepted) without throwing. */
 export function connackCode(url: string, opts: IClientOptions = {}): Promise<number> {
+  return connackOf(
+    mqtt.connect(url, { protocolVersion: 4, reconnectPeriod: 0, connectTimeout: 5000, ...opts }),
+  );
+}
+
+function connackOf(c: MqttClient): Promise<number> {
   return new Promise((resolve) => {
-    const c = mqtt.connect(url, { protocolVersion: 4, reconnectPeriod: 0, connectTimeout: 5000, ...opts });
     c.once('connect', () => c.end(true, () => resolve(0)));
     c.once('error', (e: Error & { code?: number }) => {
       c.end(true);
       resolve(typeof e.code === 'number' ? e.code : -1);
     });
     c.once('close', () => setTimeout(() => resolve(-1), 200)); // closed without any CONNACK
+  });
+}
+
+/**
+ * connackCode from another loopback address (e.g. `127.0.0.2`): the broker sees a second source,
+ * so per-source limits can be tried against an attacker beside well-behaved clients.
+ */
+export function connackCodeFrom(
+  localAddress: string,
+  url: string,
+  opts: IClientOptions = {},
+): Promise<number> {
+  const u = new URL(url);
+  if (u.protocol.startsWith('ws')) return connackCode(url, { ...opts, wsOptions: { localAddress } });
+  const stream = () => createConnection({ host: u.hostname, port: Number(u.port), localAddress });
+  return connackOf(
+    new MqttClient(stream, { protocolVersion: 4, reconnectPeriod: 0, connectTimeout: 5000, ...opts }),
+  );
+}
+
+/** POSTs JSON from another loopback address (see connackCodeFrom); resolves status and body. */
+export function postJsonFrom(
+  localAddress: string,
+  url: string,
+  body: unknown,
+): Promise<{ status: number; body: unknown }> {
+  return new Promise((resolve, reject) => {
+    const req = request(
+      url,
+      { method: 'POST', localAddress, headers: { 'content-type': 'application/json' } },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => {
+          const text = Buffer.concat(chunks).toString();
+          resolve({ status: res.statusCode ?? 0, body: text ? (JSON.parse(text) as unknown) : undefined });
+        });
+      },
+    );
+    req.on('error', reject);
+    req.end(JSON.stringify(body));
   });
 }
 

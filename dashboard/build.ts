@@ -36,6 +36,13 @@ export async function buildDashboard(
     minify: opts.minify ?? true,
     logLevel: 'warning',
   });
+  await build({
+    entryPoints: [join(here, 'src', 'views', 'views.css')],
+    outfile: join(outdir, 'views.css'),
+    bundle: true,
+    minify: opts.minify ?? true,
+    logLevel: 'warning',
+  });
   await cp(join(here, 'static'), outdir, { recursive: true });
   return outdir;
 }

@@ -1,21 +1,26 @@
 /**
- * The control room in a real browser (Debian chromium via playwright-core) against a real broker:
- * a device publishes over MQTT, an operator signs in, sees the lot, and approves a review; the
- * device receives the `review.decide` command and its answer reaches the page.
+ * The control room in real Chromium (Debian chromium via playwright-core, fresh profile) against
+ * a real broker on loopback (dashboard/testing/e2e.ts), with the demo city's plan
+ * (cli/demo-city.ts) and two simulated devices speaking the contract over MQTT: a signal cabinet
+ * (downtown/cab-1, Main St & 3rd Ave) that obeys flash/resetFlash, and a car park (campus/gw-1).
  */
-import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import mqtt, { type MqttClient } from 'mqtt';
-import { type BrowserContext, chromium, type Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startBroker } from '../broker/index.ts';
-import { buildMessage, type DecodedMessage, decodeMessage, filterFor } from '../core/contract/index.ts';
-import { requireBinary } from '../testing/servers.ts';
-import { buildDashboard } from './build.ts';
+import { writeCityPlan } from '../cli/demo-city.ts';
+import {
+  type DashboardRig,
+  newPage,
+  openBrowser,
+  type SimDevice,
+  signIn,
+  startDashboardRig,
+} from './testing/e2e.ts';
 
 const site = 'campus';
 const device = 'gw-1';
+const IX = 'main-and-3rd';
 const lot = {
   totalSpotNumber: 6,
   availableSpotNumber: 2,
@@ -26,176 +31,224 @@ const lot = {
   disabled: { total: 1, available: 1 },
 };
 
-let dir: string;
-let broker: Awaited<ReturnType<typeof startBroker>>;
-let deviceClient: MqttClient;
-let context: BrowserContext;
-const commands: DecodedMessage[] = [];
+const health = {
+  uptimeS: 7200,
+  cpuTempC: 48.2,
+  memUsedMb: 310,
+  memTotalMb: 906,
+  rssMb: 84,
+  diskFreeMb: 12_000,
+  load1: 0.31,
+  queueDepth: 3,
+  queueDropped: 0,
+  serial: { state: 'up' as const, reconnects: 1, badFrames: 0 },
+  cameras: { 'entry-1': 'ok' as const },
+};
 
-async function api(path: string, body: unknown, token?: string) {
-  const res = await fetch(`http://127.0.0.1:${broker.httpPort}${path}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-    body: JSON.stringify(body),
-  });
-  return (await res.json()) as Record<string, string>;
-}
+let rig: DashboardRig;
+let gw: SimDevice;
+let cab: SimDevice;
+let browser: Browser;
 
-async function publishLot(client: MqttClient) {
-  const p = { site, device };
-  const msgs = [
-    buildMessage('status', p, { state: 'online' }, { ts: Date.now() }),
-    buildMessage('parkingLot', p, lot, { ts: Date.now() }),
-    buildMessage(
-      'parkingGate',
-      { ...p, lane: 'entry-1' },
-      { lane: 'entry-1', direction: 'entry', state: 'closed', barrier: 'down', fault: null },
-      { ts: Date.now() },
-    ),
-    ...['b1', 'b2', 'b3'].map((bay, i) =>
-      buildMessage(
-        'parkingBay',
-        { ...p, bay },
-        {
-          bay,
-          kind: i === 0 ? 'disabled' : 'regular',
-          status: i === 1 ? 'occupied' : 'free',
-          since: Date.now(),
-        },
-        { ts: Date.now() },
-      ),
-    ),
-    buildMessage(
-      'parkingReviews',
-      p,
+async function publishLot(d: SimDevice) {
+  await d.send('status', {}, { state: 'online', version: '1.4.2' });
+  await d.send('parkingLot', {}, lot);
+  await d.send(
+    'parkingGate',
+    { lane: 'entry-1' },
+    { lane: 'entry-1', direction: 'entry', state: 'closed', barrier: 'down', fault: null },
+  );
+  for (const [i, bay] of ['b1', 'b2', 'b3'].entries()) {
+    await d.send(
+      'parkingBay',
+      { bay },
       {
-        pending: [
-          { reviewId: 'rev-42', lane: 'entry-1', plate: null, reason: 'plate unreadable', since: Date.now() },
-        ],
+        bay,
+        kind: i === 0 ? 'disabled' : 'regular',
+        status: i === 1 ? 'occupied' : 'free',
+        since: Date.now(),
       },
-      { ts: Date.now() },
-    ),
-  ];
-  for (const m of msgs) await client.publishAsync(m.topic, m.payload, { qos: 1, retain: m.retain });
+    );
+  }
+  await d.send(
+    'parkingReviews',
+    {},
+    {
+      pending: [
+        { reviewId: 'rev-42', lane: 'entry-1', plate: null, reason: 'plate unreadable', since: Date.now() },
+      ],
+    },
+  );
 }
 
-async function signIn(page: Page, username: string, password: string) {
-  await page.goto(`http://127.0.0.1:${broker.httpPort}/`);
-  await page.fill('input[name=username]', username);
-  await page.fill('input[name=password]', password);
-  await page.click('button[type=submit]');
-  await page.getByTestId('live').filter({ hasText: 'live' }).waitFor({ timeout: 15_000 });
-}
+const heads = (mode: 'normal' | 'flash') =>
+  cab.send(
+    'signalHeads',
+    { intersection: IX },
+    {
+      mode,
+      groups: mode === 'flash' ? { '2': 'flashingYellow', '4': 'flashingRed' } : { '2': 'green', '4': 'red' },
+    },
+  );
 
 beforeAll(async () => {
-  const executablePath = requireBinary('chromium', 'chromium');
-  dir = await mkdtemp(join(tmpdir(), 'cityedge-dash-'));
-  const dashboardDir = await buildDashboard(join(dir, 'dist'), { minify: false });
-  broker = await startBroker({
-    mqttPort: 0,
-    httpPort: 0,
-    host: '127.0.0.1',
-    dataDir: join(dir, 'data'),
-    dashboardDir,
-    admin: { username: 'admin', password: 'admin-pass-1' },
-    logLevel: 'silent',
+  rig = await startDashboardRig();
+  await writeCityPlan(rig.dashboardDir);
+  await rig.addUser('olga', 'operator-pass', 'operator');
+  await rig.addUser('vic', 'viewer-pass', 'viewer');
+  gw = await rig.device(site, device, 'parking');
+  // The simulated cabinet acts on flash commands the way the agent does: its heads report the mode.
+  cab = await rig.device('downtown', 'cab-1', 'signals', async (c) => {
+    if (c.params.command === 'signals.flash') await heads('flash');
+    if (c.params.command === 'signals.resetFlash') await heads('normal');
   });
-  const { token } = await api('/api/login', { username: 'admin', password: 'admin-pass-1' });
-  await api('/api/users', { username: 'olga', password: 'operator-pass', role: 'operator' }, token);
-  await api('/api/users', { username: 'vic', password: 'viewer-pass', role: 'viewer' }, token);
-  const created = await api('/api/devices', { site, device, kind: 'parking' }, token);
-  deviceClient = mqtt.connect(`mqtt://127.0.0.1:${broker.mqttPort}`, {
-    username: `${site}.${device}`,
-    password: created.password,
-    protocolVersion: 4,
-  });
-  deviceClient.on('message', (topic, payload) => {
-    const decoded = decodeMessage(topic, payload);
-    if (!decoded.ok || decoded.value.kind !== 'command') return;
-    commands.push(decoded.value);
-    const { transaction } = decoded.value.payload as { transaction: string };
-    const reply = JSON.stringify({ status: 'ok', data: {}, transaction });
-    void deviceClient.publishAsync(`${topic}/response`, reply, { qos: 1 });
-  });
-  await new Promise<void>((resolve, reject) => {
-    deviceClient.once('connect', () => resolve());
-    deviceClient.once('error', reject);
-  });
-  await deviceClient.subscribeAsync(filterFor('command', { site, device }), { qos: 1 });
-  await publishLot(deviceClient);
-  context = await chromium.launchPersistentContext(join(dir, 'profile'), {
-    executablePath,
-    headless: true,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  await publishLot(gw);
+  await cab.send('status', {}, { state: 'online', version: '2.0.1' });
+  await heads('normal');
+  browser = await openBrowser();
 }, 120_000);
 
 afterAll(async () => {
-  await context?.close();
-  deviceClient?.end(true);
-  await broker?.close();
-  await rm(dir, { recursive: true, force: true });
+  await browser?.close();
+  await rig?.close();
 });
 
 describe('control-room dashboard in chromium', () => {
   it('refuses a wrong password', async () => {
-    const page = await context.newPage();
-    await page.goto(`http://127.0.0.1:${broker.httpPort}/`);
+    const page = await newPage(browser);
+    await page.goto(`${rig.base}/`);
     await page.fill('input[name=username]', 'olga');
     await page.fill('input[name=password]', 'not-her-password');
     await page.click('button[type=submit]');
     await expect(page.getByRole('alert').textContent()).resolves.toMatch(/./);
     expect(await page.locator('[data-testid=live]').count()).toBe(0);
-    await page.close();
+    await page.context().close();
   });
 
-  it('shows live lot counts and lets an operator approve a review that reaches the device', async () => {
-    const page = await context.newPage();
-    await signIn(page, 'olga', 'operator-pass');
-    const card = page.getByTestId(`lot-${site}-${device}`);
-    await expect(card.getByTestId('available').textContent()).resolves.toBe('2');
-    // A new retained count from the device shows without a reload.
-    const update = buildMessage(
-      'parkingLot',
-      { site, device },
-      { ...lot, availableSpotNumber: 1, occupiedSpotNumber: 5 },
-      { ts: Date.now() },
-    );
-    await deviceClient.publishAsync(update.topic, update.payload, { qos: 1, retain: true });
-    await card.getByTestId('available').filter({ hasText: '1' }).waitFor({ timeout: 10_000 });
+  it('draws the plan with live counts and modes, and shows a new alarm within a second', async () => {
+    const page = await newPage(browser);
+    await signIn(page, rig.base, 'olga', 'operator-pass');
+    const marker = page.getByTestId(`lot-${site}-${device}`);
+    await marker.getByTestId('available').filter({ hasText: '2' }).waitFor({ timeout: 5000 });
+    await gw.send('parkingLot', {}, { ...lot, availableSpotNumber: 1, occupiedSpotNumber: 5 });
+    await marker.getByTestId('available').filter({ hasText: '1' }).waitFor({ timeout: 5000 });
+    await page.locator(`[data-testid=map-ix-${IX}][data-mode=normal]`).waitFor({ timeout: 5000 });
+    // Sites on the plan that never reported are drawn offline, not hidden.
+    expect(await page.getByTestId('map-ix-main-and-5th').getAttribute('data-mode')).toBe('offline');
 
-    await card.click();
+    const sentAt = Date.now();
+    await cab.send(
+      'signalAlarm',
+      { intersection: IX },
+      { kind: 'detectorFault', detail: 'loop D7 open circuit', latched: false, detector: 'D7' },
+    );
+    await page
+      .getByTestId('alarms')
+      .locator('li', { hasText: `${IX}: detectorFault` })
+      .waitFor({ timeout: 1000 });
+    console.log(`alarm published → in the DOM: ${Date.now() - sentAt} ms`);
+
+    // An emergency run is drawn along its route while the unit reports it active.
+    const ev = { vehicleId: 'amb-1', routeId: 'main-eastbound', routeOffsetM: 200, speedMps: 14 };
+    await cab.send('evPosition', {}, { ...ev, active: true, lat: -25.2868, lon: -57.6255 });
+    await page
+      .getByTestId('ev-amb-1')
+      .locator('polyline.evroute')
+      .waitFor({ state: 'attached', timeout: 5000 });
+    expect(await page.getByTestId('ev-amb-1').textContent()).toMatch(/amb-1 · Main St eastbound · 50 km\/h/);
+    await page.screenshot({ path: join(tmpdir(), 'cityedge-overview.png') });
+    await cab.send('evPosition', {}, { ...ev, speedMps: 0, active: false, lat: -25.2868, lon: -57.616 });
+    await page.getByTestId('ev-amb-1').waitFor({ state: 'detached', timeout: 5000 });
+    await page.context().close();
+  });
+
+  it('shows device health and greys a stale report with its age', async () => {
+    await gw.send('health', {}, { ...health, intervalS: 60 });
+    // The cabinet reports every 5 s but its last report is 40 s old: 8 intervals missed.
+    await cab.send('health', {}, { ...health, serial: null, cameras: {}, intervalS: 5 }, Date.now() - 40_000);
+    const page = await newPage(browser);
+    await signIn(page, rig.base, 'vic', 'viewer-pass');
+    await page.getByRole('link', { name: 'Health', exact: true }).click();
+    const fresh = page.getByTestId(`health-${site}-${device}`);
+    await fresh.filter({ hasText: '1.4.2' }).waitFor({ timeout: 5000 });
+    expect(await fresh.getAttribute('data-stale')).toBe('no');
+    expect(await fresh.textContent()).toMatch(/online.*48.*310 \/ 906.*up \(1 reconnects/);
+    const stale = page.getByTestId('health-downtown-cab-1');
+    expect(await stale.getAttribute('data-stale')).toBe('yes');
+    expect(await stale.getByTestId('age').textContent()).toMatch(/^4\d s \(stale\)$/);
+    await page.screenshot({ path: join(tmpdir(), 'cityedge-health.png') });
+    await page.context().close();
+  });
+
+  it('lets an operator approve a review that reaches the device', async () => {
+    const page = await newPage(browser);
+    await signIn(page, rig.base, 'olga', 'operator-pass');
+    await page.getByTestId(`lot-${site}-${device}`).click();
     await expect(page.locator('.bay').count()).resolves.toBe(3);
     await page.getByTestId('reviews').getByRole('button', { name: 'approve' }).click();
+    // Nothing is sent before the operator confirms.
+    expect(gw.commands.some((c) => c.params.command === 'review.decide')).toBe(false);
+    await page.getByRole('dialog').getByRole('button', { name: 'Confirm approve' }).click();
     await page.locator('.outcome', { hasText: 'done' }).waitFor({ timeout: 10_000 });
-    const decide = commands.find((c) => c.params.command === 'review.decide');
+    const decide = gw.commands.find((c) => c.params.command === 'review.decide');
     expect(decide?.payload).toMatchObject({ args: { reviewId: 'rev-42', decision: 'approve', by: 'olga' } });
-    await page.screenshot({ path: join(tmpdir(), 'cityedge-dashboard-lot.png'), fullPage: true });
-    await page.close();
+    await page.context().close();
   });
 
-  it('gives a viewer no command buttons that work', async () => {
-    const page = await context.newPage();
-    await signIn(page, 'vic', 'viewer-pass');
-    await page.goto(`http://127.0.0.1:${broker.httpPort}/#/lot/${site}/${device}`);
-    const open = page.getByRole('button', { name: 'open' }).first();
-    await open.waitFor();
-    expect(await open.isDisabled()).toBe(true);
-    await page.close();
+  it('sends an operator command after confirmation, shows its effect on the map and in the audit view', async () => {
+    const page = await newPage(browser);
+    await signIn(page, rig.base, 'olga', 'operator-pass');
+    const row = page.getByTestId(`ix-${IX}`);
+    await row.getByRole('button', { name: 'flash' }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByText('signals.flash').waitFor();
+    // A reason is required: the confirm button stays disabled until one is typed.
+    expect(await dialog.getByRole('button', { name: 'Confirm flash' }).isDisabled()).toBe(true);
+    await dialog.getByPlaceholder(/reason/).fill('lamp test');
+    await dialog.getByRole('button', { name: 'Confirm flash' }).click();
+    await row.locator('.outcome', { hasText: 'done' }).waitFor({ timeout: 5000 });
+    const flash = cab.commands.find((c) => c.params.command === 'signals.flash');
+    expect(flash?.payload).toMatchObject({ args: { intersection: IX, reason: 'lamp test', by: 'olga' } });
+    await page.locator(`[data-testid=map-ix-${IX}][data-mode=flash]`).waitFor({ timeout: 5000 });
+    await page
+      .getByTestId('alarms')
+      .locator('li', { hasText: `${IX} in flash` })
+      .waitFor({ timeout: 5000 });
+    await page.screenshot({ path: join(tmpdir(), 'cityedge-overview-flash.png') });
+
+    await row.getByRole('button', { name: 'back to normal' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Confirm back to normal' }).click();
+    await page.locator(`[data-testid=map-ix-${IX}][data-mode=normal]`).waitFor({ timeout: 5000 });
+
+    await page.getByRole('link', { name: 'Audit', exact: true }).click();
+    const audited = page.getByTestId('audit').locator('tr', { hasText: 'downtown/cab-1/signals.flash' });
+    await audited.waitFor({ timeout: 5000 });
+    expect(await audited.textContent()).toMatch(/olga.*command.*reason=lamp test.*ok/);
+    await page
+      .getByTestId('audit')
+      .locator('tr', { hasText: 'downtown/cab-1/signals.resetFlash' })
+      .waitFor({ timeout: 5000 });
+    await page.screenshot({ path: join(tmpdir(), 'cityedge-audit.png') });
+    await page.context().close();
+  });
+
+  it('shows a viewer no controls anywhere', async () => {
+    const page = await newPage(browser);
+    await signIn(page, rig.base, 'vic', 'viewer-pass');
+    await page.locator(`[data-testid=map-ix-${IX}][data-mode=normal]`).waitFor({ timeout: 5000 });
+    await page.getByTestId('alarms').locator('li').first().waitFor({ timeout: 5000 });
+    expect(await page.locator('main button').count()).toBe(0);
+    expect(await page.getByRole('link', { name: 'Audit', exact: true }).count()).toBe(0);
+    await page.goto(`${rig.base}/#/lot/${site}/${device}`);
+    await page.getByTestId('bays').waitFor();
+    expect(await page.locator('main button').count()).toBe(0);
+    await page.context().close();
   });
 
   it('rejects a command that bypasses the page with a viewer token', async () => {
-    const { token } = await api('/api/login', { username: 'vic', password: 'viewer-pass' });
-    const before = commands.length;
-    const res = await fetch(`http://127.0.0.1:${broker.httpPort}/api/commands`, {
+    const { token } = await rig.post('/api/login', { username: 'vic', password: 'viewer-pass' });
+    const before = gw.commands.length;
+    const res = await fetch(`${rig.base}/api/commands`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
       body: JSON.stringify({
@@ -206,6 +259,30 @@ describe('control-room dashboard in chromium', () => {
       }),
     });
     expect(res.status).toBe(403);
-    expect(commands.length).toBe(before);
+    expect(gw.commands.length).toBe(before);
+  });
+
+  it('keeps working across a broker restart', async () => {
+    const page = await newPage(browser);
+    await signIn(page, rig.base, 'olga', 'operator-pass');
+    const marker = page.getByTestId(`lot-${site}-${device}`);
+    await marker.getByTestId('available').waitFor({ timeout: 5000 });
+    const wentOffline = page.getByTestId('live').filter({ hasText: 'offline' }).waitFor({ timeout: 10_000 });
+    await rig.restart();
+    await wentOffline;
+    await page.getByTestId('live').filter({ hasText: 'live' }).waitFor({ timeout: 15_000 });
+    await expect.poll(() => gw.client.connected && cab.client.connected, { timeout: 10_000 }).toBe(true);
+    // Live data flows again without a reload, and the session's token is still honoured.
+    await gw.send('parkingLot', {}, { ...lot, availableSpotNumber: 5, occupiedSpotNumber: 1 });
+    await marker.getByTestId('available').filter({ hasText: '5' }).waitFor({ timeout: 5000 });
+    const row = page.getByTestId(`ix-${IX}`);
+    await row.getByRole('button', { name: 'flash' }).click();
+    await page
+      .getByRole('dialog')
+      .getByPlaceholder(/reason/)
+      .fill('after restart');
+    await page.getByRole('dialog').getByRole('button', { name: 'Confirm flash' }).click();
+    await page.locator(`[data-testid=map-ix-${IX}][data-mode=flash]`).waitFor({ timeout: 5000 });
+    await page.context().close();
   });
 });

@@ -53,13 +53,13 @@ describe('leastSquares', () => {
 describe('decide', () => {
   it('passes a flat process with GC-like noise', () => {
     const d = decide(soak('broker', (t) => 150 + wiggle(t, 6)));
-    expect(d.ok && d.verdicts.every((v) => !v.grows)).toBe(true);
+    expect(d.ok && d.value.every((v) => !v.grows)).toBe(true);
   });
 
   it('fails a leak of 1 MiB per minute (60 MiB/h > 16 MiB/h) even under noise', () => {
     const d = decide(soak('agent', (t) => 90 + t / 60 + wiggle(t, 4)));
-    if (!d.ok) throw new Error(d.message);
-    const rss = d.verdicts.find((v) => v.metric === 'rssMiB')!;
+    if (!d.ok) throw new Error(d.error.message);
+    const rss = d.value.find((v) => v.metric === 'rssMiB')!;
     expect(rss.grows).toBe(true);
     expect(rss.perHour).toBeCloseTo(60, 0);
   });
@@ -67,15 +67,15 @@ describe('decide', () => {
   it('holds large processes to 10% of their size per hour, not the 16 MiB floor', () => {
     // 400 MiB growing 30 MiB/h: above 16 MiB/h but below 40 MiB/h (10% of 400).
     const d = decide(soak('parking', (t) => 400 + (30 * t) / 3600));
-    if (!d.ok) throw new Error(d.message);
-    const rss = d.verdicts.find((v) => v.metric === 'rssMiB')!;
+    if (!d.ok) throw new Error(d.error.message);
+    const rss = d.value.find((v) => v.metric === 'rssMiB')!;
     expect(rss.limitPerHour).toBeCloseTo(40, 0);
     expect(rss.grows).toBe(false);
   });
 
   it('ignores the warm-up: a steep start that then levels off passes', () => {
     const d = decide(soak('broker', (t) => (t < DEFAULT_THRESHOLDS.warmupS ? 50 + t : 170) + wiggle(t, 1)));
-    expect(d.ok && d.verdicts.every((v) => !v.grows)).toBe(true);
+    expect(d.ok && d.value.every((v) => !v.grows)).toBe(true);
   });
 
   it('fails a queue that climbs and passes one that spikes and drains', () => {
@@ -94,8 +94,8 @@ describe('decide', () => {
       ),
     );
     if (!climbing.ok || !spiky.ok) throw new Error('too short');
-    expect(climbing.verdicts.find((v) => v.metric === 'queue')!.grows).toBe(true);
-    expect(spiky.verdicts.find((v) => v.metric === 'queue')!.grows).toBe(false);
+    expect(climbing.value.find((v) => v.metric === 'queue')!.grows).toBe(true);
+    expect(spiky.value.find((v) => v.metric === 'queue')!.grows).toBe(false);
   });
 
   it('skips metrics a process does not have (influxd: no queue) and judges each process alone', () => {
@@ -107,18 +107,16 @@ describe('decide', () => {
       ),
       ...soak('agent', (t) => 90 + t / 30),
     ]);
-    if (!d.ok) throw new Error(d.message);
-    expect(d.verdicts.filter((v) => v.process === 'influxd').map((v) => v.metric)).toEqual([
+    if (!d.ok) throw new Error(d.error.message);
+    expect(d.value.filter((v) => v.process === 'influxd').map((v) => v.metric)).toEqual([
       'rssMiB',
       'lagP99Ms',
     ]);
-    expect(d.verdicts.filter((v) => v.grows).map((v) => `${v.process}/${v.metric}`)).toEqual([
-      'agent/rssMiB',
-    ]);
+    expect(d.value.filter((v) => v.grows).map((v) => `${v.process}/${v.metric}`)).toEqual(['agent/rssMiB']);
   });
 
   it('refuses to judge a run too short to fit', () => {
     const d = decide(soak('broker', () => 100).slice(0, 15));
-    expect(d).toMatchObject({ ok: false, code: 'E_SOAK_TOO_SHORT' });
+    expect(d).toMatchObject({ ok: false, error: { code: 'E_SOAK_TOO_SHORT' } });
   });
 });

@@ -10,6 +10,7 @@
  *  - queue depth: more than 120 items per hour (the outbox or the ingest buffer not keeping up).
  *    A queue that sits near zero with spikes is not growth; one that climbs is.
  */
+import { err, ok, type Result } from '../core/ports/result.ts';
 
 export type Metric = 'rssMiB' | 'lagP99Ms' | 'queue';
 
@@ -92,9 +93,8 @@ function limitFor(metric: Metric, values: number[], t: Thresholds): number {
   return metric === 'lagP99Ms' ? t.lagMsPerHour : t.queuePerHour;
 }
 
-export type Decision =
-  | { ok: true; verdicts: Verdict[] }
-  | { ok: false; code: 'E_SOAK_TOO_SHORT'; message: string };
+/** The verdicts, or why there are none (too few samples after the warm-up). */
+export type Decision = Result<Verdict[], { code: 'E_SOAK_TOO_SHORT'; message: string }>;
 
 /** One verdict per process and metric it reports. */
 export function decide(samples: readonly Sample[], t: Thresholds = DEFAULT_THRESHOLDS): Decision {
@@ -103,11 +103,10 @@ export function decide(samples: readonly Sample[], t: Thresholds = DEFAULT_THRES
   for (const process of processes) {
     const mine = samples.filter((s) => s.process === process && s.tS >= t.warmupS);
     if (mine.length < t.minSamples)
-      return {
-        ok: false,
+      return err({
         code: 'E_SOAK_TOO_SHORT',
         message: `${process}: ${mine.length} samples after the ${t.warmupS} s warm-up, need ${t.minSamples}`,
-      };
+      });
     for (const metric of ['rssMiB', 'lagP99Ms', 'queue'] as const) {
       const pts = mine.flatMap((s) => (s[metric] === null ? [] : [[s.tS, s[metric]] as const]));
       if (pts.length < t.minSamples) continue;
@@ -123,5 +122,5 @@ export function decide(samples: readonly Sample[], t: Thresholds = DEFAULT_THRES
       verdicts.push({ process, metric, fit, perHour, limitPerHour, grows });
     }
   }
-  return { ok: true, verdicts };
+  return ok(verdicts);
 }

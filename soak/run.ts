@@ -290,7 +290,7 @@ async function report(
   wallS: number,
 ): Promise<number> {
   const decision = decide(samples);
-  const verdicts = decision.ok ? decision.verdicts : [];
+  const verdicts = decision.ok ? decision.value : [];
   const runS = samples.at(-1)?.tS ?? 0;
   const load = loads.length
     ? `${Math.min(...loads).toFixed(2)} / ${(loads.reduce((a, b) => a + b, 0) / loads.length).toFixed(2)} / ${Math.max(...loads).toFixed(2)}`
@@ -324,7 +324,7 @@ async function report(
     '',
     `Valid traffic refused by the broker (ingest.invalid + ingest.refused; every device here sends only valid messages): **${refusedValid(metrics)}**.`,
     '',
-    ...(decision.ok ? verdictTable(verdicts) : [`**${decision.code}: ${decision.message}**`]),
+    ...(decision.ok ? verdictTable(verdicts) : [`**${decision.error.code}: ${decision.error.message}**`]),
     ...(deaths.length ? ['', `**Parts that died: ${deaths.join('; ')}**`] : []),
     '',
   ];

@@ -1,5 +1,6 @@
 import type { Aedes } from 'aedes';
 import type { Logger } from 'pino';
+import type { LoginGuard } from '../auth/lockout.ts';
 import type { TokenIssuer } from '../auth/tokens.ts';
 import type { CommandRelay } from '../commands.ts';
 import type { AccountStore, AuditStore, RegistryStore } from '../db/store.ts';
@@ -13,6 +14,8 @@ export interface ApiDeps {
   registry: RegistryStore;
   audit: AuditStore;
   tokens: TokenIssuer;
+  /** Failed-login lockout per account and source, shared with MQTT CONNECT. */
+  logins: LoginGuard;
   /**
    * After a user's token version moved (delete, role, password): forget the cached version on
    * this node and drop the user's MQTT/WebSocket sessions whose token is now stale.

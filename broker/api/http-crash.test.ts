@@ -66,4 +66,20 @@ describe('security headers', () => {
     // Plain HTTP: HSTS is only meaningful (and only sent) over TLS.
     expect(res.headers.get('strict-transport-security')).toBeNull();
   });
+
+  it('are on error answers too: 400 malformed path, 413 body too large', async () => {
+    const bad = await fetch(`http://127.0.0.1:${broker.httpPort}/%zz`); // the static files decode the path
+    const big = await fetch(`http://127.0.0.1:${broker.httpPort}/api/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: 'x'.repeat(2 * 1024 * 1024),
+    });
+    expect([bad.status, big.status]).toEqual([400, 413]);
+    for (const res of [bad, big]) {
+      expect(res.headers.get('content-security-policy')).toMatch(/frame-ancestors 'none'/);
+      expect(res.headers.get('x-frame-options')).toBe('DENY');
+      expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+      expect(res.headers.get('referrer-policy')).toBe('no-referrer');
+    }
+  });
 });

@@ -119,11 +119,14 @@ export function sendJson(res: ServerResponse, status: number, body?: unknown): v
 
 /**
  * Headers on every HTTP answer (API, dashboard, errors). The CSP allows only the dashboard's own
- * files and its same-origin fetch/WebSocket: no inline script, no framing, no foreign origins.
+ * files and its same-origin fetch/WebSocket (in CSP Level 3 'self' covers ws:/wss: to this host;
+ * bare `ws: wss:` would let injected script reach any host): no inline script, no eval, no
+ * framing. Workers from blob: only because mqtt.js runs its keepalive timers in one, so a
+ * background tab is not throttled into missing PINGREQs; a blob needs script already running.
  */
 export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
   'content-security-policy':
-    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self' ws: wss:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'",
+    "default-src 'self'; script-src 'self'; worker-src 'self' blob:; style-src 'self'; img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'",
   'x-frame-options': 'DENY',
   'x-content-type-options': 'nosniff',
   'referrer-policy': 'no-referrer',
@@ -176,6 +179,8 @@ export function createApiHandler(
       }
       // An unread body must not be drained for keep-alive: answer, then close [RFC 9110 15.5.14].
       if (error.code === 'API_TOO_LARGE') res.setHeader('connection', 'close');
+      const retryAfterS = (error.details as { retryAfterS?: unknown } | undefined)?.retryAfterS;
+      if (typeof retryAfterS === 'number') res.setHeader('retry-after', String(retryAfterS)); // [RFC 6585 4]
       sendJson(res, statusOf[error.code] ?? 500, {
         error: {
           code: error.code,

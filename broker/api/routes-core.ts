@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { checkCommandArgs, commandNames } from '../../core/contract/index.ts';
 import { idSchema } from '../../core/contract/payloads.ts';
+import { refusalMessage, sourceKey } from '../auth/lockout.ts';
 import { DUMMY_HASH, verifyPassword } from '../auth/passwords.ts';
 import { byOverwritten, stampActor } from '../commands.ts';
 import { liveState } from '../live.ts';
@@ -31,12 +32,28 @@ export function coreRoutes(d: ApiDeps): Route[] {
         if (loginBuckets.size > 10_000) loginBuckets.clear();
         const bucket = loginBuckets.get(ip) ?? new TokenBucket(5, 20);
         loginBuckets.set(ip, bucket);
-        if (bucket.take() > 0) fail('API_RATE_LIMITED', 'too many login attempts; slow down');
+        if (bucket.take() > 0) {
+          d.counters.inc('api.login.refused.rate');
+          fail('API_RATE_LIMITED', 'too many login attempts; slow down');
+        }
         const { username, password } = parse(login, await ctx.body());
+        const source = sourceKey(ip);
+        const locked = d.logins.check(username, source);
+        if (locked) {
+          // Before hashing: a locked account's correct password is refused as well.
+          d.counters.inc(`api.login.refused.locked.${locked.scope}`);
+          fail('API_RATE_LIMITED', refusalMessage(locked), {
+            scope: locked.scope,
+            retryAfterS: Math.ceil(locked.retryAfterMs / 1000),
+          });
+        }
         const user = await d.accounts.userHash(username);
         const good = await verifyPassword(password, user?.hash ?? DUMMY_HASH);
         if (!good || !user) {
           d.counters.inc('api.login.failed');
+          const lock = d.logins.failed(username, source);
+          if (lock)
+            d.log.warn({ username, source, retryAfterMs: lock.retryAfterMs }, `api: ${refusalMessage(lock)}`);
           await d.audit.record({
             actor: username,
             role: '-',
@@ -47,6 +64,7 @@ export function coreRoutes(d: ApiDeps): Route[] {
           });
           return fail('API_UNAUTHENTICATED', 'wrong username or password');
         }
+        d.logins.succeeded(username);
         const { token, expiresAt } = await d.tokens.issue(username, user.role, user.tokenVersion);
         return { status: 200, body: { token, username, role: user.role, expiresAt } };
       },

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decodeMessage } from '../../core/contract/index.ts';
+import { buildMessage, decodeMessage } from '../../core/contract/index.ts';
 import { cycleMessage, eventMessage, lotMessage } from '../fixtures.ts';
 import { fnv1a, pointTime, toPoints } from './points.ts';
 
@@ -27,6 +27,19 @@ describe('points', () => {
     expect(p?.measurement).toBe('lot_occupancy');
     expect(p?.tags).toEqual({ site: 'campus', lot: 'north' });
     expect(p?.fields).toMatchObject({ total: 200, occupied: 30, available: 170, full: false });
+  });
+
+  it('maps push-button presses to ped_presses, tagged by crossing, at the period end', () => {
+    const data = { periodStart: 1_700_000_000_000 - 900_000, periodS: 900, presses: 7, calls: 3 };
+    const m = buildMessage('pedPresses', { site: 'campus', device: 'gw-1', crossing: 'main-st' }, data, {
+      ts: 1_700_000_000_000,
+    });
+    const [p, ...rest] = toPoints(decode(m));
+    expect(rest).toEqual([]);
+    expect(p?.measurement).toBe('ped_presses');
+    expect(p?.tags).toEqual({ site: 'campus', device: 'gw-1', crossing: 'main-st' });
+    expect(p?.fields).toEqual({ presses: 7, calls: 3, periodS: 900 });
+    expect(BigInt(p?.timestamp as string) / 1_000_000n).toBe(1_700_000_000_000n);
   });
 
   it('never makes a plate or message id a tag', () => {

@@ -181,6 +181,12 @@ const mappers: { [K in TopicKind]?: Mapper<K> } = {
         periodS: p.data.periodS,
       }),
     })),
+  pedPresses: (p, params, b) =>
+    one(
+      'ped_presses',
+      { ...b, crossing: params.crossing! },
+      { presses: p.data.presses, calls: p.data.calls, periodS: p.data.periodS },
+    ),
   signalAlarm: (p, params, b) =>
     one(
       'signal_alarm',

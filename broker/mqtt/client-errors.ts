@@ -9,7 +9,14 @@ import type { Counters } from '../metrics.ts';
 import { PACKET_MALFORMED_LENGTH, PACKET_TOO_LARGE } from './packet-guard.ts';
 
 /** Counter suffix for an error aedes closed a connection with; null = already counted elsewhere. */
-export function classifyClientError(e: Error & { code?: unknown }): string | null {
+export function classifyClientError(
+  e: Error & { code?: unknown; returnCode?: unknown; errorCode?: unknown },
+): string | null {
+  // CONNACK refusals our authenticate hook decided (credentials, client id, connection limit)
+  // carry its returnCode and are counted there; without this each also counted as malformed.
+  if (typeof e.returnCode === 'number') return null;
+  // aedes's own CONNACK refusals (protocol version, client id it cannot take) [MQTT-3.2.2-5].
+  if (typeof e.errorCode === 'number') return 'refused.connect';
   const code = typeof e.code === 'string' ? e.code : '';
   if (code === PACKET_TOO_LARGE) return 'refused.packet_too_large';
   if (code === PACKET_MALFORMED_LENGTH) return 'refused.malformed';
@@ -28,7 +35,7 @@ export function classifyClientError(e: Error & { code?: unknown }): string | nul
 }
 
 export function watchClientErrors(broker: Aedes, counters: Counters, log: Logger): void {
-  const onError = (client: Client | null, e: Error & { code?: unknown }) => {
+  const onError = (client: Client | null, e: Error & { code?: unknown; returnCode?: unknown }) => {
     const what = classifyClientError(e);
     if (what === null) return;
     counters.inc(`mqtt.${what}`);

@@ -2,6 +2,7 @@
  * aedes hooks: authentication (password, token or TLS client certificate), ACL, payload size
  * and rate limits, and contract validation of every device message before it is acknowledged.
  */
+import type { Socket } from 'node:net';
 import type { TLSSocket } from 'node:tls';
 import type { Aedes, AuthenticateError, Client, PublishPacket, Subscription } from 'aedes';
 import type { Logger } from 'pino';
@@ -10,6 +11,7 @@ import { CityEdgeError } from '../../core/errors.ts';
 import { canPublish, canSubscribe, isCommandTopic } from '../auth/acl.ts';
 import { VerifiedCache } from '../auth/cache.ts';
 import { describe, type Identity } from '../auth/identity.ts';
+import { type LoginGuard, type LoginRefusal, refusalMessage, sourceKey } from '../auth/lockout.ts';
 import { DUMMY_HASH, verifyPassword } from '../auth/passwords.ts';
 import { looksLikeJwt } from '../auth/tokens.ts';
 import { isRevoked, type TokenCheck, type TokenVersions } from '../auth/versions.ts';
@@ -33,6 +35,8 @@ export interface HookDeps {
   counters: Counters;
   log: Logger;
   limits: BrokerConfig['limits'];
+  /** Failed-login lockout, shared with the HTTP login. */
+  logins: LoginGuard;
   /** A device message that passed the contract (ingest, live state); an error dead-letters it. */
   onValid: (msg: DecodedMessage, identity: Identity) => CityEdgeError | undefined;
   /** A command published over MQTT by an operator (audit). */
@@ -73,6 +77,11 @@ export async function purgeRetainedCommands(store: RetainedStore): Promise<strin
   return stale;
 }
 
+/** The client's address: its socket's over TCP/TLS, the upgrade request's over WebSocket. */
+const remoteAddress = (client: Client): string | undefined =>
+  (client.conn as Partial<Socket>).remoteAddress ??
+  (client.req as { socket?: Socket } | undefined)?.socket?.remoteAddress;
+
 const refuse = (returnCode: 2 | 3 | 4 | 5, message: string): AuthenticateError =>
   Object.assign(new Error(message), { returnCode }) as AuthenticateError;
 
@@ -96,6 +105,7 @@ export class BrokerHooks {
       }
       this.authenticate(client, username, password).then(
         (id) => {
+          if (id && 'scope' in id) return done(this.lockedOut(id), false);
           if (!id) {
             this.deps.counters.inc('mqtt.refused.auth');
             this.deps.log.warn({ clientId: client.id, username }, 'mqtt: authentication refused');
@@ -177,11 +187,17 @@ export class BrokerHooks {
     return undefined;
   }
 
+  /** A login refused by the lockout: counted by scope; CONNACK 5, the reason in the error. */
+  private lockedOut(r: LoginRefusal): AuthenticateError {
+    this.deps.counters.inc(`mqtt.refused.locked.${r.scope}`);
+    return refuse(5, refusalMessage(r));
+  }
+
   private async authenticate(
     client: Client,
     username: string | undefined,
     password: Buffer | undefined,
-  ): Promise<Identity | undefined> {
+  ): Promise<Identity | LoginRefusal | undefined> {
     const cert = await this.certificateIdentity(client);
     if (!username && !password) return cert;
     if (!username || !password) return undefined;
@@ -196,16 +212,35 @@ export class BrokerHooks {
       this.loginVersion.set(client, v.value.ver);
       return { type: 'user', username: v.value.username, role: v.value.role };
     }
+    return this.passwordLogin(client, username, secret);
+  }
+
+  /** A device's password login, through the lockout (checked before any hashing). */
+  private async passwordLogin(
+    client: Client,
+    username: string,
+    secret: string,
+  ): Promise<Identity | LoginRefusal | undefined> {
+    const source = sourceKey(remoteAddress(client));
+    const locked = this.deps.logins.check(username, source);
+    if (locked) return locked;
     const m = DEVICE_USER.exec(username);
-    const row = m ? await this.deps.accounts.deviceHash(m[1]!, m[2]!) : undefined;
-    if (row?.hash && this.verified.has(row.hash, secret))
-      return { type: 'device', site: m![1]!, device: m![2]!, via: 'password' };
+    const hash = (m ? await this.deps.accounts.deviceHash(m[1]!, m[2]!) : undefined)?.hash ?? undefined;
     // Verify against a dummy hash for unknown devices so timing does not reveal which exist.
-    const good = await verifyPassword(secret, row?.hash ?? DUMMY_HASH);
-    if (good && row?.hash) this.verified.add(row.hash, secret);
-    return good && row?.hash && m
-      ? { type: 'device', site: m[1]!, device: m[2]!, via: 'password' }
-      : undefined;
+    const cached = hash !== undefined && this.verified.has(hash, secret);
+    const good = cached || (await verifyPassword(secret, hash ?? DUMMY_HASH));
+    if (good && hash && m) {
+      if (!cached) this.verified.add(hash, secret);
+      this.deps.logins.succeeded(username);
+      return { type: 'device', site: m[1]!, device: m[2]!, via: 'password' };
+    }
+    const lock = this.deps.logins.failed(username, source);
+    if (lock)
+      this.deps.log.warn(
+        { username: username.slice(0, 128), source, retryAfterMs: lock.retryAfterMs },
+        `mqtt: ${refusalMessage(lock)}`,
+      );
+    return undefined;
   }
 
   /** TLS client certificate signed by our CA with CN `site.device` of a registered device. */

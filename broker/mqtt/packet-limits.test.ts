@@ -63,7 +63,7 @@ describe('PacketSizeScanner', () => {
 let broker: TestBroker;
 let tcp: string;
 let ws: string;
-const logLines: { msg: string; reason?: string }[] = [];
+const logLines: { msg: string; reason?: string; clientId?: string | null }[] = [];
 const clients: MqttClient[] = [];
 const LIMIT = 4096 + 1024;
 
@@ -167,7 +167,9 @@ describe('topic levels', () => {
     dev.publish(`cityedge/v1/deep/dev-1/${Array.from({ length: 97 }, () => 'x').join('/')}`, '{}');
     await closed;
     expect(broker.counters.get('mqtt.refused.topic_levels')).toBe(1);
-    expect(logLines.filter((l) => l.reason === 'refused.topic_levels')).toHaveLength(1);
+    const lines = logLines.filter((l) => l.reason === 'refused.topic_levels');
+    // The log line names the client, so an operator can find the faulty device.
+    expect(lines.map((l) => l.clientId)).toEqual(['deep-dev-1']);
   });
 
   it('logs and counts a subscription of 101 levels', async () => {

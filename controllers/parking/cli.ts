@@ -2,14 +2,14 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { parseLotYaml, parseRegistryYaml } from './config.ts';
-import type { Result } from './errors.ts';
+import type { ConfigResult } from './errors.ts';
 
-function report<T>(label: string, r: Result<T>, summary: (v: T) => string): boolean {
+function report<T>(label: string, r: ConfigResult<T>, summary: (v: T) => string): boolean {
   if (r.ok) {
     console.log(`${label}: ok (${summary(r.value)})`);
     return true;
   }
-  for (const e of r.errors) console.error(`${label}: ${e.code} ${e.message}`);
+  for (const e of r.error) console.error(`${label}: ${e.code} ${e.message}`);
   return false;
 }
 

@@ -22,7 +22,7 @@ describe('lot configuration', () => {
     const r = parseLotYaml(broken);
     expect(r.ok).toBe(false);
     if (r.ok) return;
-    expect(r.errors.map((e) => [e.code, e.field])).toEqual([
+    expect(r.error.map((e) => [e.code, e.field])).toEqual([
       ['CONFIG_INVALID', 'lanes.0.barrier.output'],
       ['CONFIG_INVALID', 'bays.4.kind'],
     ]);
@@ -30,12 +30,12 @@ describe('lot configuration', () => {
 
   it('rejects duplicates, more bays than capacity, and bad YAML', () => {
     const dup = parseLotYaml(lotText.replace('id: A02,', 'id: A01,').replace('capacity: 40', 'capacity: 39'));
-    expect(dup.ok ? [] : dup.errors.map((e) => e.message)).toEqual([
+    expect(dup.ok ? [] : dup.error.map((e) => e.message)).toEqual([
       'bays.11: duplicate bay id "A01"',
       'capacity: more bays than capacity',
     ]);
     const yaml = parseLotYaml('lanes: [');
-    expect(yaml.ok ? '' : yaml.errors[0]?.code).toBe('CONFIG_YAML');
+    expect(yaml.ok ? '' : yaml.error[0]?.code).toBe('CONFIG_YAML');
   });
 
   it('defaults: exits fail open and let unreadable plates out, entries hold and wait', () => {
@@ -65,7 +65,7 @@ describe('vehicle registry', () => {
     const bad = parseRegistryYaml(
       'vehicles:\n  - { plate: AB1, category: vip }\n  - { plate: CD2, category: staff, validUntil: someday }',
     );
-    expect(bad.ok ? [] : bad.errors.map((e) => e.field)).toEqual([
+    expect(bad.ok ? [] : bad.error.map((e) => e.field)).toEqual([
       'vehicles.0.category',
       'vehicles.1.validUntil',
     ]);
@@ -86,6 +86,6 @@ describe('vehicle registry', () => {
     const r = parseRegistryYaml(
       'vehicles:\n  - { plate: ÄB-123, category: staff }\n  - { plate: "AB#12", category: staff }',
     );
-    expect(r.ok ? [] : r.errors.map((e) => e.field)).toEqual(['vehicles.0.plate', 'vehicles.1.plate']);
+    expect(r.ok ? [] : r.error.map((e) => e.field)).toEqual(['vehicles.0.plate', 'vehicles.1.plate']);
   });
 });

@@ -6,7 +6,7 @@ import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { type VehicleCategory, vehicleCategory } from '../../core/contract/payloads.ts';
 import { isPlausiblePlate, normalisePlate, TYPED_PLATE } from '../../core/plate.ts';
-import { type ParkingError, type ParkingErrorCode, type Result, fail } from './errors.ts';
+import { type ParkingError, type ParkingErrorCode, type ConfigResult, fail } from './errors.ts';
 
 /** A GPIO line as the edge binding understands it: BCM number or line name. */
 const pin = z.union([z.number().int().nonnegative(), z.string().min(1)]);
@@ -203,21 +203,21 @@ function parseWith<S extends z.ZodType>(
   schema: S,
   code: ParkingErrorCode,
   raw: unknown,
-): Result<z.output<S>> {
+): ConfigResult<z.output<S>> {
   const r = schema.safeParse(raw);
-  return r.success ? { ok: true, value: r.data } : { ok: false, errors: issuesToErrors(code, r.error) };
+  return r.success ? { ok: true, value: r.data } : { ok: false, error: issuesToErrors(code, r.error) };
 }
 
-function parseText(text: string): Result<unknown> {
+function parseText(text: string): ConfigResult<unknown> {
   try {
     return { ok: true, value: parseYaml(text) as unknown };
   } catch (err) {
-    return { ok: false, errors: [fail('CONFIG_YAML', err instanceof Error ? err.message : String(err))] };
+    return { ok: false, error: [fail('CONFIG_YAML', err instanceof Error ? err.message : String(err))] };
   }
 }
 
 /** Validate an already-parsed lot object (from YAML, JSON or code). */
-export function parseLotConfig(raw: unknown): Result<LotConfig> {
+export function parseLotConfig(raw: unknown): ConfigResult<LotConfig> {
   return parseWith(lotSchema, 'CONFIG_INVALID', raw);
 }
 
@@ -227,7 +227,7 @@ export interface ParsedRegistry extends Registry {
 }
 
 /** Validate a registry object. */
-export function parseRegistry(raw: unknown): Result<ParsedRegistry> {
+export function parseRegistry(raw: unknown): ConfigResult<ParsedRegistry> {
   const r = parseWith(registrySchema, 'REGISTRY_INVALID', raw);
   return r.ok ? { ok: true, value: { ...r.value, warnings: legacyWarnings(raw) } } : r;
 }
@@ -240,13 +240,13 @@ function legacyWarnings(raw: unknown): string[] {
 }
 
 /** Parse lot YAML (or JSON) text. Pure: the caller reads the file. */
-export function parseLotYaml(text: string): Result<LotConfig> {
+export function parseLotYaml(text: string): ConfigResult<LotConfig> {
   const r = parseText(text);
   return r.ok ? parseLotConfig(r.value) : r;
 }
 
 /** Parse registry YAML (or JSON) text. */
-export function parseRegistryYaml(text: string): Result<ParsedRegistry> {
+export function parseRegistryYaml(text: string): ConfigResult<ParsedRegistry> {
   const r = parseText(text);
   return r.ok ? parseRegistry(r.value) : r;
 }

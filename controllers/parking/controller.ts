@@ -10,6 +10,7 @@ import type { GateEmitted, gateMachine } from './gate-machine.ts';
 import { Lane } from './lane.ts';
 import { InOutLog } from './log.ts';
 import { normalisePlate } from '../../core/plate.ts';
+import { ok } from '../../core/ports/result.ts';
 import { Occupancy, bayReadingSchema } from './occupancy.ts';
 import { type RegistryIndex, hasDisabledPermit, indexRegistry, withoutPlate } from './registry.ts';
 import { handleOperator } from './operator.ts';
@@ -125,7 +126,7 @@ export class ParkingControllerImpl {
     if (!lane) return this.reject('LANE_UNKNOWN', `unknown lane "${laneId}"`);
     if (which === 'arming') {
       lane.send({ type: 'loop.arming', on });
-      return { ok: true };
+      return ok();
     }
     const pending = this.safetyClear.get(laneId);
     if (pending !== undefined) {
@@ -141,14 +142,14 @@ export class ParkingControllerImpl {
       }, delay);
       this.safetyClear.set(laneId, timer);
     }
-    return { ok: true };
+    return ok();
   }
 
   limit(laneId: string, which: 'open' | 'closed', on: boolean): InputResult {
     const lane = this.lane(laneId);
     if (!lane) return this.reject('LANE_UNKNOWN', `unknown lane "${laneId}"`);
     lane.send({ type: which === 'open' ? 'limit.open' : 'limit.closed', on });
-    return { ok: true };
+    return ok();
   }
 
   plateRead(laneId: string, raw: unknown): InputResult {
@@ -169,10 +170,10 @@ export class ParkingControllerImpl {
       lane.reviewId === null
     ) {
       this.output({ type: 'camera.trigger', laneId });
-      return { ok: true };
+      return ok();
     }
     this.finalise(lane, d, best);
-    return { ok: true };
+    return ok();
   }
 
   baySensor(sensorId: string, raw: unknown): InputResult {
@@ -183,7 +184,7 @@ export class ParkingControllerImpl {
       return this.reject('READING_MALFORMED', `sensor ${sensorId}: ${parsed.error.issues[0]?.message}`);
     if (!this.occupancy.reading(sensorId, parsed.data))
       return this.reject('SENSOR_FAULT', `sensor ${sensorId} reports a fault`);
-    return { ok: true };
+    return ok();
   }
 
   bayCameraRead(bayId: string, raw: unknown): InputResult {
@@ -192,11 +193,11 @@ export class ParkingControllerImpl {
     const parsed = plateReadSchema.safeParse(raw);
     if (!parsed.success)
       return this.reject('PLATE_MALFORMED', `bay ${bayId}: ${parsed.error.issues[0]?.message}`);
-    if (bay.kind !== 'disabled') return { ok: true };
+    if (bay.kind !== 'disabled') return ok();
     const { plate, confidence } = parsed.data;
     if (plate === null || confidence < (this.opts.bayCameraMinConfidence ?? 0.8)) {
       this.event({ type: 'bay.unverified', bayId, plate, at: this.now() });
-      return { ok: true };
+      return ok();
     }
     const permitted = hasDisabledPermit(this.registry, plate, this.now());
     if (!permitted && !bay.violation) {
@@ -212,7 +213,7 @@ export class ParkingControllerImpl {
       this.occupancy.setViolation(bayId, false);
       this.output({ type: 'bay.warning', bayId, on: false });
     }
-    return { ok: true };
+    return ok();
   }
 
   operator(raw: OperatorCommandInput | unknown): InputResult {
@@ -225,7 +226,7 @@ export class ParkingControllerImpl {
     if (!parsed.success) return this.reject('REGISTRY_INVALID', parsed.error.issues[0]?.message ?? 'invalid');
     const vehicles = [...this.registry.byPlate.values()].filter((v) => v.plate !== parsed.data.plate);
     this.registry = indexRegistry({ vehicles: [...vehicles, parsed.data] });
-    return { ok: true };
+    return ok();
   }
 
   /**

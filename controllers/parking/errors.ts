@@ -2,6 +2,8 @@
  * Errors at the parking controller's boundaries are values, never throws: each carries a stable
  * code (grouped by subsystem) so the edge can count them and the dashboard can explain them.
  */
+import type { Result } from '../../core/ports/result.ts';
+
 export type ParkingErrorCode =
   | 'CONFIG_INVALID'
   | 'CONFIG_YAML'
@@ -23,7 +25,8 @@ export interface ParkingError {
   field?: string;
 }
 
-export type Result<T> = { ok: true; value: T } | { ok: false; errors: ParkingError[] };
+/** A config or registry parse: every field issue at once, so the error is a list. */
+export type ConfigResult<T> = Result<T, ParkingError[]>;
 
 export function fail(code: ParkingErrorCode, message: string, field?: string): ParkingError {
   return field === undefined ? { code, message } : { code, message, field };

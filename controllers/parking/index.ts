@@ -3,7 +3,7 @@
  * dashboard and the lot simulator all bind to this facade.
  *
  * ```ts
- * const lot = parseLotYaml(text);          // Result<LotConfig>, errors name the field
+ * const lot = parseLotYaml(text);          // ConfigResult<LotConfig>, each error names its field
  * const ctl = createParkingController(lot.value, registry.value, { clock });
  * ctl.onOutput((o) => gpio.apply(o));      // barrier.raise / barrier.lower / light.flash / sign.full …
  * ctl.onEvent((e) => uplink.publish(e));   // entry / exit / alarm / review.requested / bay.status …
@@ -35,7 +35,7 @@ export {
   isFullForVisitors,
   publicLimit,
 } from './decision.ts';
-export type { ParkingError, ParkingErrorCode, Result } from './errors.ts';
+export type { ConfigResult, ParkingError, ParkingErrorCode } from './errors.ts';
 export { type GateEmitted, type GateEvent, type GateInput, gateMachine } from './gate-machine.ts';
 export { isOpenAt } from './hours.ts';
 export type { LogRecord } from './log.ts';

@@ -3,6 +3,7 @@ import type { ParkingError, ParkingErrorCode } from './errors.ts';
 import type { Lane } from './lane.ts';
 import type { Occupancy } from './occupancy.ts';
 import { normalisePlate } from '../../core/plate.ts';
+import { ok } from '../../core/ports/result.ts';
 import {
   type AuditEntry,
   type InputResult,
@@ -72,7 +73,7 @@ function execute(c: OperatorHost, cmd: OperatorCommand): InputResult {
             ? 'operator.close'
             : 'operator.reset';
       lane.send({ type, ...meta });
-      return { ok: true };
+      return ok();
     }
     case 'review.approve':
     case 'review.deny': {
@@ -90,17 +91,17 @@ function execute(c: OperatorHost, cmd: OperatorCommand): InputResult {
         lane.decision = { verdict: approve ? 'open' : 'deny', reason, plate, category: null, alarm: false };
         lane.send({ type: approve ? 'decision.open' : 'decision.deny' });
       }
-      return { ok: true };
+      return ok();
     }
     case 'bay.close':
     case 'bay.open':
       if (!c.occupancy.setClosed(cmd.bayId, cmd.type === 'bay.close'))
         return c.reject('BAY_UNKNOWN', `unknown bay "${cmd.bayId}"`);
       c.countsChanged();
-      return { ok: true };
+      return ok();
     case 'count.set':
       c.occupancy.setGateCount(cmd.occupied);
       c.countsChanged();
-      return { ok: true };
+      return ok();
   }
 }

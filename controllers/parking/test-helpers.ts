@@ -15,7 +15,7 @@ let registryCache: Registry | undefined;
 export function exampleLot(patch: (lot: LotConfig) => void = () => {}): LotConfig {
   if (!lotCache) {
     const r = parseLotYaml(readFileSync(new URL('campus-lot.yaml', here), 'utf8'));
-    if (!r.ok) throw new Error(JSON.stringify(r.errors));
+    if (!r.ok) throw new Error(JSON.stringify(r.error));
     lotCache = r.value;
   }
   const lot = structuredClone(lotCache);
@@ -26,7 +26,7 @@ export function exampleLot(patch: (lot: LotConfig) => void = () => {}): LotConfi
 export function exampleRegistry(): Registry {
   if (!registryCache) {
     const r = parseRegistryYaml(readFileSync(new URL('registry.yaml', here), 'utf8'));
-    if (!r.ok) throw new Error(JSON.stringify(r.errors));
+    if (!r.ok) throw new Error(JSON.stringify(r.error));
     registryCache = r.value;
   }
   return structuredClone(registryCache);

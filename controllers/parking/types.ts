@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import type { LotConfig } from './config.ts';
 import type { Decision, PlateRead } from './decision.ts';
+import type { Result } from '../../core/ports/result.ts';
 import type { ParkingError } from './errors.ts';
 import type { LogRecord } from './log.ts';
 import type { BayStatus, BayView, LotCounts } from './occupancy.ts';
@@ -130,4 +131,5 @@ export interface ParkingSnapshot {
   audit: AuditEntry[];
 }
 
-export type InputResult = { ok: true } | { ok: false; error: ParkingError };
+/** What an input (reading, plate read, command) did: accepted, or refused with a coded error. */
+export type InputResult = Result<void, ParkingError>;

@@ -40,6 +40,8 @@ export const phaseSchema = z.object({
   opposingThroughPhase: phaseId.optional(),
   /** Serve this phase when its ring has no call in a barrier the other ring enters (NEMA dual entry). */
   dualEntry: z.boolean().default(false),
+  /** Longest a call for this phase may wait before the running greens are forced off (default: the intersection's). */
+  maxWaitS: z.number().positive().optional(),
 });
 
 export const detectorSchema = z.object({
@@ -85,6 +87,11 @@ export const intersectionSchema = z.object({
   /** Explicit compatibility matrix: pairs of phases that may be green together. */
   compatible: z.array(z.tuple([phaseId, phaseId])),
   detectors: z.array(detectorSchema).default([]),
+  /**
+   * Maximum wait per movement: a call standing this long forces the running greens off (after their
+   * min green and ped clearance) and is served next, so no approach starves under saturation.
+   */
+  maxWaitS: z.number().positive().default(120),
   preemption: z.array(preemptSchema).default([]),
   startup: z
     .object({ flashS: z.number().min(0).default(5), allRedS: z.number().min(0).default(4) })

@@ -41,6 +41,8 @@ export interface PhasePlan {
   leftTurnMode?: LeftTurnMode;
   opposingThroughPhase?: number;
   dualEntry: boolean;
+  /** Longest a call may stand before the running greens are forced off for it (ms). */
+  maxWaitMs: number;
 }
 
 export interface DetectorPlan {
@@ -138,7 +140,9 @@ function derive(cfg: ParsedConfig): IntersectionConfig {
   for (const [r, ring] of cfg.rings.entries()) for (const id of ring) ringOf.set(id, r);
   const barrierOf = new Map<number, number>();
   for (const [k, b] of cfg.barriers.entries()) for (const id of b) barrierOf.set(id, k);
-  const phases = cfg.phases.map((p) => derivePhase(p, ringOf.get(p.id) ?? -1, barrierOf.get(p.id) ?? -1));
+  const phases = cfg.phases.map((p) =>
+    derivePhase(p, ringOf.get(p.id) ?? -1, barrierOf.get(p.id) ?? -1, cfg.maxWaitS),
+  );
   const compatibility: Record<number, number[]> = {};
   for (const p of phases) compatibility[p.id] = [];
   for (const [a, b] of cfg.compatible) {
@@ -183,7 +187,7 @@ function derive(cfg: ParsedConfig): IntersectionConfig {
   };
 }
 
-function derivePhase(p: PhaseConfig, ring: number, barrier: number): PhasePlan {
+function derivePhase(p: PhaseConfig, ring: number, barrier: number, maxWaitS: number): PhasePlan {
   const ite = p.approachSpeedKmh !== undefined ? iteYellowS(p.approachSpeedKmh, p.gradePercent) : undefined;
   // Round the ITE value up to the next 0.1 s so the displayed yellow is never below the formula.
   const yellowS = p.yellowS ?? Math.max(YELLOW_MIN_S, Math.ceil((ite ?? YELLOW_MIN_S) * 10) / 10);
@@ -211,6 +215,7 @@ function derivePhase(p: PhaseConfig, ring: number, barrier: number): PhasePlan {
     ...(p.leftTurnMode ? { leftTurnMode: p.leftTurnMode } : {}),
     ...(p.opposingThroughPhase !== undefined ? { opposingThroughPhase: p.opposingThroughPhase } : {}),
     dualEntry: p.dualEntry,
+    maxWaitMs: s(p.maxWaitS ?? maxWaitS),
   };
 }
 

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { HiRes, toAtspmCsv } from './outputs/hires.ts';
 import { routeToRequests } from './priority/plan.ts';
-import { rig } from './test-helpers.ts';
+import { parseIntersectionConfig } from './config.ts';
+import { exampleObject, rig } from './test-helpers.ts';
 import type { CountEvent, CycleMeasures, HiResEvent, SafetyAlarm } from './types.ts';
 
 function collect(r: ReturnType<typeof rig>) {
@@ -399,5 +400,41 @@ describe('EV queued behind a cancelled dwell', () => {
     expect(alarms.filter((a) => a.latched)).toEqual([]);
     expect(seen.has('yellow')).toBe(true);
     expect(greens(r.ctl.heads())).toEqual(['NB-stem']);
+  });
+});
+
+describe('maximum wait per movement', () => {
+  /** Four-leg example with the main road held by a standing queue and a side-road car waiting. */
+  function starveSideRoad(maxWaitS?: number) {
+    const o = exampleObject('four-leg-protected');
+    if (maxWaitS !== undefined) o.maxWaitS = maxWaitS;
+    const parsed = parseIntersectionConfig(o);
+    if (!parsed.ok) throw new Error(parsed.error.message);
+    const r = rig(parsed.value);
+    const log = collect(r);
+    r.run(30_000);
+    r.ctl.detector('eb-adv', true); // EB through keeps extending (a queue over its loop)
+    const calledAt = r.clock.now();
+    r.ctl.detector('nb-stop', true); // a car on the side road's stop bar
+    r.run(70_000);
+    const nbGreen = log.events.find((e) => e.code === HiRes.BEGIN_GREEN && e.param === 4);
+    const ends: number[] = [HiRes.MAX_OUT, HiRes.FORCE_OFF];
+    const ebEnd = log.events.find((e) => e.param === 2 && ends.includes(e.code));
+    return { waitedMs: (nbGreen?.timestampMs ?? Number.NaN) - calledAt, ebEnd, log };
+  }
+
+  it('forces the running greens off once a call has stood past its max wait, then serves it', () => {
+    const { waitedMs, ebEnd, log } = starveSideRoad(25);
+    expect(ebEnd?.code).toBe(HiRes.FORCE_OFF);
+    // Served after 25 s (1 s housekeeping resolution) plus EB's yellow + red clearance, not at max (55 s).
+    expect(waitedMs).toBeGreaterThanOrEqual(25_000);
+    expect(waitedMs).toBeLessThanOrEqual(26_000 + 3800 + 1500 + 100);
+    expect(log.alarms.filter((a) => a.latched)).toEqual([]);
+  });
+
+  it('leaves actuation alone while every wait is below the max (default 120 s): EB maxes out', () => {
+    const { waitedMs, ebEnd } = starveSideRoad();
+    expect(ebEnd?.code).toBe(HiRes.MAX_OUT);
+    expect(waitedMs).toBeGreaterThan(50_000);
   });
 });

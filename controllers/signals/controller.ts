@@ -58,6 +58,9 @@ class Controller implements IntersectionController {
   private frame: Frame = { mode: 'startup', flashing: true, phases: {}, peds: {} };
   private readonly since = new Map<number, number>();
   private prevCalls: number[] = [];
+  /** When each standing call was registered (ms): the max-wait watch. */
+  private readonly callSince = new Map<number, number>();
+  private starved: number[] = [];
   private callRefs: unknown[] = [];
   private readonly listeners = {
     event: new Set<Listener<HiResEvent>>(),
@@ -66,6 +69,7 @@ class Controller implements IntersectionController {
     count: new Set<Listener<CountEvent>>(),
   };
   private readonly errors: Record<string, number> = {};
+  private readonly maxWaitMs: Map<number, number>;
   private readonly priority: PriorityManager;
   private readonly inputs: DetectorInputs;
   private readonly meter: CycleMeter;
@@ -87,6 +91,7 @@ class Controller implements IntersectionController {
     const machine = opts.machine ?? createSequencerMachine(config);
     this.actor = createActor(machine, { clock: this.clock });
     this.rules = monitorRules(config);
+    this.maxWaitMs = new Map(config.phases.filter((p) => p.timed).map((p) => [p.id, p.maxWaitMs]));
     this.activeMax = Object.fromEntries(config.phases.map((p) => [p.id, p.maxGreenMs]));
     this.cycleStartMs = this.clock.now();
     this.meter = new CycleMeter(config, (p) => this.activeMax[p] ?? 0, this.cycleStartMs);
@@ -338,9 +343,29 @@ class Controller implements IntersectionController {
       ...Object.values(c.occupied).flatMap((o) => o.calls),
     ];
     const calls = [...new Set(wanted)].filter((p) => !c.green.includes(p)).sort((a, b) => a - b);
-    for (const p of calls) if (!this.prevCalls.includes(p)) this.log(HiRes.PHASE_CALL_REGISTERED, p);
-    for (const p of this.prevCalls) if (!calls.includes(p)) this.log(HiRes.PHASE_CALL_DROPPED, p);
+    const now = this.clock.now();
+    for (const p of calls)
+      if (!this.prevCalls.includes(p)) {
+        this.log(HiRes.PHASE_CALL_REGISTERED, p);
+        this.callSince.set(p, now);
+      }
+    for (const p of this.prevCalls)
+      if (!calls.includes(p)) {
+        this.log(HiRes.PHASE_CALL_DROPPED, p);
+        this.callSince.delete(p);
+      }
     this.prevCalls = calls;
+  }
+
+  /** Phases whose call has stood at least their max wait go to the sequencer (only on a change). */
+  private watchWaits(now: number): void {
+    const starved = [...this.callSince]
+      .filter(([p, since]) => now - since >= (this.maxWaitMs.get(p) ?? Number.POSITIVE_INFINITY))
+      .map(([p]) => p)
+      .sort((a, b) => a - b);
+    if (starved.length === this.starved.length && starved.every((p, i) => p === this.starved[i])) return;
+    this.starved = starved;
+    this.actor.send({ type: 'call.starved', phases: starved });
   }
 
   /** Feed the independent monitor exactly what the heads show. */
@@ -383,6 +408,7 @@ class Controller implements IntersectionController {
       if (!this.running) return;
       const now = this.clock.now();
       this.inputs.housekeeping(now);
+      this.watchWaits(now);
       if (now - this.cycleStartMs >= IDLE_CYCLE_MS) this.closeCycle(now);
       this.schedule();
     }, HOUSEKEEPING_MS);

@@ -11,10 +11,16 @@ import { createIntersectionController } from './controller.ts';
 import { EXAMPLES, type Example, exampleObject } from './test-helpers.ts';
 import type { HeadState, IntersectionController, SafetyAlarm } from './types.ts';
 
-/** Fault thresholds shortened so stuck/silent/chatter faults happen inside short sequences. */
+const MAX_WAIT_S = 20;
+
+/**
+ * Fault thresholds shortened so stuck/silent/chatter faults happen inside short sequences, and a
+ * 20 s maximum wait so max-wait force-offs happen in them too (every layout's max greens are longer).
+ */
 function layout(name: Example): IntersectionConfig {
   const o = exampleObject(name);
   o.detectorFaults = { stuckOnS: 20, silentS: 90, chatterPerMinute: 30 };
+  o.maxWaitS = MAX_WAIT_S;
   const r = parseIntersectionConfig(o);
   if (!r.ok) throw new Error(r.error.message);
   return r.value;
@@ -257,7 +263,25 @@ function serviceBoundMs(c: IntersectionConfig): number {
     );
 }
 
-const RUNS = { safety: 1400, liveness: 1000, ev: 1000 }; // per layout: 3 × 3400 = 10,200 sequences
+/**
+ * Longest a standing call can wait with a max wait: the max wait (seen on the 1 s housekeeping tick),
+ * then at worst every phase in turn forced off at its own min (or walk + ped clearance) and cleared.
+ */
+function maxWaitBoundMs(c: IntersectionConfig): number {
+  const chain = c.phases
+    .filter((p) => p.timed)
+    .reduce(
+      (s, p) =>
+        s +
+        Math.max(p.minGreenMs, (p.pedWalkMs ?? 0) + (p.pedClearanceMs ?? 0)) +
+        p.yellowMs +
+        p.redClearanceMs,
+      0,
+    );
+  return MAX_WAIT_S * 1000 + 1000 + chain;
+}
+
+const RUNS = { safety: 1400, liveness: 1000, ev: 1000, maxWait: 400 }; // per layout: 3 × 3400 = 10,200 sequences
 
 describe.each(EXAMPLES)('%s', (name) => {
   const config = LAYOUTS[name];
@@ -300,6 +324,33 @@ describe.each(EXAMPLES)('%s', (name) => {
         expect(run.latched).toEqual([]);
       }),
       { numRuns: RUNS.liveness },
+    );
+  });
+
+  it('serves a standing call within its max wait while every other detector holds its green', () => {
+    const bound = maxWaitBoundMs(config);
+    // The bound must be tighter than plain actuation's, or this would pass without a max wait.
+    expect(bound).toBeLessThan(serviceBoundMs(config));
+    const vehicle = config.detectors.filter((d) => d.kind !== 'pedButton' && d.calls.length > 0);
+    fc.assert(
+      fc.property(trafficOnly, fc.nat(vehicle.length - 1), (cmds, which) => {
+        const run = startRun(config);
+        for (const c of cmds) apply(run, config, c);
+        const d = vehicle[which]!;
+        const phase = d.calls[0]!;
+        // Demand everywhere: every extending detector on, so greens would run to max without a max wait.
+        for (const x of vehicle) if (x !== d) run.act(() => run.ctl.detector(x.id, true));
+        run.step(STEP);
+        if ((run.checker.lastGreen.get(phase) ?? -1) >= run.clock.now() - STEP) return; // green already
+        run.act(() => run.ctl.detector(d.id, true)); // and held: a standing call
+        const calledAt = run.clock.now();
+        const green = () => (run.checker.lastGreen.get(phase) ?? -1) >= calledAt;
+        for (let t = 0; t <= bound && !green(); t += STEP) run.step(STEP);
+        expect(green()).toBe(true);
+        expect(run.checker.violations).toEqual([]);
+        expect(run.latched).toEqual([]);
+      }),
+      { numRuns: RUNS.maxWait },
     );
   });
 

@@ -54,6 +54,8 @@ export const health = z.strictObject({
     })
     .nullable(),
   cameras: z.record(z.string(), z.enum(['ok', 'error', 'timeout', 'unknown'])),
+  /** Seconds until the next report: a viewer calls the data stale after missing a few. */
+  intervalS: z.number().positive().optional(),
 });
 
 export const sensorReading = z.strictObject({
@@ -239,6 +241,16 @@ export const trafficCounts = z.strictObject({
       count: z.number().int().min(0),
     }),
   ),
+});
+
+/** Pedestrian push-button presses at one crossing per period (edge/agent/ped-buttons). */
+export const pedPresses = z.strictObject({
+  periodStart: epochMs,
+  periodS: z.number().int().min(1),
+  /** Debounced presses. */
+  presses: z.number().int().min(0),
+  /** Presses that opened a new demand; presses inside the lockout after one (a person pressing again) are not calls. */
+  calls: z.number().int().min(0),
 });
 
 export const signalAlarm = z.strictObject({

@@ -37,9 +37,11 @@ export const topics = {
   health: spec({
     pattern: `${dev}/health`,
     schema: p.envelope(p.health),
-    retained: false,
+    // Retained: a control room opened between reports shows the last one (greyed once stale)
+    // instead of nothing for up to an interval.
+    retained: true,
     qos: 1,
-    description: 'Device health telemetry (CPU temperature, memory, disk, queue, links).',
+    description: 'Device health telemetry (CPU temperature, memory, disk, queue, links), the latest report.',
   }),
   sensorReading: spec({
     pattern: `${dev}/sensor/{sensor}`,
@@ -131,6 +133,13 @@ export const topics = {
     retained: false,
     qos: 1,
     description: 'Conflict-monitor and detector-fault alarms.',
+  }),
+  pedPresses: spec({
+    pattern: `${dev}/ped/{crossing}/presses`,
+    schema: p.envelope(p.pedPresses),
+    retained: false,
+    qos: 1,
+    description: 'Pedestrian push-button presses and calls at one crossing per period (15 min).',
   }),
   evPosition: spec({
     pattern: `${dev}/ev/position`,

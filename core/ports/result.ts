@@ -5,5 +5,10 @@
 /** `E` defaults to Error here; core/errors.ts narrows the default to CityEdgeError. */
 export type Result<T = void, E = Error> = { ok: true; value: T } | { ok: false; error: E };
 
-export const ok = <T>(value: T): Result<T, never> => ({ ok: true, value });
+/** `ok()` for a step that succeeds with nothing to return (`Result<void, E>`). */
+export function ok(): Result<void, never>;
+export function ok<T>(value: T): Result<T, never>;
+export function ok<T>(value?: T): Result<T | undefined, never> {
+  return { ok: true, value };
+}
 export const err = <E>(error: E): Result<never, E> => ({ ok: false, error });

@@ -23,7 +23,12 @@ const roleRank: Record<Role, number> = { viewer: 0, operator: 1, admin: 2 };
 export const can = (session: Session | null, role: Role) =>
   !!session && roleRank[session.role] >= roleRank[role];
 
-async function request<T>(method: string, path: string, session: Session | null, body?: unknown): Promise<T> {
+export async function request<T>(
+  method: string,
+  path: string,
+  session: Session | null,
+  body?: unknown,
+): Promise<T> {
   const headers: Record<string, string> = {};
   if (session) headers.authorization = `Bearer ${session.token}`;
   if (body !== undefined) headers['content-type'] = 'application/json';

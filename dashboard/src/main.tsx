@@ -1,9 +1,12 @@
 /** The control-room app: login, then live views over MQTT/WebSocket and history over HTTP. */
+import './csp.ts';
 import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
-import { api, loadSession, type Session, saveSession } from './api.ts';
+import { api, can, loadSession, type Session, saveSession } from './api.ts';
 import { connectLive } from './live.ts';
 import { type CityState, emptyCity, type HistoryEvent, type HistoryRead, seedHistory } from './state.ts';
+import { AuditView } from './control/AuditView.tsx';
+import { DeviceHealthView } from './control/DeviceHealth.tsx';
 import { EventsView } from './views/events.tsx';
 import { HistoryView } from './views/history.tsx';
 import { IntersectionView } from './views/intersection.tsx';
@@ -77,6 +80,8 @@ function Shell({ session, onLogout }: { session: Session; onLogout: () => void }
           <a href="#/events">Events{reviews > 0 && <span class="badge">{reviews}</span>}</a>
           <a href="#/history">History</a>
           <a href="#/registry">Registry</a>
+          <a href="#/health">Health</a>
+          {can(session, 'operator') && <a href="#/audit">Audit</a>}
         </nav>
         <span class={connected ? 'live on' : 'live off'} data-testid="live">
           {connected ? 'live' : 'offline'}
@@ -120,10 +125,14 @@ function Routed({ route, city, session }: { route: Route; city: CityState; sessi
       return <EventsView city={city} session={session} />;
     case 'history':
       return <HistoryView city={city} session={session} />;
+    case 'audit':
+      return <AuditView session={session} />;
+    case 'health':
+      return <DeviceHealthView city={city} />;
     case 'registry':
       return <RegistryView session={session} />;
     default:
-      return <OverviewView city={city} />;
+      return <OverviewView city={city} session={session} />;
   }
 }
 

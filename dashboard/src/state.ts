@@ -9,7 +9,8 @@ export interface DeviceState {
   device: string;
   online: boolean | null;
   lastSeen: number;
-  health?: Data<'health'>;
+  /** The last health report and when the device took it (stale data is shown greyed with its age). */
+  health?: Data<'health'> & { ts: number };
   lot?: Data<'parkingLot'>;
   bays: Record<string, Data<'parkingBay'>>;
   gates: Record<string, Data<'parkingGate'>>;
@@ -33,6 +34,8 @@ export interface CameraView {
 export interface IntersectionState {
   heads?: Data<'signalHeads'>;
   spat?: Data<'spat'>;
+  /** Device time of the last SPaT: its relative `timeToChangeMs` counts from here. */
+  spatTs?: number;
   lastCycle?: Data<'cycle'>;
   alarms: Array<Data<'signalAlarm'> & { ts: number }>;
   /** Newest first, bounded: the hi-res log an engineer scrolls (Indiana codes). */
@@ -137,7 +140,7 @@ export function applyDecoded(state: CityState, msg: DecodedMessage): CityState {
       break;
     }
     case 'health':
-      put({ health: (env as Envelope<'health'>).data });
+      put({ health: { ...(env as Envelope<'health'>).data, ts: env.ts } });
       break;
     case 'parkingLot':
       put({ lot: (env as Envelope<'parkingLot'>).data });
@@ -220,7 +223,7 @@ function applySignal(
       const same = was && was.phase === r.phase && was.interval === r.interval;
       return same ? (current.ringSince?.[i] ?? env.ts) : env.ts;
     });
-    next = { ...current, spat, ringSince };
+    next = { ...current, spat, spatTs: env.ts, ringSince };
   }
   if (kind === 'cycle') next = { ...current, lastCycle: env.data as Data<'cycle'> };
   if (kind === 'signalAlarm') {

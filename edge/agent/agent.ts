@@ -194,7 +194,7 @@ function startTimers(ctx: FeatureContext, queue: DurableQueue, features: Feature
       { queueDepth: s.depth, queueDropped: s.dropped, serial, cameras },
       { diskPath: dirname(ctx.config.queue.path) },
     );
-    ctx.publisher.publish('health', {}, toHealthPayload(snap));
+    ctx.publisher.publish('health', {}, { ...toHealthPayload(snap), intervalS: ctx.config.health.intervalS });
     ctx.log.info({ queue: s, uplink: uplink.stats() }, 'health');
   };
   return [

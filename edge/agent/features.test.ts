@@ -55,6 +55,8 @@ parking:
   lpr: false
 signals:
   - config: ${root}/controllers/signals/examples/t-junction.yaml
+pedButtons:
+  - { crossing: main-st, input: 50 }
 `,
       dir,
     );

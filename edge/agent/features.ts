@@ -4,6 +4,7 @@
  */
 import type { Feature } from './feature.ts';
 import { parking } from './parking/index.ts';
+import { pedButtons } from './ped-buttons/index.ts';
 import { signals } from './signals/index.ts';
 
-export const FEATURES: readonly Feature[] = [parking, signals];
+export const FEATURES: readonly Feature[] = [parking, signals, pedButtons];

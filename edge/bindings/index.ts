@@ -1,12 +1,13 @@
 /** Public API of the edge hardware bindings. Controllers never import this; the agent wires it. */
 export * from './camera/memory.ts';
-export * from './camera/types.ts';
-export * from './errors.ts';
+export * from '../../core/ports/camera.ts';
+export * from '../../core/ports/binding-error.ts';
 export * from './gpio/digital.ts';
-export * from './gpio/simulated.ts';
-export * from './gpio/types.ts';
-export * from './serial/crc16.ts';
-export * from './serial/protocol.ts';
+export * from '../../core/ports/gpio-simulated.ts';
+export * from '../../core/ports/gpio.ts';
+export * from '../../core/ports/crc16.ts';
+export * from '../../core/ports/serial-frames.ts';
+export * from '../../core/ports/serial.ts';
 export * from './serial/bus.ts';
 export * from './serial/link.ts';
 export * from './serial/mock-gateway.ts';
@@ -17,6 +18,6 @@ export * from './camera/folder.ts';
 export * from './camera/http.ts';
 export * from './camera/status.ts';
 export * from './camera/trigger.ts';
-export * from './serial/fake-sensor.ts';
+export * from '../../core/ports/serial-fake-sensor.ts';
 export * from './gpio/pins.ts';
 export * from './listeners.ts';

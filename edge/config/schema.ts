@@ -123,6 +123,18 @@ export const signalsSchema = z.strictObject({
   headOutputs: z.record(z.string(), headLines).default({}),
 });
 
+/** One crossing of the ped-buttons feature (edge/agent/ped-buttons): a push button on a GPIO input. */
+export const pedButtonSchema = z.strictObject({
+  /** Crossing id: the `{crossing}` of the `pedPresses` topic. */
+  crossing: idSchema,
+  /** GPIO input line of the button (debounced by hardware.debounceMs). */
+  input: line,
+  /** A press this long after the previous call is a new call. Default 2 s. */
+  lockoutMs: z.number().int().min(0).max(600_000).default(2_000),
+  /** Counting period, aligned to the wall clock. Default 15 min (as traffic counts). */
+  periodS: z.number().int().min(60).max(86_400).default(900),
+});
+
 export const edgeConfigSchema = z
   .strictObject({
     site: idSchema,
@@ -133,12 +145,13 @@ export const edgeConfigSchema = z
     health: z.strictObject({ intervalS: z.number().min(1).max(86_400).default(60) }).prefault({}),
     parking: parkingSchema.optional(),
     signals: z.array(signalsSchema).max(8).default([]),
+    pedButtons: z.array(pedButtonSchema).max(32).default([]),
     log: z
       .strictObject({ level: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal']).default('info') })
       .prefault({}),
   })
-  .refine((c) => c.parking !== undefined || c.signals.length > 0, {
-    message: 'configure at least one of parking or signals',
+  .refine((c) => c.parking !== undefined || c.signals.length > 0 || c.pedButtons.length > 0, {
+    message: 'configure at least one of parking, signals or pedButtons',
     path: ['parking'],
   });
 

@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { payloads } from '../../core/contract/index.ts';
-import type { LinkStatus } from '../bindings/serial/bus.ts';
-import { emptyCounters } from '../bindings/serial/protocol.ts';
+import type { LinkStatus } from '../../core/ports/serial.ts';
+import { emptyCounters } from '../../core/ports/serial-frames.ts';
 import { collectHealth, toHealthPayload } from './snapshot.ts';
 import { readCpuTempC, readDisk, readNtpSynchronized } from './system.ts';
 

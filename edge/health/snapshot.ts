@@ -5,8 +5,8 @@
  */
 import { uptime as systemUptime } from 'node:os';
 import type { z } from 'zod';
-import type { LinkStatus } from '../bindings/serial/bus.ts';
-import { rejectedFrames } from '../bindings/serial/protocol.ts';
+import type { LinkStatus } from '../../core/ports/serial.ts';
+import { rejectedFrames } from '../../core/ports/serial-frames.ts';
 import type { CameraHealth } from '../bindings/camera/status.ts';
 import type { payloads } from '../../core/contract/index.ts';
 import { readCpuTempC, readDisk, readLoad, readMemory, readNtpSynchronized } from './system.ts';

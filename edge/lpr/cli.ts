@@ -3,11 +3,13 @@ import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { createPlateReader } from './reader.ts';
 import { ENGINES, type EngineName } from './engines.ts';
-import { TEMPLATES } from './templates.ts';
+import { TEMPLATES } from '../../core/ports/plate-template.ts';
 
 /** The sites' own formats first, then `generic` so a foreign plate is still read. */
 export const DEFAULT_TEMPLATE_NAMES = 'mercosur,legacy,generic';
-import type { Box, LprError, PlateTemplate } from './types.ts';
+import type { Box } from '../../core/ports/camera.ts';
+import type { PlateTemplate } from '../../core/ports/plate-template.ts';
+import type { LprError } from './types.ts';
 
 export interface CliLine {
   file: string;

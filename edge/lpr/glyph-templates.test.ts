@@ -1,6 +1,7 @@
 /** Template fitting per glyph with the recogniser's own alternatives (onnx engine). */
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_TEMPLATES, fitGlyphTemplates, isSignText, matchTemplates } from './templates.ts';
+import { DEFAULT_TEMPLATES } from '../../core/ports/plate-template.ts';
+import { fitGlyphTemplates, isSignText, matchTemplates } from './templates.ts';
 
 type Alt = { char: string; p: number };
 const glyphs = (text: string, p = 0.98, alts: Record<number, Alt[]> = {}, ps: Record<number, number> = {}) =>

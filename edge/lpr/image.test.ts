@@ -43,11 +43,11 @@ describe('decodeFrame', () => {
     for (const input of [jpeg, png]) {
       const d = await decodeFrame(input, limits);
       if (!d.ok) throw new Error(d.error.message);
-      expect(d.image.width).toBe(64);
-      expect(d.image.height).toBe(48);
-      expect(d.image.data.length).toBe(64 * 48);
+      expect(d.value.width).toBe(64);
+      expect(d.value.height).toBe(48);
+      expect(d.value.data.length).toBe(64 * 48);
       // 0.2126·200 + 0.7152·100 + 0.0722·50 ≈ 118 (sRGB luma, give or take JPEG)
-      expect(Math.abs(d.image.data[100]! - 118)).toBeLessThan(12);
+      expect(Math.abs(d.value.data[100]! - 118)).toBeLessThan(12);
     }
   });
 

@@ -1,5 +1,6 @@
 /** Grey images as plain arrays, and decoding camera frames into them with input checks. */
 import sharp, { type Metadata } from 'sharp';
+import type { Result } from '../../core/ports/result.ts';
 import type { LprError } from './types.ts';
 
 export interface Gray {
@@ -13,7 +14,7 @@ export interface DecodeLimits {
   maxPixels: number;
 }
 
-export type Decoded = { ok: true; image: Gray } | { ok: false; error: LprError };
+export type Decoded = Result<Gray, LprError>;
 
 const isJpeg = (b: Buffer): boolean => b.length >= 3 && b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff;
 const isPng = (b: Buffer): boolean =>
@@ -51,7 +52,7 @@ export async function decodeFrame(input: Buffer, limits: DecodeLimits): Promise<
       return fail('LPR_CORRUPT_IMAGE', `unexpected ${info.channels} channels after greyscale`);
     return {
       ok: true,
-      image: {
+      value: {
         width: info.width,
         height: info.height,
         data: new Uint8Array(data.buffer, data.byteOffset, data.length),

@@ -10,15 +10,15 @@
  */
 export { fuseResults } from './fusion.ts';
 export { createPlateReader, resolveOptions } from './reader.ts';
+export { fitPattern, matchTemplates } from './templates.ts';
 export {
   DEFAULT_TEMPLATES,
-  fitPattern,
   formatPlate,
-  matchTemplates,
+  type PlateTemplate,
   TEMPLATES,
-} from './templates.ts';
+} from '../../core/ports/plate-template.ts';
+export type { Box } from '../../core/ports/camera.ts';
 export type {
-  Box,
   LprError,
   LprErrorCode,
   PlateCandidate,
@@ -26,5 +26,4 @@ export type {
   PlateReaderOptions,
   PlateReaderStats,
   PlateReadResult,
-  PlateTemplate,
 } from './types.ts';

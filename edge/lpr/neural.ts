@@ -10,7 +10,7 @@ import { findTextLines, type TextLine } from './locate.ts';
 import type { NeuralEngine, RotRect } from './onnx.ts';
 import type { FrameRead, PipelineOptions } from './pipeline.ts';
 import { fitGlyphTemplates, type GlyphEvidence, type GlyphFit } from './templates.ts';
-import type { Box } from './types.ts';
+import type { Box } from '../../core/ports/camera.ts';
 
 /** Recogniser calls per frame at most (each ≈ 10 ms on one core). */
 const MAX_READS = 7;

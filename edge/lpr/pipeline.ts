@@ -6,7 +6,9 @@ import { findTextLines, type TextLine } from './locate.ts';
 import type { OcrEngine } from './ocr.ts';
 import { plateBox, sampleStrip, scaleLine } from './strip.ts';
 import { fitTemplates, glyphConfidence } from './templates.ts';
-import type { Box, PlateCandidate, PlateTemplate } from './types.ts';
+import type { Box } from '../../core/ports/camera.ts';
+import type { PlateTemplate } from '../../core/ports/plate-template.ts';
+import type { PlateCandidate } from './types.ts';
 
 export interface PipelineOptions {
   templates: readonly PlateTemplate[];

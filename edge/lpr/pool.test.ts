@@ -34,7 +34,7 @@ describe('pool', () => {
     const running = pool.run(() => gate.promise, 10_000);
     const queued = [pool.run(async () => 'q1', 10_000), pool.run(async () => 'q2', 10_000)];
     const refused = await pool.run(async () => 'never', 10_000);
-    expect(refused).toMatchObject({ ok: false, code: 'LPR_QUEUE_FULL' });
+    expect(refused).toMatchObject({ ok: false, error: { code: 'LPR_QUEUE_FULL' } });
     expect(pool.stats()).toMatchObject({ busy: 1, queued: 2 });
     gate.resolve('first');
     expect(await running).toEqual({ ok: true, value: 'first' });
@@ -50,7 +50,7 @@ describe('pool', () => {
     const pool = createPool({ size: 1, queueLimit: 4, start: f.start, stop: f.stop });
     await pool.ready();
     const stuck = await pool.run(() => new Promise<never>(() => {}), 30);
-    expect(stuck).toMatchObject({ ok: false, code: 'LPR_TIMEOUT' });
+    expect(stuck).toMatchObject({ ok: false, error: { code: 'LPR_TIMEOUT' } });
     expect(f.stopped).toEqual([1]);
     const next = await pool.run(async (r) => r, 1000);
     expect(next).toEqual({ ok: true, value: 2 }); // a fresh resource
@@ -65,7 +65,7 @@ describe('pool', () => {
     const gate = deferred<string>();
     const running = pool.run(() => gate.promise, 10_000);
     const waiting = await pool.run(async () => 'late', 30);
-    expect(waiting).toMatchObject({ ok: false, code: 'LPR_TIMEOUT' });
+    expect(waiting).toMatchObject({ ok: false, error: { code: 'LPR_TIMEOUT' } });
     expect(pool.stats().queued).toBe(0);
     gate.resolve('done');
     expect(await running).toEqual({ ok: true, value: 'done' });
@@ -79,7 +79,7 @@ describe('pool', () => {
     const r = await pool.run(async () => {
       throw new Error('worker crashed');
     }, 1000);
-    expect(r).toEqual({ ok: false, code: 'LPR_OCR_FAILED', message: 'worker crashed' });
+    expect(r).toEqual({ ok: false, error: { code: 'LPR_OCR_FAILED', message: 'worker crashed' } });
     expect(await pool.run(async (res) => res, 1000)).toEqual({ ok: true, value: 2 });
     await pool.close();
   });
@@ -93,10 +93,10 @@ describe('pool', () => {
       },
       stop: async () => {},
     });
-    expect(await pool.ready()).toMatchObject({ ok: false, code: 'LPR_OCR_FAILED' });
+    expect(await pool.ready()).toMatchObject({ ok: false, error: { code: 'LPR_OCR_FAILED' } });
     const r = await pool.run(async () => 1, 1000);
-    expect(r).toMatchObject({ ok: false, code: 'LPR_OCR_FAILED' });
-    expect(r.ok ? '' : r.message).toContain('no language data');
+    expect(r).toMatchObject({ ok: false, error: { code: 'LPR_OCR_FAILED' } });
+    expect(r.ok ? '' : r.error.message).toContain('no language data');
     await pool.close();
   });
 
@@ -120,9 +120,9 @@ describe('pool', () => {
     const running = pool.run(() => new Promise<never>(() => {}), 10_000);
     const queued = pool.run(async () => 1, 10_000);
     await pool.close();
-    expect(await running).toMatchObject({ ok: false, code: 'LPR_CLOSED' });
-    expect(await queued).toMatchObject({ ok: false, code: 'LPR_CLOSED' });
-    expect(await pool.run(async () => 1, 100)).toMatchObject({ ok: false, code: 'LPR_CLOSED' });
+    expect(await running).toMatchObject({ ok: false, error: { code: 'LPR_CLOSED' } });
+    expect(await queued).toMatchObject({ ok: false, error: { code: 'LPR_CLOSED' } });
+    expect(await pool.run(async () => 1, 100)).toMatchObject({ ok: false, error: { code: 'LPR_CLOSED' } });
     expect(f.stopped).toEqual([1]);
   });
 });

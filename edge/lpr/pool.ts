@@ -4,9 +4,18 @@
  * deadline, and a resource that timed out or threw is replaced, since a tesseract job cannot
  * be cancelled and a crashed worker must not take later jobs down with it.
  */
+import { err, ok, type Result } from '../../core/ports/result.ts';
+
 export type PoolErrorCode = 'LPR_QUEUE_FULL' | 'LPR_TIMEOUT' | 'LPR_CLOSED' | 'LPR_OCR_FAILED';
 
-export type PoolOutcome<T> = { ok: true; value: T } | { ok: false; code: PoolErrorCode; message: string };
+export interface PoolError {
+  code: PoolErrorCode;
+  message: string;
+}
+
+export type PoolOutcome<T> = Result<T, PoolError>;
+
+const refused = (code: PoolErrorCode, message: string): PoolOutcome<never> => err({ code, message });
 
 export interface PoolOptions<R> {
   size: number;
@@ -78,7 +87,7 @@ export function createPool<R>(o: PoolOptions<R>): Pool<R> {
         }
         slot.resource = resource;
         slot.state = 'idle';
-        for (const w of readyWaiters.splice(0)) w({ ok: true, value: undefined });
+        for (const w of readyWaiters.splice(0)) w(ok());
         pump();
       },
       (err: unknown) => {
@@ -90,11 +99,7 @@ export function createPool<R>(o: PoolOptions<R>): Pool<R> {
   };
 
   const failEverything = (why: string): void => {
-    const outcome = {
-      ok: false as const,
-      code: 'LPR_OCR_FAILED' as const,
-      message: `no OCR worker could start: ${why}`,
-    };
+    const outcome = refused('LPR_OCR_FAILED', `no OCR worker could start: ${why}`);
     for (const job of queue.splice(0)) finish(job, outcome);
     for (const w of readyWaiters.splice(0)) w(outcome);
   };
@@ -116,18 +121,14 @@ export function createPool<R>(o: PoolOptions<R>): Pool<R> {
     job.fn(slot.resource as R).then(
       (value) => {
         if (job.done) return; // timed out or closed: the slot is already recycled
-        finish(job, { ok: true, value });
+        finish(job, ok(value));
         slot.running = null;
         slot.state = 'idle';
         pump();
       },
       (err: unknown) => {
         if (job.done) return;
-        finish(job, {
-          ok: false,
-          code: 'LPR_OCR_FAILED',
-          message: err instanceof Error ? err.message : String(err),
-        });
+        finish(job, refused('LPR_OCR_FAILED', err instanceof Error ? err.message : String(err)));
         recycle(slot);
       },
     );
@@ -145,7 +146,7 @@ export function createPool<R>(o: PoolOptions<R>): Pool<R> {
   const onTimeout = (job: Job<R>, timeoutMs: number): void => {
     const i = queue.indexOf(job);
     if (i >= 0) queue.splice(i, 1);
-    finish(job, { ok: false, code: 'LPR_TIMEOUT', message: `no result within ${timeoutMs} ms` });
+    finish(job, refused('LPR_TIMEOUT', `no result within ${timeoutMs} ms`));
     if (job.slot) recycle(job.slot);
   };
 
@@ -154,7 +155,7 @@ export function createPool<R>(o: PoolOptions<R>): Pool<R> {
   return {
     run<T>(fn: (resource: R) => Promise<T>, timeoutMs: number): Promise<PoolOutcome<T>> {
       return new Promise<PoolOutcome<T>>((resolve) => {
-        if (closed) return resolve({ ok: false, code: 'LPR_CLOSED', message: 'reader is closed' });
+        if (closed) return resolve(refused('LPR_CLOSED', 'reader is closed'));
         const job: Job<R> = {
           fn,
           settle: resolve as (o: PoolOutcome<unknown>) => void,
@@ -164,11 +165,7 @@ export function createPool<R>(o: PoolOptions<R>): Pool<R> {
         };
         const idle = slots.find((s) => s.state === 'idle');
         if (!idle && queue.length >= o.queueLimit) {
-          return resolve({
-            ok: false,
-            code: 'LPR_QUEUE_FULL',
-            message: `${queue.length} reads already waiting`,
-          });
+          return resolve(refused('LPR_QUEUE_FULL', `${queue.length} reads already waiting`));
         }
         job.timer = setTimeout(() => onTimeout(job, timeoutMs), timeoutMs);
         if (idle) return execute(idle, job);
@@ -178,15 +175,10 @@ export function createPool<R>(o: PoolOptions<R>): Pool<R> {
       });
     },
     ready() {
-      if (slots.some((s) => s.state === 'idle' || s.state === 'busy'))
-        return Promise.resolve({ ok: true, value: undefined });
-      if (closed) return Promise.resolve({ ok: false, code: 'LPR_CLOSED', message: 'reader is closed' });
+      if (slots.some((s) => s.state === 'idle' || s.state === 'busy')) return Promise.resolve(ok());
+      if (closed) return Promise.resolve(refused('LPR_CLOSED', 'reader is closed'));
       if (slots.every((s) => s.state === 'failed')) {
-        return Promise.resolve({
-          ok: false,
-          code: 'LPR_OCR_FAILED',
-          message: slots[0]?.error ?? 'no workers',
-        });
+        return Promise.resolve(refused('LPR_OCR_FAILED', slots[0]?.error ?? 'no workers'));
       }
       return new Promise((resolve) => readyWaiters.push(resolve));
     },
@@ -201,7 +193,7 @@ export function createPool<R>(o: PoolOptions<R>): Pool<R> {
     async close() {
       if (closed) return;
       closed = true;
-      const outcome = { ok: false as const, code: 'LPR_CLOSED' as const, message: 'reader closed' };
+      const outcome = refused('LPR_CLOSED', 'reader closed');
       for (const job of queue.splice(0)) finish(job, outcome);
       for (const w of readyWaiters.splice(0)) w(outcome);
       for (const s of slots) if (s.running) finish(s.running, outcome);

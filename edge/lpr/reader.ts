@@ -12,7 +12,7 @@ import {
 import type { OcrEngine } from './ocr.ts';
 import type { ModelLoadError, ModelPaths, NeuralEngine } from './onnx.ts';
 import { createPool } from './pool.ts';
-import { DEFAULT_TEMPLATES } from './templates.ts';
+import { DEFAULT_TEMPLATES, type PlateTemplate } from '../../core/ports/plate-template.ts';
 import type {
   LprError,
   LprErrorCode,
@@ -20,7 +20,6 @@ import type {
   PlateReaderOptions,
   PlateReaderStats,
   PlateReadResult,
-  PlateTemplate,
 } from './types.ts';
 
 export interface ResolvedOptions {
@@ -126,14 +125,14 @@ export function createPlateReader(
         engineName = engine.name;
         const decoded = await decodeFrame(image, { maxBytes: o.maxBytes, maxPixels: o.maxPixels });
         if (!decoded.ok) return decoded.error;
-        return engine.read(decoded.image, { templates: o.templates, minConfidence: o.minConfidence });
+        return engine.read(decoded.value, { templates: o.templates, minConfidence: o.minConfidence });
       }, o.timeoutMs);
       const end = performance.now();
       // Service time from the moment a worker took the frame; the wait before that is queueMs.
       const queueMs = (started < 0 ? end : started) - t0;
       const ms = started < 0 ? 0 : end - started;
       counts.totalMs += ms;
-      if (!outcome.ok) return { ...failed(outcome.code, outcome.message, ms), queueMs };
+      if (!outcome.ok) return { ...failed(outcome.error.code, outcome.error.message, ms), queueMs };
       const r = outcome.value;
       if ('code' in r) return { ...failed(r.code, r.message, ms), queueMs, engine: engineName };
       if (r.plate) counts.plates++;
@@ -158,7 +157,7 @@ export function createPlateReader(
     },
     async ready() {
       const r = await pool.ready();
-      return r.ok ? null : { code: r.code, message: r.message };
+      return r.ok ? null : r.error;
     },
     close: () => pool.close(),
   };

@@ -4,7 +4,7 @@
  */
 import type { Gray } from './image.ts';
 import type { TextLine } from './locate.ts';
-import type { Box } from './types.ts';
+import type { Box } from '../../core/ports/camera.ts';
 
 /** Glyph height for OCR: LSTM tesseract is most accurate at roughly 30–50 px cap height. */
 export const GLYPH_H = 40;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { fitPattern, formatPlate, MAX_CORRECTIONS, matchTemplates, TEMPLATES } from './templates.ts';
+import { formatPlate, TEMPLATES } from '../../core/ports/plate-template.ts';
+import { fitPattern, MAX_CORRECTIONS, matchTemplates } from './templates.ts';
 
 describe('fitPattern: positional correction of OCR confusions', () => {
   it.each([

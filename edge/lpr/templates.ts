@@ -4,19 +4,8 @@
  * digit read where a letter must be is mapped back to its look-alike letter and vice versa.
  */
 import { normalisePlate } from '../../core/plate.ts';
-import type { PlateCandidate, PlateTemplate } from './types.ts';
-
-export const TEMPLATES = {
-  /** Mercosur style as deployed on our sites: four letters, three digits ('ABCD 123'). */
-  mercosur: { name: 'mercosur', patterns: ['AAAA999'], display: 'AAAA 999' },
-  /** Older national plates: three letters, three digits ('ABC-123'). */
-  legacy: { name: 'legacy', patterns: ['AAA999'], display: 'AAA-999' },
-  /** Anything of 5–8 letters or digits, for sites with mixed or foreign traffic. */
-  generic: { name: 'generic', patterns: ['*****', '******', '*******', '********'] },
-} as const satisfies Record<string, PlateTemplate>;
-
-/** Site formats first; `generic` last so foreign plates are read (at a small prior cost). */
-export const DEFAULT_TEMPLATES: PlateTemplate[] = [TEMPLATES.mercosur, TEMPLATES.legacy, TEMPLATES.generic];
+import type { PlateTemplate } from '../../core/ports/plate-template.ts';
+import type { PlateCandidate } from './types.ts';
 
 const DIGIT_TO_LETTER: Record<string, string> = {
   '0': 'O',
@@ -147,19 +136,6 @@ export function fitTemplates(
     }
   });
   return [...best.values()].sort((a, b) => b.confidence - a.confidence);
-}
-
-/** Formats a normalised plate the way the template prints it ('ABCD123' → 'ABCD 123'). */
-export function formatPlate(plate: string, template: PlateTemplate): string {
-  const display = template.display;
-  if (!display) return plate;
-  let out = '';
-  let i = 0;
-  for (const ch of display) {
-    if (ch === 'A' || ch === '9' || ch === '*') out += plate[i++] ?? '';
-    else out += ch;
-  }
-  return out + plate.slice(i);
 }
 
 export function clamp01(x: number): number {

@@ -1,7 +1,6 @@
 /** Public types of the licence-plate reader. Errors are values with codes, never throws. */
-
-/** Axis-aligned box in frame pixels: [x, y, width, height]. */
-export type Box = [x: number, y: number, w: number, h: number];
+import type { Box } from '../../core/ports/camera.ts';
+import type { PlateTemplate } from '../../core/ports/plate-template.ts';
 
 export interface PlateCandidate {
   /** Normalised plate: uppercase letters and digits, no spaces or hyphens. */
@@ -45,17 +44,6 @@ export interface PlateReadResult {
   /** Per glyph of the plate with the recogniser's probability (onnx engine), for fusion. */
   glyphs?: { char: string; p: number }[];
   error?: LprError;
-}
-
-/**
- * A plate format (one per site or country). Each pattern uses A = letter, 9 = digit,
- * * = either, one char per position; `display` shows how it is printed (e.g. 'AAAA 999',
- * 'AAA-999'), used by the camera simulator and for formatting only.
- */
-export interface PlateTemplate {
-  name: string;
-  patterns: string[];
-  display?: string;
 }
 
 export interface PlateReaderOptions {

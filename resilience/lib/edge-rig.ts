@@ -16,7 +16,7 @@ import type { MqttClient } from 'mqtt';
 import { SerialPort } from 'serialport';
 import { stringify } from 'yaml';
 import { connectMqtt, startTestBroker, type TestBroker } from '../../broker/testing.ts';
-import { encodeFrame, FrameParser } from '../../edge/bindings/serial/protocol.ts';
+import { encodeFrame, FrameParser } from '../../core/ports/serial-frames.ts';
 import { watchChild } from '../../simulators/infra/processes.ts';
 import { freePort, type RunningServer, startInfluxd, waitFor } from '../../testing/servers.ts';
 

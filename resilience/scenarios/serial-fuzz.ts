@@ -15,7 +15,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { encodeFrame, FrameParser, rejectedFrames } from '../../edge/bindings/serial/protocol.ts';
+import { encodeFrame, FrameParser, rejectedFrames } from '../../core/ports/serial-frames.ts';
 import { createRng } from '../../simulators/camera/index.ts';
 import { garbageSource } from '../../simulators/faults/serial-fuzz.ts';
 import { type PtyPair, socatPair, waitFor } from '../../testing/servers.ts';

@@ -1,6 +1,5 @@
 /** Fixed-seed datasets of frames with ground truth, for tests and benchmarks. */
-import { TEMPLATES } from '../../edge/lpr/templates.ts';
-import type { PlateTemplate } from '../../edge/lpr/types.ts';
+import { type PlateTemplate, TEMPLATES } from '../../core/ports/plate-template.ts';
 import type { DegradePreset, DegradeSpec } from './degrade.ts';
 import { PLATE_STYLES, type PlateStyle } from './plates.ts';
 import { type RenderedFrame, renderVehicleFrame } from './render.ts';

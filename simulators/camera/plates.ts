@@ -1,6 +1,5 @@
 /** Random plate numbers that follow a template, and the printed styles the renderer knows. */
-import { formatPlate } from '../../edge/lpr/templates.ts';
-import type { PlateTemplate } from '../../edge/lpr/types.ts';
+import { formatPlate, type PlateTemplate } from '../../core/ports/plate-template.ts';
 import type { Rng } from './rng.ts';
 
 export type PlateStyle = 'white' | 'yellow' | 'mercosur';

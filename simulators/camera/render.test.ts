@@ -1,6 +1,6 @@
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
-import { TEMPLATES } from '../../edge/lpr/templates.ts';
+import { TEMPLATES } from '../../core/ports/plate-template.ts';
 import { generateDataset } from './dataset.ts';
 import { randomPlate } from './plates.ts';
 import { renderVehicleFrame } from './render.ts';

@@ -1,7 +1,7 @@
 /** Renders one deterministic camera frame of a vehicle, with or without a plate. */
 import { createCanvas, type SKRSContext2D } from '@napi-rs/canvas';
-import { TEMPLATES } from '../../edge/lpr/templates.ts';
-import type { Box, PlateTemplate } from '../../edge/lpr/types.ts';
+import type { Box } from '../../core/ports/camera.ts';
+import { type PlateTemplate, TEMPLATES } from '../../core/ports/plate-template.ts';
 import {
   applyNight,
   castShadow,

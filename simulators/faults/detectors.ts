@@ -3,7 +3,7 @@
  * its sensitivity limit) and a stuck-on / stuck-off detector. `FaultyLines` sits between the
  * simulated world and the GPIO so a stuck line ignores what the world drives.
  */
-import type { Level } from '../../edge/bindings/index.ts';
+import type { Level } from '../../core/ports/gpio.ts';
 import type { Clock } from '../../core/ports/clock.ts';
 
 /** The device side of a GPIO backend (SimulatedGpio satisfies it). */

@@ -1,7 +1,8 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { type ParkingOutput, createParkingController } from '../../controllers/parking/index.ts';
 import { exampleLot, exampleRegistry } from '../../controllers/parking/test-helpers.ts';
-import { FrameParser, SimulatedGpio, encodeFrame } from '../../edge/bindings/index.ts';
+import { SimulatedGpio } from '../../core/ports/gpio-simulated.ts';
+import { FrameParser, encodeFrame } from '../../core/ports/serial-frames.ts';
 import { createRng, startSnapshotServer } from '../camera/index.ts';
 import { FaultyLines, corruptingSink, sensorDropouts, startFlakyCamera } from './index.ts';
 import { ManualClock } from '../../core/ports/clock.ts';

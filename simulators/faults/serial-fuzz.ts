@@ -3,7 +3,7 @@
  * valid frames. Every kind is built to tempt the parser: START bytes, plausible LEN fields, torn
  * and bit-flipped copies of real frames.
  */
-import { FRAME_START, MAX_FRAME_BYTES } from '../../edge/bindings/serial/protocol.ts';
+import { FRAME_START, MAX_FRAME_BYTES } from '../../core/ports/serial-frames.ts';
 import type { Rng } from '../camera/index.ts';
 
 export const GARBAGE_KINDS = ['noise', 'torn', 'flipped', 'falseStart', 'startDense'] as const;

@@ -6,7 +6,7 @@
  * agent's clock with them, so the agent's debounce and controller timers run in the same time.
  */
 import type { IntersectionConfig, IntersectionController } from '../../controllers/signals/index.ts';
-import type { SimulatedGpio } from '../../edge/bindings/gpio/simulated.ts';
+import type { SimulatedGpio } from '../../core/ports/gpio-simulated.ts';
 import type { PriorityRequest, SignalPlant } from '../traffic/types.ts';
 import type { AgentLink, CommandOutcome } from './agent-link.ts';
 import {
@@ -105,10 +105,10 @@ export function agentPlant(o: AgentPlantOptions): AgentPlant {
     if (d.ok) {
       faulted.delete(w.group);
       stats.headReads.gpio += 1;
-      return d.head;
+      return d.value;
     }
     stats.headReads.fault += 1;
-    if (!faulted.has(w.group)) faults.push({ group: w.group, atMs: o.clock.now(), lit: d.lit });
+    if (!faulted.has(w.group)) faults.push({ group: w.group, atMs: o.clock.now(), lit: d.error });
     faulted.add(w.group);
     return 'fault'; // the microsimulator treats an unknown display as stop
   };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { SimulatedGpio } from '../../edge/bindings/gpio/simulated.ts';
+import { SimulatedGpio } from '../../core/ports/gpio-simulated.ts';
 import { decodeHead, greenConflicts, type HeadWiring, lampOfReported } from './lamps.ts';
 import { VirtualClock } from './virtual-clock.ts';
 
@@ -19,15 +19,15 @@ describe('load-switch decoding', () => {
   const ped = head('EB-ped', 2, 'ped', 6);
 
   it('reads one lit lamp as a head, none as dark, two as a fault', async () => {
-    expect(decodeHead(ball, gpio, clock.now())).toEqual({ ok: true, head: 'dark' });
+    expect(decodeHead(ball, gpio, clock.now())).toEqual({ ok: true, value: 'dark' });
     gpio.drive(2, 1);
-    expect(decodeHead(ball, gpio, clock.now())).toEqual({ ok: true, head: 'green' });
+    expect(decodeHead(ball, gpio, clock.now())).toEqual({ ok: true, value: 'green' });
     gpio.drive(5, 1);
-    expect(decodeHead(arrow, gpio, clock.now())).toEqual({ ok: true, head: 'greenArrow' });
+    expect(decodeHead(arrow, gpio, clock.now())).toEqual({ ok: true, value: 'greenArrow' });
     gpio.drive(0, 1);
-    expect(decodeHead(ball, gpio, clock.now())).toEqual({ ok: false, lit: ['red', 'green'] });
+    expect(decodeHead(ball, gpio, clock.now())).toEqual({ ok: false, error: ['red', 'green'] });
     gpio.drive(8, 1);
-    expect(decodeHead(ped, gpio, clock.now())).toEqual({ ok: true, head: 'walk' });
+    expect(decodeHead(ped, gpio, clock.now())).toEqual({ ok: true, value: 'walk' });
     gpio.drive(7, 1);
     expect(decodeHead(ped, gpio, clock.now())).toMatchObject({ ok: false });
   });
@@ -36,9 +36,9 @@ describe('load-switch decoding', () => {
     for (const l of [0, 2]) gpio.drive(l, 0);
     gpio.drive(1, 1);
     await clock.advanceTo(clock.now() + 3000);
-    expect(decodeHead(ball, gpio, clock.now())).toEqual({ ok: true, head: 'yellow' });
+    expect(decodeHead(ball, gpio, clock.now())).toEqual({ ok: true, value: 'yellow' });
     await clock.advanceTo(clock.now() + 2000);
-    expect(decodeHead(ball, gpio, clock.now())).toEqual({ ok: true, head: 'flashingYellow' });
+    expect(decodeHead(ball, gpio, clock.now())).toEqual({ ok: true, value: 'flashingYellow' });
   });
 
   it('finds incompatible greens from the output history, after all changes of an instant', () => {

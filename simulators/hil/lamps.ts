@@ -5,7 +5,8 @@
  * read as the flasher's flashing yellow (flash mode, startup flash, FYA permissive).
  */
 import type { IntersectionConfig, SignalGroup } from '../../controllers/signals/index.ts';
-import type { LevelChange } from '../../edge/bindings/gpio/simulated.ts';
+import type { LevelChange } from '../../core/ports/gpio-simulated.ts';
+import { err, ok, type Result } from '../../core/ports/result.ts';
 
 export type Lamp = 'red' | 'yellow' | 'green';
 export const LAMPS: readonly Lamp[] = ['red', 'yellow', 'green'];
@@ -27,7 +28,8 @@ export interface LampReader {
   history(line: number): readonly LevelChange[];
 }
 
-export type Decoded = { ok: true; head: string } | { ok: false; lit: Lamp[] };
+/** The head a set of lit lamps shows, or the lamps lit together that no head shows (a lamp fault). */
+export type Decoded = Result<string, Lamp[]>;
 
 /** A yellow held this much beyond the yellow interval is the flasher, not a clearance. */
 const FLASH_MARGIN_MS = 1000;
@@ -47,18 +49,18 @@ export function litLamps(w: HeadWiring, gpio: LampReader): Lamp[] {
 
 export function decodeHead(w: HeadWiring, gpio: LampReader, nowMs: number): Decoded {
   const lit = litLamps(w, gpio);
-  if (lit.length > 1) return { ok: false, lit };
+  if (lit.length > 1) return err(lit);
   const lamp = lit[0];
-  if (lamp === undefined) return { ok: true, head: 'dark' };
+  if (lamp === undefined) return ok('dark');
   if (w.display === 'ped') {
-    if (lamp === 'yellow') return { ok: false, lit };
-    return { ok: true, head: lamp === 'green' ? 'walk' : 'dontWalk' };
+    if (lamp === 'yellow') return err(lit);
+    return ok(lamp === 'green' ? 'walk' : 'dontWalk');
   }
-  if (lamp === 'red') return { ok: true, head: 'red' };
-  if (lamp === 'green') return { ok: true, head: w.display === 'ball' ? 'green' : 'greenArrow' };
+  if (lamp === 'red') return ok('red');
+  if (lamp === 'green') return ok(w.display === 'ball' ? 'green' : 'greenArrow');
   const since = w.lines.yellow === undefined ? nowMs : litSince(gpio.history(w.lines.yellow), nowMs);
-  if (nowMs - since <= w.yellowMs + FLASH_MARGIN_MS) return { ok: true, head: 'yellow' };
-  return { ok: true, head: w.display === 'fya' ? 'flashingYellowArrow' : 'flashingYellow' };
+  if (nowMs - since <= w.yellowMs + FLASH_MARGIN_MS) return ok('yellow');
+  return ok(w.display === 'fya' ? 'flashingYellowArrow' : 'flashingYellow');
 }
 
 function litSince(history: readonly LevelChange[], nowMs: number): number {

@@ -1,5 +1,6 @@
 /** The same demand and seed on the in-process controller: the baseline a HIL run is judged against. */
 import { createIntersectionController, type IntersectionConfig } from '../../controllers/signals/index.ts';
+import type { Result } from '../../core/ports/result.ts';
 import { controllerPlant } from '../traffic/adapters/controller.ts';
 import { type Geometry, layoutFromConfig } from '../traffic/layout.ts';
 import { type RunResult, runSimulation } from '../traffic/run.ts';
@@ -18,7 +19,7 @@ export interface ReferenceOptions {
 export function runInProcessReference(
   cfg: IntersectionConfig,
   o: ReferenceOptions,
-): { ok: true; value: RunResult } | { ok: false; error: SimError } {
+): Result<RunResult, SimError> {
   return runSimulation(
     {
       layout: layoutFromConfig(cfg, o.geometry),

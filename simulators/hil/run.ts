@@ -4,7 +4,8 @@
  * command path — with the agent and the simulator on one virtual clock.
  */
 import { isCompatible } from '../../controllers/signals/index.ts';
-import { SimulatedGpio } from '../../edge/bindings/gpio/simulated.ts';
+import { SimulatedGpio } from '../../core/ports/gpio-simulated.ts';
+import type { Result } from '../../core/ports/result.ts';
 import { createMicrosim, type Microsim } from '../traffic/microsim.ts';
 import type { SimRecords } from '../traffic/records.ts';
 import type { AgentLink } from './agent-link.ts';
@@ -37,9 +38,7 @@ export interface HilResult {
 
 const MAX_STEP_MS = 100;
 
-export async function runMicrosimAgainstAgent(
-  opts: HilOptions,
-): Promise<{ ok: true; value: HilResult } | { ok: false; error: HilError }> {
+export async function runMicrosimAgainstAgent(opts: HilOptions): Promise<Result<HilResult, HilError>> {
   const stepMs = opts.stepMs ?? MAX_STEP_MS;
   // Longer steps would let a detector pulse slip through the agent's debounce unseen.
   if (stepMs > MAX_STEP_MS || stepMs <= 0)
@@ -63,7 +62,7 @@ async function drive(
   clock: VirtualClock,
   gpio: SimulatedGpio,
   stepMs: number,
-): Promise<{ ok: true; value: HilResult } | { ok: false; error: HilError }> {
+): Promise<Result<HilResult, HilError>> {
   const sim = simTime();
   const plant = agentPlant({
     gpio,

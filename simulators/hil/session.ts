@@ -7,7 +7,8 @@ import {
   type IntersectionController,
   loadIntersectionConfig,
 } from '../../controllers/signals/index.ts';
-import type { SimulatedGpio } from '../../edge/bindings/gpio/simulated.ts';
+import type { SimulatedGpio } from '../../core/ports/gpio-simulated.ts';
+import type { Result } from '../../core/ports/result.ts';
 import { type Agent, startAgent } from '../../edge/agent/agent.ts';
 import { type AgentLog, silentLog } from '../../edge/agent/log.ts';
 import type { SignalsFeature } from '../../edge/agent/signals/feature.ts';
@@ -79,9 +80,9 @@ export interface Session {
   stop(): Promise<void>;
 }
 
-type Started = { ok: true; value: Session } | { ok: false; error: HilError };
+type Started = Result<Session, HilError>;
 
-function resolve(opts: HilOptions): { ok: true; value: ResolvedConfig } | { ok: false; error: HilError } {
+function resolve(opts: HilOptions): Result<ResolvedConfig, HilError> {
   if (opts.resolved) return { ok: true, value: opts.resolved };
   if (opts.edgeConfigText === undefined)
     return hilError('HIL_BAD_OPTIONS', 'give edgeConfigText or resolved');

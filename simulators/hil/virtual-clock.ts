@@ -1,4 +1,4 @@
-import { ManualClock } from '../../core/ports/clock.ts';
+import { ManualClock, type SteppableClock } from '../../core/ports/clock.ts';
 /**
  * Virtual time shared by the microsimulator and a running agent. Unlike ManualClock.advance, which
  * fires every due timer in one synchronous loop, `advanceTo` lets the event loop run between timer
@@ -23,7 +23,7 @@ export class VirtualClock extends ManualClock {
 }
 
 /** The microsimulator's own clock: it only counts; the agent's VirtualClock follows it in `sync`. */
-export function simTime(): { now(): number; increment(ms: number): void } {
+export function simTime(): SteppableClock {
   let t = 0;
   return {
     now: () => t,

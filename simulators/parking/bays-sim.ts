@@ -3,7 +3,7 @@
  * speaks the serial frame protocol) at bus address N = N-th bay of the lot, as the agent maps them.
  */
 import type { BayConfig, LotConfig } from '../../controllers/parking/index.ts';
-import { FakeBaySensor } from '../../edge/bindings/index.ts';
+import { FakeBaySensor } from '../../core/ports/serial-fake-sensor.ts';
 import type { SensorDropouts } from '../faults/index.ts';
 import type { CarCategory, SimCar } from './types.ts';
 import type { Clock } from '../../core/ports/clock.ts';

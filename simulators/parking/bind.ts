@@ -3,7 +3,8 @@
  * lane inputs → `loop`/`limit`, outputs → relay lines, bus address N → N-th bay's sensor.
  */
 import type { LotConfig, ParkingController } from '../../controllers/parking/index.ts';
-import type { GpioBackend, Level, RawOutputLine, SerialSensorBus } from '../../edge/bindings/index.ts';
+import type { GpioBackend, Level, RawOutputLine } from '../../core/ports/gpio.ts';
+import type { SerialSensorBus } from '../../core/ports/serial.ts';
 
 const pin = (p: number | string) => (typeof p === 'number' ? p : Number.parseInt(p, 10));
 

@@ -11,7 +11,8 @@ import {
   type Registry,
   createParkingController,
 } from '../../controllers/parking/index.ts';
-import { openSerialSensorBus } from '../../edge/bindings/index.ts';
+// The edge's own serial bus reads the pty: this run puts the real binding in the loop.
+import { openSerialSensorBus } from '../../edge/bindings/serial/bus.ts';
 import { bindController } from './bind.ts';
 import { pace } from './clock.ts';
 import { simulateOcr } from './ocr-model.ts';

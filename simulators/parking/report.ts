@@ -5,7 +5,7 @@ import type {
   ParkingController,
   ParkingEvent,
 } from '../../controllers/parking/index.ts';
-import type { ParserCounters } from '../../edge/bindings/index.ts';
+import type { ParserCounters } from '../../core/ports/serial-frames.ts';
 import type { LaneCamera } from './cameras.ts';
 import type { SimOptions } from './options.ts';
 import { type PlateTally, tallyPlates } from './plates.ts';

@@ -6,7 +6,7 @@
 import { closeSync, openSync, write } from 'node:fs';
 import type { LotConfig, Registry } from '../../controllers/parking/index.ts';
 import { type PtyPair, socatPair } from '../infra/processes.ts';
-import { SimulatedGpio } from '../../edge/bindings/index.ts';
+import { SimulatedGpio } from '../../core/ports/gpio-simulated.ts';
 import { createRng, type Rng } from '../camera/index.ts';
 import { FaultyLines, corruptingSink } from '../faults/index.ts';
 import { type LaneCamera, TruthBook, startLaneCamera } from './cameras.ts';

@@ -45,7 +45,7 @@ export interface ParkingSimCliOptions {
 export async function runParkingCli(o: ParkingSimCliOptions): Promise<number> {
   const lot = parseLotYaml(readFileSync(o.lot, 'utf8'));
   const registry = parseRegistryYaml(readFileSync(o.registry, 'utf8'));
-  const errors = [...(lot.ok ? [] : lot.errors), ...(registry.ok ? [] : registry.errors)];
+  const errors = [...(lot.ok ? [] : lot.error), ...(registry.ok ? [] : registry.error)];
   if (!lot.ok || !registry.ok) {
     for (const e of errors) console.error(`${e.code} ${e.message}`);
     return 1;

@@ -18,6 +18,7 @@ import { buildRecords, type SimRecords } from './records.ts';
 import type { DemandSpec, EmergencySpec, LaneGroup, SignalPlant, SimError, SimLayout } from './types.ts';
 import { type Arrival, generateArrivals, generatePeds } from './vehicles.ts';
 import type { SteppableClock } from '../../core/ports/clock.ts';
+import type { Result } from '../../core/ports/result.ts';
 
 export interface MicrosimOptions {
   layout: SimLayout;
@@ -44,7 +45,7 @@ export function createMicrosim(
   opts: MicrosimOptions,
   clock: SteppableClock,
   plant: SignalPlant,
-): { ok: true; value: Microsim } | { ok: false; error: SimError } {
+): Result<Microsim, SimError> {
   const arrivals = generateArrivals(opts.demand, opts.seed, opts.durationS);
   const groupFor = new Map<string, LaneGroup>();
   for (const g of opts.layout.laneGroups) for (const t of g.turns) groupFor.set(`${g.approach}.${t}`, g);

@@ -1,4 +1,5 @@
 import { SimulatedClock } from 'xstate';
+import type { Result } from '../../core/ports/result.ts';
 import { DEFAULT_CLASSES, TURN_FACTOR } from './vehicles.ts';
 import { createMicrosim, type MicrosimOptions } from './microsim.ts';
 import type { SimRecords } from './records.ts';
@@ -19,7 +20,7 @@ export function runSimulation(
   opts: MicrosimOptions,
   makePlant: (clock: SimulatedClock) => SignalPlant,
   maxDrainS = 900,
-): { ok: true; value: RunResult } | { ok: false; error: SimError } {
+): Result<RunResult, SimError> {
   const clock = new SimulatedClock();
   const plant = makePlant(clock);
   const sim = createMicrosim(opts, clock, plant);

@@ -110,6 +110,7 @@ function startGreen(ctx: SequencerContext, green: number[]): Update {
     pedCalls: minus(ctx.pedCalls, pedServing),
     pedServing,
     preempts: ctx.preempts.filter((p) => !p.cleared),
+    starved: minus(ctx.starved, green),
   };
 }
 
@@ -160,6 +161,15 @@ export const forceOffForPreempt = (ctx: SequencerContext): Update =>
 export const forceOffForHold = (ctx: SequencerContext): Update =>
   terminate(ctx, ctx.hold === null ? [] : holdStage(ctx.config, ctx.green, ctx.hold), 'forceOff');
 export const forceOffForFlash = (ctx: SequencerContext): Update => terminate(ctx, [], 'forceOff');
+export const forceOffForMaxWait = (ctx: SequencerContext): Update =>
+  terminate(ctx, nextFor(ctx) ?? ctx.green, 'forceOff');
+
+/** The controller's latest list of phases whose call has waited past its max wait. */
+export function setStarved(ctx: SequencerContext, e: SequencerEvent): Update {
+  if (e.type !== 'call.starved') return {};
+  return sameList(ctx.starved, e.phases) ? {} : { starved: e.phases };
+}
+const sameList = (a: number[], b: number[]) => a.length === b.length && a.every((x, i) => x === b[i]);
 
 /** Leave dwell toward the next queued EV or the configured exit phases. */
 export function terminateForExit(ctx: SequencerContext): Update {

@@ -59,6 +59,8 @@ export interface SequencerContext {
   preempts: ActivePreempt[];
   hold: number | null;
   flashRequested: boolean;
+  /** Phases whose call has stood past its max wait (from the controller's clock): served next. */
+  starved: number[];
 }
 
 export type SequencerEvent =
@@ -74,7 +76,8 @@ export type SequencerEvent =
   | { type: 'operator.release' }
   | { type: 'fault'; reason: string }
   | { type: 'fault.reset' }
-  | { type: 'timing.apply'; maxGreenMs: Record<number, number> };
+  | { type: 'timing.apply'; maxGreenMs: Record<number, number> }
+  | { type: 'call.starved'; phases: number[] };
 
 export function initialContext(config: IntersectionConfig): SequencerContext {
   const maxGreenMs: Record<number, number> = {};
@@ -98,5 +101,6 @@ export function initialContext(config: IntersectionConfig): SequencerContext {
     preempts: [],
     hold: null,
     flashRequested: false,
+    starved: [],
   };
 }

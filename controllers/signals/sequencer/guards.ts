@@ -68,6 +68,15 @@ export const guards = {
   holdReached: (ctx: SequencerContext) =>
     ctx.hold !== null && !preemptPending(ctx) && ctx.green.includes(ctx.hold),
   holdForceOff: (ctx: SequencerContext) => ctx.hold !== null && !preemptPending(ctx) && served(ctx),
+  /**
+   * A call has stood past its max wait: end the running greens as soon as their own min green and
+   * ped clearance allow (a force-off, as a coordinator's), so the starved phase is reached next.
+   */
+  maxWaitForceOff: (ctx: SequencerContext) =>
+    normalMay(ctx) &&
+    ctx.starved.some((id) => !ctx.green.includes(id)) &&
+    readyToTerminate(ctx) &&
+    conflictingDemand(ctx),
   maxOut: (ctx: SequencerContext) =>
     normalMay(ctx) && ctx.flags.maxExpired && readyToTerminate(ctx) && conflictingDemand(ctx),
   gapOut: (ctx: SequencerContext) =>

@@ -53,6 +53,8 @@ function inputs(name: Example): SequencerEvent[] {
     { type: 'fault', reason: 'test' },
     { type: 'fault.reset' },
     { type: 'timing.apply', maxGreenMs: { 2: 20_000 } },
+    { type: 'call.starved', phases: [side] },
+    { type: 'call.starved', phases: [] },
   ];
 }
 

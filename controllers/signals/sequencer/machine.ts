@@ -38,6 +38,7 @@ export const sequencerSetup = setup({
     flashNow: g(G.flashNow),
     holdReached: g(G.holdReached),
     holdForceOff: g(G.holdForceOff),
+    maxWaitForceOff: g(G.maxWaitForceOff),
     maxOut: g(G.maxOut),
     gapOut: g(G.gapOut),
     greenOccupied: g(G.greenOccupied),
@@ -76,6 +77,8 @@ export const sequencerSetup = setup({
     forceOffForPreempt: upd(A.forceOffForPreempt),
     forceOffForHold: upd(A.forceOffForHold),
     forceOffForFlash: upd(A.forceOffForFlash),
+    forceOffForMaxWait: upd(A.forceOffForMaxWait),
+    setStarved: upd(A.setStarved),
     terminateForExit: upd(A.terminateForExit),
     finishClearance: upd(() => ({ clearing: [] })),
     applyTiming: upd(A.applyTiming),
@@ -102,6 +105,7 @@ const greenExits = [
   { guard: 'flashForceOff', target: 'yellow', actions: 'forceOffForFlash' },
   { guard: 'holdReached', target: '#manualHold' },
   { guard: 'holdForceOff', target: 'yellow', actions: 'forceOffForHold' },
+  { guard: 'maxWaitForceOff', target: 'yellow', actions: 'forceOffForMaxWait' },
   { guard: 'maxOut', target: 'yellow', actions: 'terminateMaxOut' },
   { guard: 'gapOut', target: 'yellow', actions: 'terminateGapOut' },
 ] as const;
@@ -215,6 +219,7 @@ function buildMachine(config: IntersectionConfig) {
       'operator.release': { actions: 'clearHold' },
       'operator.flash': { actions: 'requestFlash' },
       'timing.apply': { actions: 'applyTiming' },
+      'call.starved': { actions: 'setStarved' },
       fault: { target: '#flash.fault' },
     },
     states: {

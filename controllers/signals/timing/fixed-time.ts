@@ -1,4 +1,5 @@
 import type { Clock } from '../../../core/ports/clock.ts';
+import { err, ok, type Result } from '../../../core/ports/result.ts';
 import { phaseById, ringPhasesInBarrier } from './ring.ts';
 import type { HeadState, Heads, PhaseTiming, TimingLayout, TimingPlan } from './types.ts';
 
@@ -115,7 +116,7 @@ export interface FixedTimeController {
   stop(): void;
   heads(): Heads;
   /** Queues a plan; it takes effect at the next cycle boundary. */
-  applyTiming(plan: TimingPlan): { ok: true } | { ok: false; error: { code: string; message: string } };
+  applyTiming(plan: TimingPlan): Result<void, { code: string; message: string }>;
   onCycle(cb: (info: { cycle: number; startMs: number; plan: TimingPlan }) => void): () => void;
   plan(): TimingPlan;
 }
@@ -170,13 +171,10 @@ export function createFixedTimeController(
     },
     applyTiming(next) {
       if (!(next.cycleS > 0) || Object.values(next.greensS).some((g) => !(g >= 0))) {
-        return {
-          ok: false,
-          error: { code: 'TIMING_BAD_PLAN', message: 'cycle and greens must be positive' },
-        };
+        return err({ code: 'TIMING_BAD_PLAN', message: 'cycle and greens must be positive' });
       }
       pending = next;
-      return { ok: true };
+      return ok();
     },
     onCycle(cb) {
       listeners.add(cb);

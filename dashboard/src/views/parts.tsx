@@ -1,6 +1,6 @@
 /** Small shared pieces: signal lamps, times, command buttons with their outcome. */
-import { useState } from 'preact/hooks';
-import { api, can, type Session } from '../api.ts';
+import type { Session } from '../api.ts';
+import { ConfirmCommand } from '../control/ConfirmCommand.tsx';
 
 export function Heads({ groups }: { groups: Record<string, string> }) {
   return (
@@ -17,7 +17,10 @@ export function Heads({ groups }: { groups: Record<string, string> }) {
 export const time = (ts: number) => new Date(ts).toLocaleTimeString();
 export const pct = (x: number) => `${Math.round(x * 100)}%`;
 
-/** A command button: disabled below operator, shows the device's answer or the error. */
+/**
+ * A command button for operators, behind a confirmation (control/ConfirmCommand.tsx): viewers
+ * see nothing, the broker refuses them anyway. `confirm` is the question the dialog asks.
+ */
 export function CommandButton(props: {
   session: Session;
   site: string;
@@ -26,30 +29,10 @@ export function CommandButton(props: {
   args: Record<string, unknown>;
   label: string;
   confirm?: string;
+  /** Ask the operator for a reason and send it as `args.reason`. */
+  reason?: boolean;
 }) {
-  const [outcome, setOutcome] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-  const run = async () => {
-    if (props.confirm && !window.confirm(props.confirm)) return;
-    setBusy(true);
-    try {
-      const res = await api.command(props.session, props.site, props.device, props.command, {
-        ...props.args,
-        by: props.session.username,
-      });
-      setOutcome(res.response.status === 'ok' ? 'done' : `refused: ${res.response.error?.message ?? ''}`);
-    } catch (err) {
-      setOutcome(err instanceof Error ? err.message : String(err));
-    } finally {
-      setBusy(false);
-    }
-  };
-  return (
-    <span class="cmd">
-      <button type="button" disabled={busy || !can(props.session, 'operator')} onClick={run}>
-        {props.label}
-      </button>
-      {outcome && <small class="outcome">{outcome}</small>}
-    </span>
-  );
+  const { confirm, ...rest } = props;
+  const question = confirm ?? `${props.label}: send ${props.command} to ${props.site}/${props.device}?`;
+  return <ConfirmCommand {...rest} question={question} />;
 }

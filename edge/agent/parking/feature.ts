@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import {
   createParkingController,
+  type InputResult,
   type LotConfig,
   type ParkingController,
   type ParkingOutput,
@@ -46,9 +47,9 @@ export function loadLot(lotPath: string, registryPath: string) {
   const regText = read(registryPath, 'parking.registry');
   if (!regText.ok) return regText;
   const lot = parseLotYaml(lotText.value);
-  if (!lot.ok) return err(domainError('parking.lot', lot.errors));
+  if (!lot.ok) return err(domainError('parking.lot', lot.error));
   const registry = parseRegistryYaml(regText.value);
-  if (!registry.ok) return err(domainError('parking.registry', registry.errors));
+  if (!registry.ok) return err(domainError('parking.registry', registry.error));
   return ok({ lot: lot.value, registry: registry.value });
 }
 
@@ -281,9 +282,7 @@ async function startReader(
 }
 
 function registerCommands(commands: FeatureCommands, ctl: ParkingController): void {
-  const asResult = (
-    r: { ok: true } | { ok: false; error: { code: string; message: string } },
-  ): Result<unknown> =>
+  const asResult = (r: InputResult): Result<unknown> =>
     r.ok
       ? ok({ accepted: true })
       : err(new CityEdgeError('UPLINK_REFUSED', `${r.error.code}: ${r.error.message}`));

@@ -12,6 +12,7 @@ import {
   loadIntersectionConfig,
 } from '../../../controllers/signals/index.ts';
 import { CityEdgeError, err, ok, type Result } from '../../../core/errors.ts';
+import type { Clock } from '../../../core/ports/clock.ts';
 import type { DigitalOutput } from '../../bindings/index.ts';
 import type { EdgeConfig } from '../../config/schema.ts';
 import type { FeatureCommands, FeatureContext, FeatureInstance } from '../feature.ts';
@@ -202,7 +203,7 @@ function driveLamps(
 
 /** The clocks a command needs: the controller's (monotonic) and the device's wall clock. */
 export interface CommandClocks {
-  clock: { now(): number };
+  clock: Pick<Clock, 'now'>;
   nowEpochMs(): number;
 }
 

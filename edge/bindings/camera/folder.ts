@@ -7,8 +7,8 @@
  */
 import { open, readdir, readFile, stat, unlink } from 'node:fs/promises';
 import { extname, join } from 'node:path';
-import { BindingError, toBindingError } from '../errors.ts';
-import { type Camera, isJpeg } from './types.ts';
+import { BindingError, toBindingError } from '../../../core/ports/binding-error.ts';
+import { type Camera, isJpeg } from '../../../core/ports/camera.ts';
 import { type Clock, systemClock } from '../../../core/ports/clock.ts';
 
 export interface FolderCameraOptions {

@@ -3,8 +3,8 @@
  * /cgi-bin/snapshot.cgi). Basic auth is supported; digest auth is not (put a proxy in front or enable
  * basic auth on the camera's snapshot user). The timeout covers headers AND body.
  */
-import { BindingError, toBindingError } from '../errors.ts';
-import { type Camera, isJpeg } from './types.ts';
+import { BindingError, toBindingError } from '../../../core/ports/binding-error.ts';
+import { type Camera, isJpeg } from '../../../core/ports/camera.ts';
 
 export interface HttpCameraOptions {
   name: string;

@@ -2,8 +2,8 @@
  * In-memory camera for simulators and tests: frames are queued by the simulator (or a fixed frame is
  * repeated); failures can be injected with a code.
  */
-import { BindingError, type CameraErrorCode } from '../errors.ts';
-import type { Camera } from './types.ts';
+import { BindingError, type CameraErrorCode } from '../../../core/ports/binding-error.ts';
+import type { Camera } from '../../../core/ports/camera.ts';
 import { type Clock, systemClock } from '../../../core/ports/clock.ts';
 
 /** A minimal valid JPEG-framed buffer (SOI … EOI) carrying `label` for tests and simulators. */

@@ -1,6 +1,6 @@
 /** Wraps a Camera to keep the status health telemetry reports (ok / error / timeout / unknown). */
-import { isBindingError } from '../errors.ts';
-import type { Camera, CameraStatus } from './types.ts';
+import { isBindingError } from '../../../core/ports/binding-error.ts';
+import type { Camera, CameraStatus } from '../../../core/ports/camera.ts';
 
 export type CameraHealth = 'ok' | 'error' | 'timeout' | 'unknown';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { openDigitalInput } from '../gpio/digital.ts';
-import { SimulatedGpio } from '../gpio/simulated.ts';
+import { SimulatedGpio } from '../../../core/ports/gpio-simulated.ts';
 import { fakeJpeg, MemoryCamera } from './memory.ts';
 import { type Capture, captureOnEdge, takeSnapshot } from './trigger.ts';
 import { ManualClock } from '../../../core/ports/clock.ts';

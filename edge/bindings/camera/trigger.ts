@@ -2,10 +2,16 @@
  * Frames triggered by an arming loop: on an input edge, take `count` snapshots `intervalMs` apart
  * (the vehicle moves through the camera's field while the loop is occupied).
  */
-import { type BindingError, err, ok, type Result, toBindingError } from '../errors.ts';
-import type { DigitalEdge, DigitalInput, EdgeKind } from '../gpio/types.ts';
+import {
+  type BindingError,
+  err,
+  ok,
+  type Result,
+  toBindingError,
+} from '../../../core/ports/binding-error.ts';
+import type { DigitalEdge, DigitalInput, EdgeKind } from '../../../core/ports/gpio.ts';
 import { listenerSet } from '../listeners.ts';
-import type { Camera } from './types.ts';
+import type { Camera } from '../../../core/ports/camera.ts';
 import { type Clock, systemClock } from '../../../core/ports/clock.ts';
 
 /** snapshot() as a Result value, for callers that collect outcomes rather than catch. */

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { BindingError } from '../errors.ts';
+import { BindingError } from '../../../core/ports/binding-error.ts';
 import { openDigitalInput, openDigitalOutput } from './digital.ts';
-import { SimulatedGpio } from './simulated.ts';
-import type { DigitalEdge, DigitalInput } from './types.ts';
+import { SimulatedGpio } from '../../../core/ports/gpio-simulated.ts';
+import type { DigitalEdge, DigitalInput } from '../../../core/ports/gpio.ts';
 import { ManualClock } from '../../../core/ports/clock.ts';
 
 async function setup(opts: { debounceMs?: number; activeLow?: boolean } = {}) {

@@ -2,7 +2,7 @@
  * Debounced DigitalInput and read-back DigitalOutput on top of any GpioBackend. Debounce runs on an
  * injected clock so tests and simulators advance time instead of sleeping.
  */
-import { BindingError, ok, type Result } from '../errors.ts';
+import { BindingError, ok, type Result } from '../../../core/ports/binding-error.ts';
 import { listenerSet } from '../listeners.ts';
 import type {
   DigitalEdge,
@@ -13,7 +13,7 @@ import type {
   GpioBackend,
   Level,
   RawInputLine,
-} from './types.ts';
+} from '../../../core/ports/gpio.ts';
 import { type Clock, systemClock } from '../../../core/ports/clock.ts';
 
 const invert = (v: Level): Level => (v === 1 ? 0 : 1);

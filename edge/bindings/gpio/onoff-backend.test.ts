@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PI5, writeFakeGpioSysfs } from '../testing/fake-sysfs.ts';
 import { openDigitalInput, openDigitalOutput } from './digital.ts';
 import { createOnoffBackend, type OnoffGpioLike, type OnoffModuleLike } from './onoff-backend.ts';
-import type { DigitalEdge } from './types.ts';
+import type { DigitalEdge } from '../../../core/ports/gpio.ts';
 import { ManualClock } from '../../../core/ports/clock.ts';
 
 type WatchCb = (err: Error | null | undefined, value: 0 | 1) => void;

@@ -2,9 +2,9 @@
  * Real GPIO through onoff 6 (legacy sysfs). onoff hard-codes /sys/class/gpio, so the BCM → sysfs
  * number mapping (sysfs.ts) is done here before constructing each Gpio.
  */
-import { BindingError, err, ok, type Result, toBindingError } from '../errors.ts';
+import { BindingError, err, ok, type Result, toBindingError } from '../../../core/ports/binding-error.ts';
 import { bcmToSysfs, type MapOptions } from './sysfs.ts';
-import type { GpioBackend, Level, RawInputLine, RawOutputLine } from './types.ts';
+import type { GpioBackend, Level, RawInputLine, RawOutputLine } from '../../../core/ports/gpio.ts';
 
 /** The part of onoff's API used here (lets tests check the numbering with a fake Gpio class). */
 export interface OnoffGpioLike {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { openPins } from './pins.ts';
-import { SimulatedGpio } from './simulated.ts';
+import { SimulatedGpio } from '../../../core/ports/gpio-simulated.ts';
 import { ManualClock } from '../../../core/ports/clock.ts';
 
 const cabinet = {

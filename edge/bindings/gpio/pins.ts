@@ -3,7 +3,7 @@
  * refusing duplicate lines and closing what was opened if any pin fails, so a bad config never
  * leaves half the lines exported.
  */
-import { BindingError, err, ok, type Result } from '../errors.ts';
+import { BindingError, err, ok, type Result } from '../../../core/ports/binding-error.ts';
 import { openDigitalInput, openDigitalOutput } from './digital.ts';
 import type {
   DigitalInput,
@@ -11,7 +11,7 @@ import type {
   DigitalOutput,
   DigitalOutputOptions,
   GpioBackend,
-} from './types.ts';
+} from '../../../core/ports/gpio.ts';
 import { type Clock, systemClock } from '../../../core/ports/clock.ts';
 
 export interface PinMap {

@@ -6,7 +6,7 @@
  */
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { BindingError, err, ok, type Result } from '../errors.ts';
+import { BindingError, err, ok, type Result } from '../../../core/ports/binding-error.ts';
 
 export const DEFAULT_SYSFS_GPIO_ROOT = '/sys/class/gpio';
 

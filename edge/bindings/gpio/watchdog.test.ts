@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { openDigitalOutput } from './digital.ts';
-import { SimulatedGpio } from './simulated.ts';
+import { SimulatedGpio } from '../../../core/ports/gpio-simulated.ts';
 import { startWatchdog } from './watchdog.ts';
 import { ManualClock } from '../../../core/ports/clock.ts';
 

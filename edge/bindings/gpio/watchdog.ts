@@ -3,7 +3,7 @@
  * flasher / watchdog relay that sees no edge for a few periods takes over (flash mode), so the
  * intersection fails safe when the agent hangs, crashes or its event loop stalls.
  */
-import type { DigitalOutput, Level } from './types.ts';
+import type { DigitalOutput, Level } from '../../../core/ports/gpio.ts';
 import { type Clock, systemClock } from '../../../core/ports/clock.ts';
 
 export interface WatchdogOptions {

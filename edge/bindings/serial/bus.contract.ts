@@ -4,9 +4,9 @@
  * unplug/replug the adapter.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type LinkStatus, openSerialSensorBus, type SerialSensorBus } from './bus.ts';
-import type { SerialLinkFactory } from './link.ts';
-import { encodeFrame, type SensorMessage } from './protocol.ts';
+import type { LinkStatus, SerialLinkFactory, SerialSensorBus } from '../../../core/ports/serial.ts';
+import { openSerialSensorBus } from './bus.ts';
+import { encodeFrame, type SensorMessage } from '../../../core/ports/serial-frames.ts';
 
 export interface GatewayHarness {
   link: SerialLinkFactory;

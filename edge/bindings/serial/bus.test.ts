@@ -3,10 +3,11 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { BindingError, err, ok } from '../errors.ts';
-import { openSerialSensorBus, type SerialSensorBus } from './bus.ts';
-import { type SerialLinkFactory, type SerialLinkHandlers, serialPortLinkFactory } from './link.ts';
-import { encodeFrame } from './protocol.ts';
+import { BindingError, err, ok } from '../../../core/ports/binding-error.ts';
+import type { SerialLinkFactory, SerialLinkHandlers, SerialSensorBus } from '../../../core/ports/serial.ts';
+import { openSerialSensorBus } from './bus.ts';
+import { serialPortLinkFactory } from './link.ts';
+import { encodeFrame } from '../../../core/ports/serial-frames.ts';
 import { ManualClock } from '../../../core/ports/clock.ts';
 
 type Step = 'fail' | 'ok' | 'drop';

@@ -3,37 +3,27 @@
  * USB RS-485 adapter (exponential backoff on open failures; quick reopen once the device path is back).
  */
 import { Backoff, type BackoffOptions } from '../../../core/retry.ts';
-import { type BindingError, ok, type Result, toBindingError } from '../errors.ts';
+import { type BindingError, ok, type Result, toBindingError } from '../../../core/ports/binding-error.ts';
 import { listenerSet } from '../listeners.ts';
-import { type SerialLink, type SerialLinkFactory, serialPortLinkFactory } from './link.ts';
+import { serialPortLinkFactory } from './link.ts';
+import type {
+  LinkState,
+  LinkStatus,
+  SerialLink,
+  SerialLinkFactory,
+  SerialSensorBus,
+} from '../../../core/ports/serial.ts';
 import {
   encodeFrame,
   type FrameError,
   FrameParser,
   type ParseResult,
-  type ParserCounters,
   type SensorMessage,
-} from './protocol.ts';
+} from '../../../core/ports/serial-frames.ts';
 import { type Clock, systemClock } from '../../../core/ports/clock.ts';
 
 /** Second look after the idle timer, so bytes already waiting after a stall are read first. */
 const IDLE_CONFIRM_MS = 20;
-
-export type LinkState = 'connecting' | 'up' | 'down' | 'closed';
-
-export interface LinkStatus {
-  path: string;
-  state: LinkState;
-  /** Successful opens after the first one. */
-  reconnects: number;
-  openFailures: number;
-  lastError: { code: string; message: string } | null;
-  /** Monotonic ms of the last state change. */
-  sinceMs: number;
-  counters: ParserCounters;
-  /** Subscriber callbacks that threw (isolated, reported as process warnings). */
-  listenerFaults: number;
-}
 
 export interface SerialSensorBusOptions {
   path: string;
@@ -52,17 +42,6 @@ export interface SerialSensorBusOptions {
    */
   idleFlushMs?: number;
   clock?: Clock;
-}
-
-export interface SerialSensorBus {
-  status(): LinkStatus;
-  /** Decoded messages with the monotonic ms they were received. */
-  onMessage(listener: (msg: SensorMessage, atMs: number) => void): () => void;
-  onStatus(listener: (status: LinkStatus) => void): () => void;
-  onFrameError(listener: (error: FrameError) => void): () => void;
-  /** Sends a frame to the gateway (configuration, tests). */
-  send(msg: SensorMessage): Promise<Result<void>>;
-  close(): Promise<void>;
 }
 
 class Bus implements SerialSensorBus {

@@ -1,9 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { openSerialSensorBus, type SerialSensorBus } from './bus.ts';
+import type { SerialSensorBus } from '../../../core/ports/serial.ts';
+import { openSerialSensorBus } from './bus.ts';
 import { waitUntil } from './bus.contract.ts';
-import { FakeBaySensor } from './fake-sensor.ts';
+import { FakeBaySensor } from '../../../core/ports/serial-fake-sensor.ts';
 import { MockSerialGateway } from './mock-gateway.ts';
-import type { SensorMessage } from './protocol.ts';
+import type { SensorMessage } from '../../../core/ports/serial-frames.ts';
 import { ManualClock } from '../../../core/ports/clock.ts';
 
 let bus: SerialSensorBus | null = null;

@@ -7,31 +7,8 @@ import { existsSync, watch } from 'node:fs';
 import { basename, dirname } from 'node:path';
 import type { SerialPortStream } from '@serialport/stream';
 import { SerialPort } from 'serialport';
-import { BindingError, err, ok, type Result, toBindingError } from '../errors.ts';
-
-export interface SerialLinkHandlers {
-  onData(chunk: Buffer): void;
-  /** Called once when the link ends; `error` is null for a close we asked for. */
-  onClose(error: BindingError | null): void;
-}
-
-export interface SerialLink {
-  write(data: Uint8Array): Promise<void>;
-  close(): Promise<void>;
-}
-
-export interface SerialLinkFactory {
-  readonly path: string;
-  /** True when the device node exists (USB adapter plugged in). */
-  isPresent(): Promise<boolean>;
-  /**
-   * Calls `onChange` when the device node may have appeared or gone (inotify on its folder), so
-   * a replugged adapter is opened at once instead of at the next presence poll; returns the
-   * unsubscribe. Optional: without it the bus polls `isPresent` only.
-   */
-  watchPresence?(onChange: () => void): () => void;
-  open(handlers: SerialLinkHandlers): Promise<Result<SerialLink>>;
-}
+import { BindingError, err, ok, type Result, toBindingError } from '../../../core/ports/binding-error.ts';
+import type { SerialLink, SerialLinkFactory, SerialLinkHandlers } from '../../../core/ports/serial.ts';
 
 /** Anything serialport-shaped: SerialPort, SerialPortMock. */
 export type PortConstructor = (opts: { path: string; baudRate: number; autoOpen: false }) => SerialPortStream;

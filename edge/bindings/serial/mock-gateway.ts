@@ -5,8 +5,9 @@
  * @serialport/binding-mock separately loads a second copy in ESM (see FIELD-NOTES).
  */
 import { SerialPortMock } from 'serialport';
-import { type SerialLinkFactory, serialPortLinkFactory } from './link.ts';
-import { encodeFrame, type SensorMessage } from './protocol.ts';
+import type { SerialLinkFactory } from '../../../core/ports/serial.ts';
+import { serialPortLinkFactory } from './link.ts';
+import { encodeFrame, type SensorMessage } from '../../../core/ports/serial-frames.ts';
 
 let instances = 0;
 

@@ -13,6 +13,9 @@ export interface Camera {
   close(): Promise<void>;
 }
 
+/** Axis-aligned box in frame pixels: [x, y, width, height]. */
+export type Box = [x: number, y: number, w: number, h: number];
+
 export interface CameraStatus {
   name: string;
   /** Last snapshot succeeded. Null before the first attempt. */

@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { mulberry32, randInt } from '../testing/prng.ts';
+import { mulberry32 } from '../random.ts';
+
+const randInt = (rand: () => number, min: number, maxInclusive: number): number =>
+  min + Math.floor(rand() * (maxInclusive - min + 1));
 import { crc16Modbus } from './crc16.ts';
-import { encodeFrame, FRAME_START, FrameParser, MessageType, type SensorMessage } from './protocol.ts';
+import { encodeFrame, FRAME_START, FrameParser, MessageType, type SensorMessage } from './serial-frames.ts';
 
 /** Builds a frame with a correct CRC around an arbitrary body (for types/payloads encodeFrame refuses). */
 function rawFrame(sensorId: number, typeByte: number, payload: number[]): Buffer {

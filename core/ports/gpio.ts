@@ -2,7 +2,7 @@
  * GPIO ports. Controllers see only DigitalInput/DigitalOutput; backends (onoff sysfs, simulated)
  * provide raw electrical lines and the shared layer in digital.ts adds debounce and active-low.
  */
-import type { BindingError, Result } from '../errors.ts';
+import type { BindingError, Result } from './binding-error.ts';
 
 export type Level = 0 | 1;
 export type EdgeKind = 'rising' | 'falling';

@@ -3,8 +3,8 @@
  * occupancy and fault frames on demand. It writes to any byte sink (MockSerialGateway.send, a pty),
  * so the same fake drives unit tests and the parking simulator.
  */
-import { encodeFrame, type SensorMessage, type SensorStatus } from './protocol.ts';
-import type { Clock } from '../../../core/ports/clock.ts';
+import { encodeFrame, type SensorMessage, type SensorStatus } from './serial-frames.ts';
+import type { Clock } from './clock.ts';
 
 export interface FakeBaySensorOptions {
   sensorId: number;

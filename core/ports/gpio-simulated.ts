@@ -2,9 +2,9 @@
  * In-memory GPIO backend. The SAME object runs unit tests and the simulators: a test or a simulated
  * device drives input lines and observes output lines; the agent sees ordinary DigitalInput/Output.
  */
-import { BindingError, err, ok, type Result } from '../errors.ts';
-import type { GpioBackend, Level, RawInputLine, RawOutputLine } from './types.ts';
-import { type Clock, systemClock } from '../../../core/ports/clock.ts';
+import { BindingError, err, ok, type Result } from './binding-error.ts';
+import type { GpioBackend, Level, RawInputLine, RawOutputLine } from './gpio.ts';
+import { type Clock, systemClock } from './clock.ts';
 
 export interface LevelChange {
   atMs: number;

@@ -2,7 +2,7 @@
  * Error values for the hardware bindings. Codes are grouped by subsystem (zwave-js style) so that
  * health telemetry and logs can count them without parsing messages.
  */
-import { CityEdgeError, type Result as CoreResult, err, ok } from '../../core/errors.ts';
+import { CityEdgeError, type Result as CoreResult, err, ok } from '../errors.ts';
 
 export type SerialErrorCode =
   | 'SERIAL_BAD_CRC'

@@ -9,7 +9,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createRng } from '../../../simulators/camera/index.ts';
 import { garbage, garbageSource } from '../../../simulators/faults/serial-fuzz.ts';
-import { crc16Modbus } from './crc16.ts';
+import { crc16Modbus } from '../../../core/ports/crc16.ts';
 import {
   decodeBody,
   encodeFrame,
@@ -17,7 +17,7 @@ import {
   FrameParser,
   MAX_FRAME_BYTES,
   type SensorMessage,
-} from './protocol.ts';
+} from '../../../core/ports/serial-frames.ts';
 
 const u16 = fc.integer({ min: 0, max: 0xffff });
 const message: fc.Arbitrary<SensorMessage> = fc.oneof(

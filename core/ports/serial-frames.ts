@@ -14,7 +14,7 @@
  * docs/edge-bindings.md: bytes that are no frame but by chance pass the CRC-16 (a phantom frame) and
  * cover a valid frame whole, or start inside one and run past its end.
  */
-import type { SerialErrorCode } from '../errors.ts';
+import type { SerialErrorCode } from './binding-error.ts';
 import { crc16Modbus } from './crc16.ts';
 
 export const FRAME_START = 0xa5;

@@ -1,0 +1,72 @@
+/** ATSPM charts of one intersection from InfluxDB (`/api/history/signals`), on the picked window. */
+import { useState } from 'preact/hooks';
+import type { Session } from '../../api.ts';
+import { DEFAULT_RANGE } from '../../charts/data.ts';
+import { RangePicker } from '../../charts/RangePicker.tsx';
+import { TimeChart } from '../../charts/TimeChart.tsx';
+import { useHistory } from '../../charts/useHistory.ts';
+import {
+  arrivalsOnGreen,
+  type PhaseSeries,
+  phaseColor,
+  phaseTermination,
+  splitMonitor,
+  TERMINATIONS,
+} from './atspm.ts';
+
+export function AtspmCharts(props: { session: Session; site: string; device: string; id: string }) {
+  const { session, site, device, id } = props;
+  const [range, setRange] = useState(DEFAULT_RANGE);
+  const h = useHistory<{ series: PhaseSeries[] }>(
+    session,
+    range.ms,
+    (from, to) =>
+      `/api/history/signals?${new URLSearchParams({ site, device, intersection: id, from: String(from), to: String(to), limit: '2000' })}`,
+    `${site}/${device}/${id}/${range.label}`,
+  );
+  const series = h.data?.series ?? [];
+  const term = phaseTermination(series);
+  const split = splitMonitor(series);
+  const aog = arrivalsOnGreen(series);
+  const window = { from: h.from, to: h.to };
+  return (
+    <section class="atspm" data-testid="atspm">
+      <h3>Performance measures (ATSPM)</h3>
+      <RangePicker value={range} onChange={setRange} testid="atspm-range" />
+      {h.error && <p class="error">{h.error}</p>}
+      <div class="charts-grid">
+        <TimeChart
+          title="Purdue phase termination"
+          testid="chart-termination"
+          data={term.data}
+          series={TERMINATIONS.map((t) => ({ label: t.label, color: t.color, style: 'points' as const }))}
+          yLabel="phase"
+          unit=""
+          yTick={(v) => (Number.isInteger(v) && v > 0 ? `Φ${v}` : '')}
+          yRange={[0, 9]}
+          {...window}
+        />
+        <TimeChart
+          title="Split monitor (green per cycle)"
+          testid="chart-split"
+          data={split.data}
+          series={split.labels.map((label, i) => ({ label, color: phaseColor(i), style: 'points' as const }))}
+          yLabel="green"
+          unit="s"
+          digits={1}
+          {...window}
+        />
+        <TimeChart
+          title="Arrivals on green"
+          testid="chart-aog"
+          data={aog.data}
+          series={aog.labels.map((label, i) => ({ label, color: phaseColor(i), style: 'line' as const }))}
+          yLabel="arrivals on green"
+          unit="%"
+          yRange={[0, 100]}
+          {...window}
+        />
+      </div>
+    </section>
+  );
+}
