@@ -195,6 +195,10 @@ function checkDetectors(cfg: ParsedConfig, ringOf: Map<number, number>, add: Add
       d[field].forEach((id, k) => {
         if (!ringOf.has(id)) add(`${at}.${field}[${k}]`, `phase ${id} is not a timed phase`);
       });
+    if (d.setbackM !== undefined && d.kind !== 'advance')
+      add(`${at}.setbackM`, 'only an advance loop has a setback (its gap is judged upstream)');
+    if (d.setbackM !== undefined && !d.extends.length)
+      add(`${at}.setbackM`, 'an advance loop with a setback must extend a phase (that is what it is for)');
     if (d.kind === 'count') {
       if (d.lane === undefined) add(`${at}.lane`, 'a count station needs its lane');
       if (d.direction === undefined) add(`${at}.direction`, 'a count station needs its direction');

@@ -53,6 +53,12 @@ export const detectorSchema = z.object({
   extends: z.array(phaseId).default([]),
   lane: z.number().int().min(1).optional(),
   direction: z.string().min(1).optional(),
+  /**
+   * Advance loops: distance from the loop to the stop line (m). With the extended phase's approach
+   * speed it sets the loop's extension (NTCIP 1202 vehicleDetectorExtend): the travel time to the stop
+   * line less the phase's passage, so a gap is judged at the loop, not at the stop bar.
+   */
+  setbackM: z.number().positive().optional(),
   /** Fault thresholds; defaults come from `detectorFaults`. */
   stuckOnS: z.number().positive().optional(),
   silentS: z.number().positive().optional(),

@@ -55,6 +55,10 @@ export interface DetectorPlan {
   direction?: string;
   stuckOnMs: number;
   silentMs: number;
+  /** How long the detector's output is held after the vehicle left (advance loops), ms; 0 = none. */
+  extendMs: number;
+  /** Advance loops: distance to the stop line, m. */
+  setbackM?: number;
 }
 
 export interface PreemptPlan {
@@ -168,6 +172,8 @@ function derive(cfg: ParsedConfig): IntersectionConfig {
       ...(d.direction !== undefined ? { direction: d.direction } : {}),
       stuckOnMs: s(d.stuckOnS ?? f.stuckOnS),
       silentMs: s(d.silentS ?? f.silentS),
+      extendMs: advanceExtendMs(d, cfg),
+      ...(d.setbackM !== undefined ? { setbackM: d.setbackM } : {}),
     })),
     preemption: cfg.preemption.map((p) => ({
       id: p.id,
@@ -185,6 +191,28 @@ function derive(cfg: ParsedConfig): IntersectionConfig {
     startup: { flashMs: s(cfg.startup.flashS), allRedMs: s(cfg.startup.allRedS) },
     chatterPerMinute: f.chatterPerMinute,
   };
+}
+
+/**
+ * An advance loop's extension: travel time from the loop to the stop line at the approach speed,
+ * less the passage the phase times after the output drops (the gap then spans loop → stop line).
+ * With advance loops on several lanes of one phase, any of them holds the green, so the gap each
+ * may leave is the lane's divided by the loops watching the phase (the same headway per lane).
+ */
+function advanceExtendMs(d: ParsedConfig['detectors'][number], cfg: ParsedConfig): number {
+  const setback = d.setbackM;
+  if (setback === undefined) return 0;
+  const ext = cfg.phases.filter((p) => d.extends.includes(p.id));
+  // No approach speed: no travel time to judge the gap by, the loop is plain presence.
+  const travelS = Math.min(
+    ...ext.map((p) => (p.approachSpeedKmh ? setback / (p.approachSpeedKmh / 3.6) : 0)),
+  );
+  const passageS = Math.max(0, ...ext.map((p) => p.passageS));
+  const loops = cfg.detectors.filter(
+    (o) => o.setbackM !== undefined && o.extends.some((id) => d.extends.includes(id)),
+  ).length;
+  // Rounded to 0.1 s, as every configured interval.
+  return Math.max(0, Math.round((travelS / loops - passageS) * 10) * 100);
 }
 
 function derivePhase(p: PhaseConfig, ring: number, barrier: number, maxWaitS: number): PhasePlan {

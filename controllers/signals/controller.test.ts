@@ -438,3 +438,58 @@ describe('maximum wait per movement', () => {
     expect(waitedMs).toBeGreaterThan(50_000);
   });
 });
+
+describe('advance-loop gap decisions', () => {
+  /** EB through (60 km/h, passage 3 s) with cars crossing its advance loop every 5 s, NB waiting. */
+  function pulses(setbackM?: number) {
+    const o = exampleObject('four-leg-protected');
+    const dets = o.detectors as Record<string, unknown>[];
+    if (setbackM !== undefined) for (const d of dets) if (d.id === 'eb-adv') d.setbackM = setbackM;
+    const parsed = parseIntersectionConfig(o);
+    if (!parsed.ok) throw new Error(parsed.error.message);
+    const r = rig(parsed.value);
+    const log = collect(r);
+    r.run(30_000);
+    for (let k = 0; k < 14; k++) {
+      r.ctl.detector('eb-adv', true);
+      r.run(500);
+      r.ctl.detector('eb-adv', false);
+      r.run(2000);
+      // NB calls once the EB platoon is running (a call on a green with no traffic gaps out at once).
+      if (k === 0) r.ctl.detector('nb-adv', true);
+      if (k === 0) r.ctl.detector('nb-adv', false);
+      r.run(2500);
+    }
+    const end = log.events.find(
+      (e) => e.param === 2 && (e.code === HiRes.GAP_OUT || e.code === HiRes.MAX_OUT),
+    );
+    return { config: parsed.value, end };
+  }
+
+  it('holds the green while gaps at the loop are shorter than its travel time to the stop line', () => {
+    const { config, end } = pulses(100);
+    // 100 m at 60 km/h = 6.0 s, less the 3 s passage timed after the output drops.
+    expect(config.detectors.find((d) => d.id === 'eb-adv')?.extendMs).toBe(3000);
+    expect(end?.code).toBe(HiRes.MAX_OUT);
+  });
+
+  it('without a setback the same 4.5 s gaps end the green on the passage timer', () => {
+    const { config, end } = pulses();
+    expect(config.detectors.find((d) => d.id === 'eb-adv')?.extendMs).toBe(0);
+    expect(end?.code).toBe(HiRes.GAP_OUT);
+  });
+
+  it('refuses a setback on a non-advance detector or on one that extends nothing', () => {
+    const o = exampleObject('four-leg-protected');
+    const dets = o.detectors as Record<string, unknown>[];
+    for (const d of dets) if (d.id === 'nb-stop' || d.id === 'eb-checkout') d.setbackM = 40;
+    const r = parseIntersectionConfig(o);
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    const at = (id: string) => `detectors[${dets.findIndex((d) => d.id === id)}].setbackM`;
+    expect(r.error.message).toContain(`${at('nb-stop')}: only an advance loop has a setback`);
+    expect(r.error.message).toContain(
+      `${at('eb-checkout')}: an advance loop with a setback must extend a phase`,
+    );
+  });
+});

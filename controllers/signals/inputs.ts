@@ -23,6 +23,8 @@ const ALARM = { stuckOn: 'detectorStuckOn', chatter: 'detectorChatter', silent: 
 export class DetectorInputs {
   private readonly byId: Map<string, DetectorPlan>;
   private readonly health = new Map<string, DetectorHealth>();
+  /** Advance loops whose output is still held (extension running) → the timer that drops it. */
+  private readonly extending = new Map<string, unknown>();
 
   constructor(
     private readonly config: IntersectionConfig,
@@ -63,6 +65,7 @@ export class DetectorInputs {
       return;
     }
     if (d.calls.length === 0 && d.extends.length === 0) return;
+    if (d.extendMs > 0 && !this.extend(d, on)) return;
     if (on)
       this.ports.send({
         type: 'detector.on',
@@ -72,6 +75,34 @@ export class DetectorInputs {
         nonLocking: d.kind === 'stopBar',
       });
     else this.ports.send({ type: 'detector.off', id: d.id });
+  }
+
+  /**
+   * Detector extension (NTCIP 1202 vehicleDetectorExtend): the output stays on `extendMs` after the
+   * vehicle left, so a passage gap is measured at the advance loop. True when the edge goes through now.
+   */
+  private extend(d: DetectorPlan, on: boolean): boolean {
+    const pending = this.extending.get(d.id);
+    if (on) {
+      if (pending === undefined) return true;
+      this.clock.clearTimeout(pending);
+      this.extending.delete(d.id);
+      return false; // the output never dropped
+    }
+    if (pending !== undefined) return false;
+    const timer = this.clock.setTimeout(() => {
+      this.extending.delete(d.id);
+      this.ports.send({ type: 'detector.off', id: d.id });
+    }, d.extendMs);
+    this.extending.set(d.id, timer);
+    return false;
+  }
+
+  private dropExtension(id: string): void {
+    const pending = this.extending.get(id);
+    if (pending === undefined) return;
+    this.clock.clearTimeout(pending);
+    this.extending.delete(id);
   }
 
   /** Periodic diagnostics (silence and stuck-on need the passage of time, not an input). */
@@ -96,6 +127,7 @@ export class DetectorInputs {
         latched: false,
       });
       // Release whatever the faulty input held (a stuck-on loop must not extend green to max forever).
+      this.dropExtension(d.id);
       if (d.kind !== 'pedButton') this.ports.send({ type: 'detector.off', id: d.id });
     } else {
       this.ports.log(HiRes.DETECTOR_RESTORED, d.channel);

@@ -134,6 +134,16 @@ describe('signals check against the SUMO network (offline)', () => {
     );
   });
 
+  it("checks an advance loop's declared setback against its place in the net", async () => {
+    const d = await doc();
+    const k = d.detectors.findIndex((x) => x.id === 'eb-adv-1');
+    d.detectors[k] = { ...d.detectors[k], setbackM: 80 } as (typeof d.detectors)[number];
+    expect(issues(d)).toContainEqual({
+      path: 'detectors.eb-adv-1.setbackM',
+      message: '80 m, but "adv_W_P_0" is 55 m from the stop line in the net',
+    });
+  });
+
   it('checks each detector: lane exists, id exists, kind and lane as declared, role fits position', async () => {
     const d = await doc();
     d.sumo.detectors['eb-stop'] = [

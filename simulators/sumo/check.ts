@@ -12,7 +12,7 @@ import {
 import { type IntersectionConfig, isCompatible } from '../../controllers/signals/config.ts';
 import type { FieldIssue } from '../../controllers/signals/errors.ts';
 import type { IntersectionBinding } from './mapping.ts';
-import type { NetDetector, NetLink, NetTls, SumoNet } from './net.ts';
+import { type NetDetector, type NetLink, type NetTls, type SumoNet, toStopLineM } from './net.ts';
 
 /** A stop-bar detector must reach to within this of the stop line. */
 export const STOP_BAR_MAX_SETBACK_M = 10;
@@ -213,10 +213,17 @@ function checkDetectors(
           `${at}.id`,
           `stop-bar detector "${d.id}" ends ${setback.toFixed(0)} m before the stop line (≤ ${STOP_BAR_MAX_SETBACK_M} m)`,
         );
-      if (ctl?.kind === 'advance' && real.lane === d.lane && setback < ADVANCE_MIN_SETBACK_M)
+      // An advance loop may sit on the lane feeding a short pocket section: measure to the stop line.
+      const toStop = toStopLineM(net, tls, real.lane, real.endPosM);
+      if (ctl?.kind === 'advance' && real.lane === d.lane && toStop < ADVANCE_MIN_SETBACK_M)
         add(
           `${at}.id`,
-          `advance detector "${d.id}" is only ${setback.toFixed(0)} m from the stop line (≥ ${ADVANCE_MIN_SETBACK_M} m)`,
+          `advance detector "${d.id}" is only ${toStop.toFixed(0)} m from the stop line (≥ ${ADVANCE_MIN_SETBACK_M} m)`,
+        );
+      if (ctl?.kind === 'advance' && ctl.setbackM !== undefined && Math.abs(toStop - ctl.setbackM) > 2)
+        add(
+          `detectors.${ctlId}.setbackM`,
+          `${ctl.setbackM} m, but "${d.id}" is ${toStop.toFixed(0)} m from the stop line in the net`,
         );
     });
   }

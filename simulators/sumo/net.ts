@@ -34,9 +34,17 @@ export interface NetTls {
   readonly foes: ReadonlyMap<number, ReadonlySet<number>>;
 }
 
+/** The lane feeding a lane straight on across a plain (unsignalled) node, and the length between. */
+export interface UpstreamLane {
+  readonly lane: string;
+  readonly viaM: number;
+}
+
 export interface SumoNet {
   readonly lanes: ReadonlyMap<string, NetLane>;
   readonly tls: ReadonlyMap<string, NetTls>;
+  /** lane → the lane feeding it straight on (no TLS between): where an advance loop may sit. */
+  readonly upstream: ReadonlyMap<string, UpstreamLane>;
 }
 
 export interface NetDetector {
@@ -86,6 +94,17 @@ export function parseNet(xml: string): SumoNet {
       m += lanes.get(lane)?.lengthM ?? 0;
     return m;
   };
+  const upstream = new Map<string, UpstreamLane>();
+  for (const el of conns) {
+    const from = attr(el, 'from') ?? '';
+    if (from.startsWith(':') || attr(el, 'tl') || attr(el, 'dir') !== 's') continue;
+    const to = `${attr(el, 'to') ?? ''}_${attr(el, 'toLane') ?? '0'}`;
+    if (!upstream.has(to))
+      upstream.set(to, {
+        lane: `${from}_${attr(el, 'fromLane') ?? '0'}`,
+        viaM: crossing(attr(el, 'via') ?? ''),
+      });
+  }
   for (const el of conns) {
     const tl = attr(el, 'tl');
     const index = attr(el, 'linkIndex');
@@ -114,7 +133,47 @@ export function parseNet(xml: string): SumoNet {
     const links = (byTls.get(id) ?? []).sort((a, b) => a.index - b.index);
     tls.set(id, { id, links, foes: junctionFoes(xml, junctionOf.get(id) ?? id) });
   }
-  return { lanes, tls };
+  return { lanes, tls, upstream };
+}
+
+/**
+ * Where a loop `setbackM` upstream of the stop line of `lane` sits: on the lane itself or, when the
+ * lane (a short pocket section) is shorter, on the lanes feeding it straight on. The setback returned
+ * is the real one (less when the net ends first).
+ */
+export function upstreamSite(
+  net: SumoNet,
+  lane: string,
+  setbackM: number,
+): { lane: string; posM: number; setbackM: number } {
+  let at = lane;
+  let before = 0; // stop line → downstream end of `at`
+  for (let k = 0; k < 4; k++) {
+    const len = net.lanes.get(at)?.lengthM ?? 0;
+    const up = net.upstream.get(at);
+    if (setbackM - before <= len - 0.5 || !up) {
+      const posM = Math.max(0.5, len - (setbackM - before));
+      return { lane: at, posM, setbackM: before + len - posM };
+    }
+    before += len + up.viaM;
+    at = up.lane;
+  }
+  return { lane: at, posM: 0.5, setbackM: before };
+}
+
+/** Distance from `posM` on `lane` to the end of the first TLS-controlled lane it leads to (straight on). */
+export function toStopLineM(net: SumoNet, tls: NetTls, lane: string, posM: number): number {
+  const controlled = new Set(tls.links.map((l) => l.fromLane));
+  const downstream = new Map([...net.upstream].map(([to, up]) => [up.lane, { lane: to, viaM: up.viaM }]));
+  let m = (net.lanes.get(lane)?.lengthM ?? 0) - posM;
+  let at = lane;
+  for (let k = 0; k < 4 && !controlled.has(at); k++) {
+    const next = downstream.get(at);
+    if (!next) break;
+    m += next.viaM + (net.lanes.get(next.lane)?.lengthM ?? 0);
+    at = next.lane;
+  }
+  return m;
 }
 
 /**

@@ -50,8 +50,9 @@ export function IntersectionView(props: {
               {...target}
               command="signals.flash"
               label="flash"
-              confirm="Put the intersection in flash?"
-              args={{ intersection: id, reason: 'operator' }}
+              confirm={`Put intersection ${id} in flash?`}
+              reason
+              args={{ intersection: id }}
             />
             <CommandButton
               {...target}

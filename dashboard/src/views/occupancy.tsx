@@ -34,6 +34,7 @@ export function OccupancyChart(props: { session: Session; site: string; lot: str
         ]}
         yLabel="bays"
         unit="bays"
+        yTick={(v) => (Number.isInteger(v) ? String(v) : '')}
         from={h.from}
         to={h.to}
       />

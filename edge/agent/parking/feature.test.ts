@@ -10,6 +10,7 @@ import { join, resolve } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { waitFor } from '../../../testing/servers.ts';
 import sharp from 'sharp';
+import { topics } from '../../../core/contract/index.ts';
 import type { PlateReader, PlateReadResult } from '../../lpr/index.ts';
 import { type ParkingFeature, startParking } from './feature.ts';
 import { sensorAddresses, sensorHandler } from './sensors.ts';
@@ -126,6 +127,18 @@ describe('disabled-bay cameras', () => {
     // The frame stays on the edge (beside the outbox) and a thumbnail goes up with the read.
     expect(existsSync(join(dir, 'frames', read?.frameRef ?? 'missing'))).toBe(true);
     expect(Buffer.from(read?.thumbnail ?? '', 'base64').subarray(0, 2)).toEqual(Buffer.from([0xff, 0xd8]));
+    // …and the same picture as the camera's retained last frame, with the box's coordinate space,
+    // so a control room opened after the read still shows it (the read is an unretained event).
+    const last = t.of('cameraFrame').at(-1);
+    expect(last).toMatchObject({
+      camera: 'cam-bay-D01',
+      bay: 'd01',
+      plate: 'ZZZZ999',
+      frameSize: [320, 240],
+      frameRef: read?.frameRef,
+      thumbnail: read?.thumbnail,
+    });
+    expect(topics.cameraFrame.retained).toBe(true);
     await waitFor(() => t.gpio.level(BAY_LIGHT) === 1, 10_000, 'bay warning light on');
 
     frame({ type: 'occupancy', sensorId: 1, occupied: false, raw: 0 });

@@ -116,8 +116,16 @@ function redFor(links: readonly NetLink[], kmh: number): number {
 
 export type FamilyDoc = IntersectionConfigInput & { sumo: Record<string, unknown> };
 
+/** Where the advance loop of an approach lane is (lane and distance to the stop line), from the net. */
+export type AdvanceSite = (lane: string) => { lane: string; setbackM: number };
+
 /** The intersection file (controller config + sumo: mapping) for a family junction. */
-export function deriveIntersection(j: JunctionSpec, tls: NetTls, tlsId = 'C'): FamilyDoc {
+export function deriveIntersection(
+  j: JunctionSpec,
+  tls: NetTls,
+  advanceAt?: AdvanceSite,
+  tlsId = 'C',
+): FamilyDoc {
   const aps = approaches(j);
   const linksFrom = (a: Approach) => tls.links.filter((l) => l.fromEdge === `${a.leg.id}_P`);
   const phases: Record<string, unknown>[] = [];
@@ -169,13 +177,34 @@ export function deriveIntersection(j: JunctionSpec, tls: NetTls, tlsId = 'C'): F
         addStop(detectors, sumoDetectors, `${a.abbr.toLowerCase()}-left-stop`, a.left, lanes, a.abbr);
       }
     }
-    // Advance loops on the through lanes as count stations (volumes for ATSPM; they call nothing).
+    // Advance loops on the through lanes: count stations (volumes for ATSPM) and, where the net says
+    // how far upstream they sit, the through's gap detector (extension = travel time to the stop line).
     const thruLanes = [...new Set(thruLinks.filter((l) => l.dir === 's').map((l) => l.fromLane))];
-    thruLanes.forEach((lane, k) => {
+    const loops = thruLanes.map((lane) => ({
+      id: `adv_${lane}`,
+      kind: 'loop',
+      lane: advanceAt?.(lane).lane ?? lane,
+    }));
+    loops.forEach((loop, k) => {
       const id = `${a.abbr.toLowerCase()}-count-${k + 1}`;
       detectors.push({ id, kind: 'count', lane: k + 1, direction: a.abbr });
-      sumoDetectors[id] = [{ id: `adv_${lane}`, kind: 'loop', lane }];
+      sumoDetectors[id] = [loop];
     });
+    if (advanceAt)
+      loops.forEach((loop, k) => {
+        const id = `${a.abbr.toLowerCase()}-adv-${k + 1}`;
+        const setbackM = Math.floor(advanceAt(thruLanes[k] as string).setbackM);
+        const through = [a.through];
+        detectors.push({
+          id,
+          kind: 'advance',
+          calls: through,
+          extends: through,
+          setbackM,
+          direction: a.abbr,
+        });
+        sumoDetectors[id] = [loop];
+      });
   }
   const timed = phases.filter((p) => p.leftTurnMode !== 'permissive').map((p) => p.id as number);
   const has = (id: number) => timed.includes(id);

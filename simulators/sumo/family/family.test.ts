@@ -11,7 +11,7 @@ import { REFERENCE_CYCLE_S, criticalY, familyDemand } from './demand.ts';
 import { type FamilyDoc, deriveIntersection } from './derive.ts';
 import { FAMILY, type JunctionSpec, movements, plainXml, turnOf } from './geometry.ts';
 import { runSiteReport } from './report.ts';
-import { criticalInputOf } from './sites.ts';
+import { advanceSites, criticalInputOf } from './sites.ts';
 
 const spec = (name: string) => FAMILY.find((j) => j.name === name) as JunctionSpec;
 let dir = '';
@@ -64,13 +64,23 @@ describe('configs derived from geometry with one set of defaults', () => {
       const n = parseNet(await readFile(net, 'utf8'));
       const tls = n.tls.get('C');
       if (!tls) throw new Error('no TLS');
-      const doc = deriveIntersection(j, tls);
+      const doc = deriveIntersection(j, tls, advanceSites(n));
       docs.set(j.name, doc);
       const b = parseIntersectionBinding(doc);
       if (!b.ok) throw b.error;
       expect(checkAgainstNet(b.value, n, parseDetectors(await readFile(det, 'utf8')))).toEqual([]);
     });
   }
+
+  it('puts advance loops 55 m upstream, on the lane feeding a pocket section shorter than that', () => {
+    const minor = docs.get('minor');
+    const det = (id: string) => (minor?.sumo.detectors as Record<string, { lane: string }[]>)[id]?.[0];
+    // The minor road's pocket section is 25 m long: its through loop sits on the single-lane link.
+    expect(det('nb-adv-1')?.lane).toBe('S_in_0');
+    const adv = minor?.detectors?.find((d) => d.id === 'nb-adv-1');
+    expect(adv).toMatchObject({ kind: 'advance', calls: [4], extends: [4] });
+    expect(adv?.setbackM).toBeGreaterThanOrEqual(54);
+  });
 
   it('runs lefts by what the geometry allows: FYA over one-lane pockets, protected duals, with-through at a T stem', () => {
     const modes = (name: string) =>

@@ -6,10 +6,10 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ceilTenth, iteYellowS } from '../../../controllers/signals/config-checks.ts';
 import { type IntersectionBinding, loadIntersectionBinding, parseIntersectionBinding } from '../mapping.ts';
-import { parseNet } from '../net.ts';
+import { type SumoNet, parseNet, upstreamSite } from '../net.ts';
 import { type TlsType, buildNet } from '../scenarios/build.ts';
 import { type Demand, junctionDemand } from '../scenarios/demand.ts';
-import { writeDetectors } from '../scenarios/detectors.ts';
+import { ADVANCE_LOOP_M, writeDetectors } from '../scenarios/detectors.ts';
 import { buildFamilyNet } from './build.ts';
 import { type CriticalInput, FAMILY_DEMANDS, type FamilyDemandName, familyDemand } from './demand.ts';
 import { type FamilyDoc, approachOf, deriveIntersection } from './derive.ts';
@@ -46,11 +46,15 @@ export const fixtureSite: Site = {
   approachLabel: (e) => FIXTURE_APPROACH[e] ?? e,
 };
 
+/** The advance loops as `writeDetectors` places them (55 m upstream, across a short pocket section). */
+export const advanceSites = (net: SumoNet) => (lane: string) => upstreamSite(net, lane, ADVANCE_LOOP_M);
+
 /** The derived file for a family junction, from its (static) network. */
 export async function familyDoc(j: JunctionSpec, netPath: string): Promise<FamilyDoc> {
-  const tls = parseNet(await readFile(netPath, 'utf8')).tls.get('C');
+  const net = parseNet(await readFile(netPath, 'utf8'));
+  const tls = net.tls.get('C');
   if (!tls) throw new Error(`${netPath}: no TLS C`);
-  return deriveIntersection(j, tls);
+  return deriveIntersection(j, tls, advanceSites(net));
 }
 
 /** What the demand sizing needs from the derived config (major road, own lefts, lost time). */

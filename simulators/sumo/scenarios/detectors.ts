@@ -1,10 +1,12 @@
 /**
  * Detectors on every lane a traffic light controls, written as an additional file: a stop-bar
  * presence zone (SUMO lane-area / E2, id `e2_<laneId>`) and an advance loop (E1, id `adv_<laneId>` —
- * any id works: the `sumo:` mapping declares each detector's kind) at the upstream end of the lane.
+ * any id works: the `sumo:` mapping declares each detector's kind) 55 m upstream of the stop line —
+ * on the lane feeding it when the lane is a shorter pocket section (`net.ts` `upstreamSite`).
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { parseNet, upstreamSite } from '../net.ts';
 
 /** Advance loop distance upstream of the stop line (capped by the lane length). */
 export const ADVANCE_LOOP_M = 55;
@@ -36,14 +38,18 @@ export function controlledLanes(netXml: string): ControlledLane[] {
   return out;
 }
 
-export function detectorsXml(lanes: readonly ControlledLane[]): string {
+/** Where the advance loop of a controlled lane sits; by default on the lane, capped by its length. */
+export type LoopSite = (l: ControlledLane) => { lane: string; posM: number };
+const onLane: LoopSite = (l) => ({ lane: l.laneId, posM: Math.max(0.5, l.lengthM - ADVANCE_LOOP_M) });
+
+export function detectorsXml(lanes: readonly ControlledLane[], site: LoopSite = onLane): string {
   const rows = lanes.map((l) => {
     const zone = Math.min(STOP_BAR_ZONE_M, l.lengthM - 0.5);
     const endPos = l.lengthM - 0.1;
-    const loopPos = Math.max(0.5, l.lengthM - ADVANCE_LOOP_M);
+    const loop = site(l);
     return [
       `  <laneAreaDetector id="e2_${l.laneId}" lane="${l.laneId}" pos="${(endPos - zone).toFixed(2)}" endPos="${endPos.toFixed(2)}" freq="3600" file="/dev/null"/>`,
-      `  <inductionLoop id="adv_${l.laneId}" lane="${l.laneId}" pos="${loopPos.toFixed(2)}" freq="3600" file="/dev/null"/>`,
+      `  <inductionLoop id="adv_${l.laneId}" lane="${loop.lane}" pos="${loop.posM.toFixed(2)}" freq="3600" file="/dev/null"/>`,
     ].join('\n');
   });
   return `<?xml version="1.0" encoding="UTF-8"?>\n<additional>\n${rows.join('\n')}\n</additional>\n`;
@@ -51,8 +57,12 @@ export function detectorsXml(lanes: readonly ControlledLane[]): string {
 
 /** Writes `<name>.det.xml` beside the net and returns its path. */
 export async function writeDetectors(netPath: string, dir: string, name: string): Promise<string> {
-  const lanes = controlledLanes(await readFile(netPath, 'utf8'));
+  const xml = await readFile(netPath, 'utf8');
+  const net = parseNet(xml);
   const path = join(dir, `${name}.det.xml`);
-  await writeFile(path, detectorsXml(lanes));
+  await writeFile(
+    path,
+    detectorsXml(controlledLanes(xml), (l) => upstreamSite(net, l.laneId, ADVANCE_LOOP_M)),
+  );
   return path;
 }
