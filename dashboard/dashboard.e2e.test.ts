@@ -172,7 +172,7 @@ describe('control-room dashboard in chromium', () => {
     const fresh = page.getByTestId(`health-${site}-${device}`);
     await fresh.filter({ hasText: '1.4.2' }).waitFor({ timeout: 5000 });
     expect(await fresh.getAttribute('data-stale')).toBe('no');
-    expect(await fresh.textContent()).toMatch(/online.*48.*310 \/ 906.*up \(1 reconnects/);
+    expect(await fresh.textContent()).toMatch(/online.*48.*310 \/ 906.*up · 1 reconnects.*1 ok/);
     const stale = page.getByTestId('health-downtown-cab-1');
     expect(await stale.getAttribute('data-stale')).toBe('yes');
     expect(await stale.getByTestId('age').textContent()).toMatch(/^4\d s \(stale\)$/);
@@ -274,6 +274,8 @@ describe('control-room dashboard in chromium', () => {
     await wentOffline;
     await page.getByTestId('live').filter({ hasText: 'live' }).waitFor({ timeout: 15_000 });
     await expect.poll(() => gw.client.connected && cab.client.connected, { timeout: 10_000 }).toBe(true);
+    const modeAfter = await page.getByTestId(`map-ix-${IX}`).getAttribute('data-mode');
+    console.log(`${IX} after the restart, before the cabinet re-announces: ${modeAfter}`);
     // Live data flows again without a reload, and the session's token is still honoured.
     await gw.send('parkingLot', {}, { ...lot, availableSpotNumber: 5, occupiedSpotNumber: 1 });
     await marker.getByTestId('available').filter({ hasText: '5' }).waitFor({ timeout: 5000 });
