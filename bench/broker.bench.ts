@@ -22,7 +22,7 @@ import { toPoints } from '../broker/ingest/points.ts';
 import { Counters } from '../broker/metrics.ts';
 import { type BrokerProcess, spawnBroker } from '../broker/process.ts';
 import { ADMIN } from '../broker/testing.ts';
-import { buildMessage, decodeMessage, type OutgoingMessage } from '../core/contract/index.ts';
+import { buildMessage, decodeMessage, MEASUREMENTS, type OutgoingMessage } from '../core/contract/index.ts';
 import { freePort, type RunningServer, startInfluxd, startMosquitto, waitFor } from '../testing/servers.ts';
 import { spawnMonitor } from '../simulators/city/monitor.ts';
 import { cityDevices, formatStats, runCitySim } from '../simulators/city/run.ts';
@@ -181,7 +181,7 @@ async function ingestThroughput(
   );
   const seconds = (Date.now() - t0) / 1000;
   await Promise.all(pubs.map((c) => c.endAsync(true)));
-  const measurement = perMsg === 1 ? 'lot_occupancy' : 'hires_event';
+  const measurement = perMsg === 1 ? MEASUREMENTS.parkingLot : MEASUREMENTS.hiRes;
   const field = perMsg === 1 ? 'occupied' : 'code';
   const stored = await countIn(
     influx,
@@ -388,7 +388,7 @@ async function main() {
       async () =>
         (await countIn(
           influx,
-          `SELECT count("occupied") FROM "raw"."lot_occupancy" WHERE "lot" = 'd999' AND time >= ${t}ms AND time < ${t + 1}ms`,
+          `SELECT count("occupied") FROM "raw"."${MEASUREMENTS.parkingLot}" WHERE "lot" = 'd999' AND time >= ${t}ms AND time < ${t + 1}ms`,
         )) === 1,
       10_000,
       'probe point',

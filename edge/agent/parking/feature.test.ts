@@ -107,6 +107,36 @@ describe('bay sensors', () => {
   });
 });
 
+describe('retained lot', () => {
+  it('a bay change sends the lot once, from the event counts, and no gate', () => {
+    const frame = sensorHandler(t.ctx, parking.controller, sensorAddresses(t.ctx, parking.lot));
+    const lots = t.of('parkingLot').length;
+    const gates = t.of('parkingGate').length;
+    const before = t.of('parkingLot').at(-1)!;
+    frame({ type: 'occupancy', sensorId: 11, occupied: true, raw: 800 }); // A01
+    frame({ type: 'occupancy', sensorId: 2, occupied: true, raw: 800 }); // S-D02, a disabled bay
+    t.clock.advance(2_000); // lot debounce
+    const sent = t.of('parkingLot').slice(lots);
+    expect(sent).toHaveLength(2); // one per bay change, not one per event of the change
+    expect(t.of('parkingGate')).toHaveLength(gates);
+    const last = sent.at(-1)!;
+    const snap = parking.controller.snapshot();
+    expect(last).toMatchObject({
+      occupiedSpotNumber: snap.counts.occupiedSpotNumber,
+      unknownSpotNumber: snap.counts.bayUnknown,
+      disabled: { total: before.disabled.total },
+    });
+    expect(last.unknownSpotNumber).toBe(before.unknownSpotNumber - 2);
+    expect(last.disabled.available).toBe(
+      snap.bays.filter((b) => b.kind === 'disabled' && b.status === 'free').length,
+    );
+    // A heartbeat changes no bay: nothing is re-sent.
+    frame({ type: 'heartbeat', sensorId: 11, seq: 1, uptimeS: 5 });
+    t.clock.advance(2_000);
+    expect(t.of('parkingLot').slice(lots)).toHaveLength(2);
+  });
+});
+
 describe('disabled-bay cameras', () => {
   it('a non-permit car in a camera-watched disabled bay: LPR, violation event, warning light', async () => {
     next = { plate: 'ZZZZ999', confidence: 0.95 };
