@@ -210,10 +210,12 @@ describe('control-room dashboard in chromium', () => {
     const flash = cab.commands.find((c) => c.params.command === 'signals.flash');
     expect(flash?.payload).toMatchObject({ args: { intersection: IX, reason: 'lamp test', by: 'olga' } });
     await page.locator(`[data-testid=map-ix-${IX}][data-mode=flash]`).waitFor({ timeout: 5000 });
-    await page
-      .getByTestId('alarms')
-      .locator('li', { hasText: `${IX} in flash` })
-      .waitFor({ timeout: 5000 });
+    const flashAlarm = page.getByTestId('alarms').locator('li', { hasText: `${IX} in flash` });
+    await flashAlarm.waitFor({ timeout: 5000 });
+    // Acknowledged: kept on the list, marked with who, and sorted after what is still open.
+    await flashAlarm.getByRole('button', { name: 'acknowledge' }).click();
+    await flashAlarm.locator('.ackby', { hasText: 'ack olga' }).waitFor({ timeout: 5000 });
+    expect(await flashAlarm.getAttribute('class')).toMatch(/acked/);
     await page.screenshot({ path: join(tmpdir(), 'cityedge-overview-flash.png') });
 
     await row.getByRole('button', { name: 'back to normal' }).click();
@@ -228,6 +230,10 @@ describe('control-room dashboard in chromium', () => {
       .getByTestId('audit')
       .locator('tr', { hasText: 'downtown/cab-1/signals.resetFlash' })
       .waitFor({ timeout: 5000 });
+    const ack = page
+      .getByTestId('audit')
+      .locator('tr[data-action="alarm.ack"]', { hasText: 'flash/downtown/cab-1' });
+    expect(await ack.textContent()).toMatch(/olga.*alarm\.ack.*in flash/);
     await page.screenshot({ path: join(tmpdir(), 'cityedge-audit.png') });
     await page.context().close();
   });
