@@ -5,6 +5,7 @@
  */
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { CityPlan } from '../core/contract/plan.ts';
 
 export interface DemoIntersection {
   site: string;
@@ -74,7 +75,7 @@ export const EV_ROUTES = [
   { routeId: 'main-westbound', name: 'Main St westbound', approach: 'westbound', order: [2, 1, 0] },
 ] as const;
 
-export function cityPlan() {
+export function cityPlan(): CityPlan {
   const key = (x: DemoIntersection) => `${x.site}/${x.device}/${x.id}`;
   const avenue = (x: DemoIntersection, name: string) => ({
     name,
@@ -86,10 +87,16 @@ export function cityPlan() {
   return {
     name: 'Demo city — Mariscal López corridor',
     sites: [
-      ...CORRIDOR.map((x) => ({ key: key(x), kind: 'intersection', name: x.name, lat: x.lat, lon: x.lon })),
+      ...CORRIDOR.map((x) => ({
+        key: key(x),
+        kind: 'intersection' as const,
+        name: x.name,
+        lat: x.lat,
+        lon: x.lon,
+      })),
       ...LOTS.map((l) => ({
         key: `${l.site}/${l.device}`,
-        kind: 'lot',
+        kind: 'lot' as const,
         name: l.name,
         lat: l.lat,
         lon: l.lon,

@@ -74,6 +74,33 @@ describe('intersection view in chromium', () => {
       mode: 'normal',
       rings: [ring(1, 2, 'green', 6000), ring(2, 6, 'green', 6000)],
     });
+    // Three cycles in InfluxDB for the ATSPM charts.
+    for (let c = 0; c < 3; c++) {
+      const startTs = Date.now() - (5 - c) * 60_000;
+      const phase = (p: number, termination: 'gapOut' | 'maxOut', greenS: number) => ({
+        phase: p,
+        greenS,
+        termination,
+        arrivalsOnGreen: 8,
+        arrivalsOnRed: 2,
+        splitFailure: false,
+        utilisation: 0.7,
+        redLightViolations: 0,
+      });
+      await signals.send(
+        'cycle',
+        x,
+        {
+          cycle: c,
+          startTs,
+          lengthS: 90,
+          phases: [phase(2, 'gapOut', 30 + c), phase(4, 'maxOut', 25)],
+          preemptions: [],
+        },
+        startTs + 90_000,
+      );
+    }
+    await waitFor(() => historyCount('signals', 'corridor').then((n) => n >= 2), 10_000, 'cycles stored');
     await page.goto(`${rig.base}/#/intersection/corridor/sig-1/main-5th`);
     const eb = page.locator('[data-group="EB-through"]');
     await expect(eb.getAttribute('data-state')).resolves.toBe('green');
@@ -133,6 +160,11 @@ describe('intersection view in chromium', () => {
     await banner.filter({ hasText: 'PREEMPTION' }).waitFor({ timeout: 5000 });
     expect(await banner.textContent()).toMatch(/amb-7 on main-eb · ETA (3\d|40) s/);
     await expect(page.getByTestId('counts').textContent()).resolves.toMatch(/EB through.*41.*0.*4.*45/);
+    // The ATSPM charts drew the stored cycles: Φ2 and Φ4 in the split monitor's legend.
+    const split = page.getByTestId('chart-split');
+    await split.locator('.u-legend', { hasText: 'Φ4' }).waitFor({ timeout: 5000 });
+    expect(await split.textContent()).not.toContain('no data in this window');
+    expect(await page.getByTestId('chart-termination').textContent()).not.toContain('no data in this window');
     await page.screenshot({ path: join(SHOTS, 'cityedge-intersection.png'), fullPage: true });
   });
 });
@@ -147,6 +179,15 @@ async function thumbnail(): Promise<string> {
     .jpeg()
     .toBuffer();
   return (await sharp(frame).resize({ width: 160 }).jpeg({ quality: 60 }).toBuffer()).toString('base64');
+}
+
+/** How many series the history API returns for a site (cycle measures per phase). */
+async function historyCount(what: 'signals', site: string): Promise<number> {
+  const res = await fetch(`${rig.base}/api/history/${what}?site=${site}&from=${Date.now() - 3600_000}`, {
+    headers: { authorization: `Bearer ${rig.adminToken}` },
+  });
+  const body = (await res.json()) as { series?: unknown[] };
+  return body.series?.length ?? 0;
 }
 
 async function historyHas(plate: string) {

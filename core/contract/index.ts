@@ -4,3 +4,4 @@ export * from './measurements.ts';
 export * from './message.ts';
 export * as payloads from './payloads.ts';
 export * from './topics.ts';
+export * from './plan.ts';

@@ -3,40 +3,33 @@
  * installer or the demo next to the dashboard files). No tile server: the overview is a schematic
  * drawn from these points. Devices missing from the plan are laid out on a grid so nothing hides.
  */
+import { type CityPlan, checkPlan, type PlanSite } from '../../core/contract/plan.ts';
 import type { CityState } from './state.ts';
 
-export interface PlanSite {
-  /** `site/device` for a car park, `site/device/intersection` for an intersection. */
-  key: string;
-  kind: 'lot' | 'intersection';
-  name: string;
-  lat: number;
-  lon: number;
-}
-export interface PlanRoute {
-  routeId: string;
-  name: string;
-  /** Keys of the intersections the route crosses, in driving order. */
-  via: string[];
-}
-export interface CityPlan {
-  name: string;
-  sites: PlanSite[];
-  routes: PlanRoute[];
-  /** Optional street lines for the schematic: polylines of [lat, lon]. */
-  streets?: Array<{ name: string; points: Array<[number, number]> }>;
-}
+export type { CityPlan, PlanRoute, PlanSite } from '../../core/contract/plan.ts';
 
 export const emptyPlan = (): CityPlan => ({ name: 'City', sites: [], routes: [] });
 
-export async function loadPlan(): Promise<CityPlan> {
+/** The plan, or an empty one with the reason when it is missing or refused by the contract. */
+export interface LoadedPlan {
+  plan: CityPlan;
+  /** Why the configured plan is not drawn (null when it is, or when none is configured). */
+  problem: string | null;
+}
+
+export async function loadPlan(): Promise<LoadedPlan> {
   try {
     const res = await fetch('/city.json', { cache: 'no-store' });
-    if (!res.ok) return emptyPlan();
-    const plan = (await res.json()) as Partial<CityPlan>;
-    return { ...emptyPlan(), ...plan, sites: plan.sites ?? [], routes: plan.routes ?? [] };
-  } catch {
-    return emptyPlan();
+    if (res.status === 404) return { plan: emptyPlan(), problem: null }; // no plan: devices on a grid
+    if (!res.ok) return { plan: emptyPlan(), problem: `city.json: HTTP ${res.status}` };
+    // The broker answers unknown paths with the app's index.html (client routing): no plan.
+    if (!(res.headers.get('content-type') ?? '').includes('json'))
+      return { plan: emptyPlan(), problem: null };
+    const checked = checkPlan(await res.json());
+    if (checked.ok) return { plan: checked.value, problem: null };
+    return { plan: emptyPlan(), problem: `city.json refused: ${checked.error.message}` };
+  } catch (e) {
+    return { plan: emptyPlan(), problem: `city.json: ${e instanceof Error ? e.message : String(e)}` };
   }
 }
 

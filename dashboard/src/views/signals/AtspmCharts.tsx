@@ -1,5 +1,5 @@
 /** ATSPM charts of one intersection from InfluxDB (`/api/history/signals`), on the picked window. */
-import { useState } from 'preact/hooks';
+import { useMemo, useState } from 'preact/hooks';
 import type { Session } from '../../api.ts';
 import { DEFAULT_RANGE } from '../../charts/data.ts';
 import { RangePicker } from '../../charts/RangePicker.tsx';
@@ -24,10 +24,11 @@ export function AtspmCharts(props: { session: Session; site: string; device: str
       `/api/history/signals?${new URLSearchParams({ site, device, intersection: id, from: String(from), to: String(to), limit: '2000' })}`,
     `${site}/${device}/${id}/${range.label}`,
   );
-  const series = h.data?.series ?? [];
-  const term = phaseTermination(series);
-  const split = splitMonitor(series);
-  const aog = arrivalsOnGreen(series);
+  // Shaped once per fetch: a new data array would make every chart redraw on each live render.
+  const { term, split, aog } = useMemo(() => {
+    const series = h.data?.series ?? [];
+    return { term: phaseTermination(series), split: splitMonitor(series), aog: arrivalsOnGreen(series) };
+  }, [h.data]);
   const window = { from: h.from, to: h.to };
   return (
     <section class="atspm" data-testid="atspm">
