@@ -275,3 +275,24 @@ describe('dashboard state', () => {
     expect(s.devices['fleet/amb-1']?.version).toBe('1.2.3');
   });
 });
+
+describe('emergency-vehicle priority', () => {
+  const cmd = (command: string, args: Record<string, unknown>) => ({
+    topic: topicFor('command', { site: 'corridor', device: 'cab-1', command }),
+    payload: JSON.stringify({ transaction: `t-${command}`, args }),
+  });
+
+  it('shows a priority request with its ETA until the EV unit cancels it', () => {
+    let s = apply(
+      emptyCity(),
+      cmd('priority.request', { intersection: 'main-3rd', vehicleId: 'amb-1', routeId: 'r1', etaTs: 99_000 }),
+    );
+    const x = () => s.devices['corridor/cab-1']?.intersections['main-3rd'];
+    expect(x()?.priority).toMatchObject({ vehicleId: 'amb-1', routeId: 'r1', etaTs: 99_000 });
+    // Another vehicle's cancel leaves it; its own cancel removes it.
+    s = apply(s, cmd('priority.cancel', { intersection: 'main-3rd', vehicleId: 'amb-2' }));
+    expect(x()?.priority?.vehicleId).toBe('amb-1');
+    s = apply(s, cmd('priority.cancel', { intersection: 'main-3rd', vehicleId: 'amb-1' }));
+    expect(x()?.priority).toBeUndefined();
+  });
+});

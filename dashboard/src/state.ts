@@ -281,6 +281,7 @@ function applySignal(
 
 /** Commands are seen only for what they tell the room: an EV's priority request carries its ETA. */
 function applyCommand(state: CityState, site: string, device: string, msg: DecodedMessage): CityState {
+  if (msg.params.command === 'priority.cancel') return cancelPriority(state, site, device, msg);
   if (msg.params.command !== 'priority.request') return state;
   const body = msg.payload as {
     args?: { intersection?: string; vehicleId?: string; routeId?: string; etaTs?: number };
@@ -302,6 +303,17 @@ function applyCommand(state: CityState, site: string, device: string, msg: Decod
     [key]: { ...dev, intersections: { ...dev.intersections, [a.intersection]: { ...x, priority } } },
   };
   return city;
+}
+
+/** The EV has passed or was called off: its request no longer shows on the intersection. */
+function cancelPriority(state: CityState, site: string, device: string, msg: DecodedMessage): CityState {
+  const a = (msg.payload as { args?: { intersection?: string; vehicleId?: string } }).args;
+  const dev = state.devices[deviceKey(site, device)];
+  const x = a?.intersection ? dev?.intersections[a.intersection] : undefined;
+  if (!dev || !x?.priority || x.priority.vehicleId !== a?.vehicleId) return state;
+  const { priority: _gone, ...rest } = x;
+  const intersections = { ...dev.intersections, [a.intersection!]: rest };
+  return { ...state, devices: { ...state.devices, [deviceKey(site, device)]: { ...dev, intersections } } };
 }
 
 function addFeed(city: CityState, item: FeedItem) {
