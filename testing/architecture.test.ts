@@ -37,6 +37,17 @@ describe('layering', () => {
     expect(offenders).toEqual([]);
   });
 
+  it('controllers/ import only controllers/ and core/, and no I/O package (they are pure)', () => {
+    const offenders = importsOf((f) => f.startsWith('controllers/'))
+      .filter(({ to }) => !/^(controllers|core)\//.test(to) && !to.startsWith('node:'))
+      .map(({ file, to }) => `${file} -> ${to}`);
+    const io =
+      /from '(onoff|serialport|@serialport\/[\w-]+|mqtt|influx|aedes|ws|node:(net|http|https|dgram))'/;
+    for (const { file, text } of sourceFiles())
+      if (file.startsWith('controllers/') && io.test(text)) offenders.push(`${file}: ${io.exec(text)?.[1]}`);
+    expect(offenders).toEqual([]);
+  });
+
   /**
    * Simulators program against core/ports (GPIO, serial, camera, plate templates, clock); they reach
    * into edge/ only to run the real thing in the loop. Each entry says which file may import what,
