@@ -14,7 +14,7 @@ export function Reviews(props: { city: CityState; session: Session; site?: strin
   return (
     <section class="reviews">
       <h3>
-        Waiting for an operator <span class="badge">{items.length}</span>
+        Review queue <span class="badge">{items.length}</span>
       </h3>
       <table data-testid="reviews">
         <tbody>
