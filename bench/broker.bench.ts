@@ -6,9 +6,11 @@
  *     points → ratio, with a zero-loss count check (target ≥ 100,000 points/s).
  *  3. Device publish → queryable in InfluxDB latency.
  *  4. Device publish → dashboard subscriber over WebSocket at ~1,000 msgs/s (target p99 ≤ 100 ms).
+ *  1b. The throughput cost of PUBACK only once durable: one broker per influx.durableAck mode
+ *     (off = before the fix, write, fsync) beside mosquitto, alternating rounds.
  * Numbers are printed as measured; nothing is tuned per run.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { InfluxDB, type IPoint } from 'influx';
@@ -22,7 +24,7 @@ import { toPoints } from '../broker/ingest/points.ts';
 import { Counters } from '../broker/metrics.ts';
 import { type BrokerProcess, spawnBroker } from '../broker/process.ts';
 import { ADMIN } from '../broker/testing.ts';
-import { buildMessage, decodeMessage, type OutgoingMessage } from '../core/contract/index.ts';
+import { buildMessage, decodeMessage, MEASUREMENTS, type OutgoingMessage } from '../core/contract/index.ts';
 import { freePort, type RunningServer, startInfluxd, startMosquitto, waitFor } from '../testing/servers.ts';
 import { spawnMonitor } from '../simulators/city/monitor.ts';
 import { cityDevices, formatStats, runCitySim } from '../simulators/city/run.ts';
@@ -181,7 +183,7 @@ async function ingestThroughput(
   );
   const seconds = (Date.now() - t0) / 1000;
   await Promise.all(pubs.map((c) => c.endAsync(true)));
-  const measurement = perMsg === 1 ? 'lot_occupancy' : 'hires_event';
+  const measurement = perMsg === 1 ? MEASUREMENTS.parkingLot : MEASUREMENTS.hiRes;
   const field = perMsg === 1 ? 'occupied' : 'code';
   const stored = await countIn(
     influx,
@@ -240,6 +242,58 @@ async function ingestComponent(port: number, dataDir: string, msgs: OutgoingMess
   return { points, rate: points / seconds, stored };
 }
 
+type DurableAck = 'fsync' | 'write' | 'off';
+
+/**
+ * Issue 16 hole 6: what acknowledging only durable messages costs. One broker process per
+ * `durableAck` mode (same registry, same InfluxDB), fan-in rounds alternating with mosquitto so
+ * every mode meets the same machine load. `off` is the broker before the fix (PUBACK on receipt).
+ */
+async function durabilityCost(base: { dataDir: string; influxPort: number }, mosquittoPort: number) {
+  const modes: DurableAck[] = ['off', 'write', 'fsync'];
+  const brokers = new Map<DurableAck, { url: string; token: string }>();
+  for (const mode of modes) {
+    const dataDir = join(base.dataDir, `durable-${mode}`);
+    await mkdir(dataDir, { recursive: true });
+    await copyFile(join(base.dataDir, 'broker.db'), join(dataDir, 'broker.db'));
+    const b = await spawnBroker({
+      mqttPort: await freePort(),
+      httpPort: await freePort(),
+      dataDir,
+      admin: ADMIN,
+      influx: { url: `http://127.0.0.1:${base.influxPort}`, durableAck: mode },
+      limits: { maxPayloadBytes: 256 * 1024, maxConnections: 20_000, ratePerS: 5000, burst: 10_000 },
+    });
+    cleanup.push(() => b.stop());
+    brokers.set(mode, { url: `mqtt://127.0.0.1:${b.mqttPort}`, token: await adminToken(b.httpPort) });
+  }
+  const creds = (i: number) => ({ username: `bench.d${i}`, password: PASSWORD, clientId: `bench.d${i}` });
+  const rates = new Map<DurableAck | 'mosquitto', number[]>();
+  const push = (k: DurableAck | 'mosquitto', r: number) => rates.set(k, [...(rates.get(k) ?? []), r]);
+  for (let round = 1; round <= 2; round++) {
+    push(
+      'mosquitto',
+      (await fanIn(`mqtt://127.0.0.1:${mosquittoPort}`, (i) => ({ clientId: `bench.d${i}` }), {})).ackRate,
+    );
+    for (const mode of modes) {
+      const b = brokers.get(mode)!;
+      push(mode, (await fanIn(b.url, creds, { username: ADMIN.username, password: b.token })).ackRate);
+      await new Promise((r) => setTimeout(r, 3000)); // let the points drain to InfluxDB
+    }
+    log(`round ${round}: ${[...rates].map(([k, v]) => `${k} ${v.at(-1)!.toFixed(0)} acked/s`).join(' | ')}`);
+  }
+  const mean = (k: DurableAck | 'mosquitto') => (rates.get(k) ?? []).reduce((a, b) => a + b, 0) / 2;
+  return { mean, modes };
+}
+
+async function adminToken(httpPort: number): Promise<string> {
+  const res = await fetch(`http://127.0.0.1:${httpPort}/api/login`, {
+    method: 'POST',
+    body: JSON.stringify(ADMIN),
+  });
+  return ((await res.json()) as { token: string }).token;
+}
+
 async function main() {
   const record = startBenchRecord('broker');
   const saved: BenchRow[] = [];
@@ -287,14 +341,14 @@ async function main() {
 
   // 1. Fan-in, alternating rounds (the machine is shared: one round each would mostly measure noise).
   log('\n## 1. QoS 1 fan-in, 1,000 devices → 1 QoS 1 subscriber (closed loop, 10 in flight per device)');
-  const creds = (i: number) => ({ username: `bench.d${i}`, password: PASSWORD, clientId: `bench-d${i}` });
+  const creds = (i: number) => ({ username: `bench.d${i}`, password: PASSWORD, clientId: `bench.d${i}` });
   const ratios: number[] = [];
   for (let round = 1; round <= 2; round++) {
     const ours = await fanIn(`mqtt://127.0.0.1:${broker.mqttPort}`, creds, {
       username: ADMIN.username,
       password: token,
     });
-    const mosq = await fanIn(`mqtt://127.0.0.1:${mosquitto.port}`, (i) => ({ clientId: `bench-d${i}` }), {});
+    const mosq = await fanIn(`mqtt://127.0.0.1:${mosquitto.port}`, (i) => ({ clientId: `bench.d${i}` }), {});
     ratios.push(ours.rate / mosq.rate);
     log(
       `round ${round}: cityedge (aedes + auth/ACL/validation/ingest) ${ours.rate.toFixed(0)} msgs/s delivered (${ours.ackRate.toFixed(0)} acked/s, connect ${ours.connectS.toFixed(1)} s) | mosquitto (no auth) ${mosq.rate.toFixed(0)} msgs/s (${mosq.ackRate.toFixed(0)} acked/s, connect ${mosq.connectS.toFixed(1)} s) | ratio ${(ours.rate / mosq.rate).toFixed(2)}×`,
@@ -311,6 +365,31 @@ async function main() {
     met: meanRatio >= 0.8,
     command,
   });
+
+  // 1b. What write-before-ack costs (issue 16): the same fan-in per durableAck mode.
+  log(
+    '\n## 1b. QoS 1 PUBACK only once durable (issue 16): acked msgs/s per influx.durableAck, beside mosquitto',
+  );
+  const cost = await durabilityCost({ dataDir, influxPort: influxd.port }, mosquitto.port);
+  const what: Record<DurableAck, string> = {
+    off: 'PUBACK on receipt (before the fix)',
+    write: 'PUBACK once written to the ingest WAL (survives kill -9)',
+    fsync: 'PUBACK once fsynced (default; survives power loss)',
+  };
+  for (const mode of cost.modes) {
+    const m = cost.mean(mode);
+    log(
+      `${mode}: ${m.toFixed(0)} acked/s = ${(m / cost.mean('mosquitto')).toFixed(2)}× mosquitto, ${(m / cost.mean('off')).toFixed(2)}× off`,
+    );
+    saved.push({
+      metric: `QoS 1 fan-in acked/s, durableAck ${mode}: ${what[mode]}`,
+      target: '',
+      value: `${m.toFixed(0)} msgs/s (${(m / cost.mean('off')).toFixed(2)}× off)`,
+      peer: `Debian mosquitto (no auth, no persistence) ${cost.mean('mosquitto').toFixed(0)} msgs/s; ratio ${(m / cost.mean('mosquitto')).toFixed(2)}×`,
+      met: null,
+      command,
+    });
+  }
 
   // 2. Ingest throughput.
   log(
@@ -388,7 +467,7 @@ async function main() {
       async () =>
         (await countIn(
           influx,
-          `SELECT count("occupied") FROM "raw"."lot_occupancy" WHERE "lot" = 'd999' AND time >= ${t}ms AND time < ${t + 1}ms`,
+          `SELECT count("occupied") FROM "raw"."${MEASUREMENTS.parkingLot}" WHERE "lot" = 'd999' AND time >= ${t}ms AND time < ${t + 1}ms`,
         )) === 1,
       10_000,
       'probe point',

@@ -1,10 +1,11 @@
 /**
  * The demo city's plan: where every site sits (WGS84 coordinates an installer would survey) and
- * the emergency routes through the corridor. Written as `city.json` next to the dashboard files,
- * which draws the overview from it (no tile server). A real installation writes its own.
+ * the emergency routes through the corridor. Written as `city.json` and given to the broker
+ * (`cityPlan`), which serves it to the dashboard (no tile server). A real installation writes its own.
  */
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { CityPlan } from '../core/contract/plan.ts';
 
 export interface DemoIntersection {
   site: string;
@@ -74,7 +75,7 @@ export const EV_ROUTES = [
   { routeId: 'main-westbound', name: 'Main St westbound', approach: 'westbound', order: [2, 1, 0] },
 ] as const;
 
-export function cityPlan() {
+export function cityPlan(): CityPlan {
   const key = (x: DemoIntersection) => `${x.site}/${x.device}/${x.id}`;
   const avenue = (x: DemoIntersection, name: string) => ({
     name,
@@ -86,10 +87,16 @@ export function cityPlan() {
   return {
     name: 'Demo city — Mariscal López corridor',
     sites: [
-      ...CORRIDOR.map((x) => ({ key: key(x), kind: 'intersection', name: x.name, lat: x.lat, lon: x.lon })),
+      ...CORRIDOR.map((x) => ({
+        key: key(x),
+        kind: 'intersection' as const,
+        name: x.name,
+        lat: x.lat,
+        lon: x.lon,
+      })),
       ...LOTS.map((l) => ({
         key: `${l.site}/${l.device}`,
-        kind: 'lot',
+        kind: 'lot' as const,
         name: l.name,
         lat: l.lat,
         lon: l.lon,
@@ -109,8 +116,11 @@ export function cityPlan() {
   };
 }
 
-export async function writeCityPlan(dashboardDir: string): Promise<void> {
-  await writeFile(join(dashboardDir, 'city.json'), `${JSON.stringify(cityPlan(), null, 2)}\n`);
+/** Writes `city.json` into `dir` and returns its path (the broker's `cityPlan` option). */
+export async function writeCityPlan(dir: string): Promise<string> {
+  const file = join(dir, 'city.json');
+  await writeFile(file, `${JSON.stringify(cityPlan(), null, 2)}\n`);
+  return file;
 }
 
 const M_PER_DEG_LAT = 111_320;

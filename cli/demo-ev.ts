@@ -26,6 +26,8 @@ export async function startDemoEv(env: DemoEnv, httpPort: number, everyS: number
     role: 'operator',
   });
   const unit = await connect(env.mqttUrl, `${FLEET.site}.${FLEET.device}`, String(created.password));
+  // Availability like every agent, so the control room lists the unit as online, not unknown.
+  await publishStatus(unit, 'online');
   const api = dispatcherApi(httpPort, dispatcherPassword);
   let runs = 0;
   let failures = 0;
@@ -49,13 +51,26 @@ export async function startDemoEv(env: DemoEnv, httpPort: number, everyS: number
       clearInterval(timer);
       abort.abort();
       await current;
+      await publishStatus(unit, 'offline');
       await unit.endAsync();
     },
   };
 }
 
+async function publishStatus(unit: MqttClient, state: 'online' | 'offline') {
+  const m = buildMessage('status', FLEET, { state }, { ts: Date.now() });
+  await unit.publishAsync(m.topic, m.payload, { qos: m.qos, retain: m.retain });
+}
+
 async function connect(url: string, username: string, password: string): Promise<MqttClient> {
-  const client = mqtt.connect(url, { username, password, protocolVersion: 4, reconnectPeriod: 1000 });
+  const gone = buildMessage('status', FLEET, { state: 'offline' }, { ts: Date.now() });
+  const client = mqtt.connect(url, {
+    username,
+    password,
+    protocolVersion: 4,
+    reconnectPeriod: 1000,
+    will: { topic: gone.topic, payload: Buffer.from(gone.payload), qos: gone.qos, retain: gone.retain },
+  });
   await new Promise<void>((resolve, reject) => {
     client.once('connect', () => resolve());
     client.once('error', reject);

@@ -4,6 +4,7 @@
  * (cli/demo-city.ts) and two simulated devices speaking the contract over MQTT: a signal cabinet
  * (downtown/cab-1, Main St & 3rd Ave) that obeys flash/resetFlash, and a car park (campus/gw-1).
  */
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
@@ -46,6 +47,7 @@ const health = {
 };
 
 let rig: DashboardRig;
+let planDir: string;
 let gw: SimDevice;
 let cab: SimDevice;
 let browser: Browser;
@@ -92,8 +94,8 @@ const heads = (mode: 'normal' | 'flash') =>
   );
 
 beforeAll(async () => {
-  rig = await startDashboardRig();
-  await writeCityPlan(rig.dashboardDir);
+  planDir = await mkdtemp(join(tmpdir(), 'cityedge-plan-'));
+  rig = await startDashboardRig({ cityPlan: await writeCityPlan(planDir) });
   await rig.addUser('olga', 'operator-pass', 'operator');
   await rig.addUser('vic', 'viewer-pass', 'viewer');
   gw = await rig.device(site, device, 'parking');
@@ -111,6 +113,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   await rig?.close();
+  await rm(planDir, { recursive: true, force: true });
 });
 
 describe('control-room dashboard in chromium', () => {
@@ -172,7 +175,7 @@ describe('control-room dashboard in chromium', () => {
     const fresh = page.getByTestId(`health-${site}-${device}`);
     await fresh.filter({ hasText: '1.4.2' }).waitFor({ timeout: 5000 });
     expect(await fresh.getAttribute('data-stale')).toBe('no');
-    expect(await fresh.textContent()).toMatch(/online.*48.*310 \/ 906.*up \(1 reconnects/);
+    expect(await fresh.textContent()).toMatch(/online.*48.*310 \/ 906.*up · 1 reconnects.*1 ok/);
     const stale = page.getByTestId('health-downtown-cab-1');
     expect(await stale.getAttribute('data-stale')).toBe('yes');
     expect(await stale.getByTestId('age').textContent()).toMatch(/^4\d s \(stale\)$/);
@@ -210,10 +213,12 @@ describe('control-room dashboard in chromium', () => {
     const flash = cab.commands.find((c) => c.params.command === 'signals.flash');
     expect(flash?.payload).toMatchObject({ args: { intersection: IX, reason: 'lamp test', by: 'olga' } });
     await page.locator(`[data-testid=map-ix-${IX}][data-mode=flash]`).waitFor({ timeout: 5000 });
-    await page
-      .getByTestId('alarms')
-      .locator('li', { hasText: `${IX} in flash` })
-      .waitFor({ timeout: 5000 });
+    const flashAlarm = page.getByTestId('alarms').locator('li', { hasText: `${IX} in flash` });
+    await flashAlarm.waitFor({ timeout: 5000 });
+    // Acknowledged: kept on the list, marked with who, and sorted after what is still open.
+    await flashAlarm.getByRole('button', { name: 'acknowledge' }).click();
+    await flashAlarm.locator('.ackby', { hasText: 'ack olga' }).waitFor({ timeout: 5000 });
+    expect(await flashAlarm.getAttribute('class')).toMatch(/acked/);
     await page.screenshot({ path: join(tmpdir(), 'cityedge-overview-flash.png') });
 
     await row.getByRole('button', { name: 'back to normal' }).click();
@@ -228,6 +233,10 @@ describe('control-room dashboard in chromium', () => {
       .getByTestId('audit')
       .locator('tr', { hasText: 'downtown/cab-1/signals.resetFlash' })
       .waitFor({ timeout: 5000 });
+    const ack = page
+      .getByTestId('audit')
+      .locator('tr[data-action="alarm.ack"]', { hasText: 'flash/downtown/cab-1' });
+    expect(await ack.textContent()).toMatch(/olga.*alarm\.ack.*in flash/);
     await page.screenshot({ path: join(tmpdir(), 'cityedge-audit.png') });
     await page.context().close();
   });
@@ -241,7 +250,9 @@ describe('control-room dashboard in chromium', () => {
     expect(await page.getByRole('link', { name: 'Audit', exact: true }).count()).toBe(0);
     await page.goto(`${rig.base}/#/lot/${site}/${device}`);
     await page.getByTestId('bays').waitFor();
-    expect(await page.locator('main button').count()).toBe(0);
+    // The occupancy chart's time-range buttons are the only ones left: views, not commands.
+    expect(await page.locator('main button:not(.range-picker button)').count()).toBe(0);
+    expect(await page.locator('main .range-picker button').count()).toBeGreaterThan(0);
     await page.context().close();
   });
 
@@ -272,6 +283,8 @@ describe('control-room dashboard in chromium', () => {
     await wentOffline;
     await page.getByTestId('live').filter({ hasText: 'live' }).waitFor({ timeout: 15_000 });
     await expect.poll(() => gw.client.connected && cab.client.connected, { timeout: 10_000 }).toBe(true);
+    const modeAfter = await page.getByTestId(`map-ix-${IX}`).getAttribute('data-mode');
+    console.log(`${IX} after the restart, before the cabinet re-announces: ${modeAfter}`);
     // Live data flows again without a reload, and the session's token is still honoured.
     await gw.send('parkingLot', {}, { ...lot, availableSpotNumber: 5, occupiedSpotNumber: 1 });
     await marker.getByTestId('available').filter({ hasText: '5' }).waitFor({ timeout: 5000 });

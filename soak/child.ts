@@ -37,6 +37,8 @@ export type FromChild =
       lagP99Ms: number;
       lagMaxMs: number;
       heapUsedMiB: number;
+      /** Memory outside the JS heap that V8 tracks (Buffers, wasm such as tesseract's): where RSS goes when the heap is flat. */
+      externalMiB: number;
       queue: number | null;
     }
   | { type: 'error'; message: string };
@@ -141,6 +143,7 @@ process.on('message', (m: ToChild) => {
       lagP99Ms: lag.percentile(99) / 1e6,
       lagMaxMs: lag.max / 1e6,
       heapUsedMiB: process.memoryUsage().heapUsed / 2 ** 20,
+      externalMiB: process.memoryUsage().external / 2 ** 20,
       queue: running?.queue() ?? null,
     });
     lag.reset();

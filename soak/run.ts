@@ -125,7 +125,7 @@ async function main(): Promise<number> {
   const csv = join(OUT, 'soak.csv');
   writeFileSync(
     csv,
-    't_s,time,process,pid,rss_mib,heap_used_mib,lag_p99_ms,lag_max_ms,queue,msgs_in_interval,load1\n',
+    't_s,time,process,pid,rss_mib,heap_used_mib,external_mib,lag_p99_ms,lag_max_ms,queue,msgs_in_interval,load1\n',
   );
   const deaths: string[] = [];
   let stopping = false;
@@ -214,6 +214,7 @@ async function main(): Promise<number> {
       const sum = (m: Map<string, number>) => [...m.values()].reduce((s, n) => s + n, 0);
       const total = sum(now) - sum(prev);
       last = now;
+      const externalOf = new Map(parts.map((p, i) => [p.name, answers[i]?.externalMiB ?? null]));
       const rows: Sample[] = parts.map((p, i) => {
         const a = answers[i];
         const device = DEVICE_OF[p.name];
@@ -246,7 +247,7 @@ async function main(): Promise<number> {
             : '';
         appendFileSync(
           csv,
-          `${r.tS},${new Date().toISOString()},${r.process},${pid},${fmt(r.rssMiB)},${fmt(r.heapUsedMiB)},` +
+          `${r.tS},${new Date().toISOString()},${r.process},${pid},${fmt(r.rssMiB)},${fmt(r.heapUsedMiB)},${fmt(externalOf.get(r.process) ?? null)},` +
             `${fmt(r.lagP99Ms)},${fmt(r.lagMaxMs)},${r.queue ?? ''},${msgs},${load1.toFixed(2)}\n`,
         );
       }

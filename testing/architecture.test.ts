@@ -1,5 +1,6 @@
 /** House rules read off the real import graph: they fail the build the day someone breaks them. */
 import { beforeAll, describe, expect, it } from 'vitest';
+import { MEASUREMENTS } from '../core/contract/measurements.ts';
 import { type ImportGraph, importGraph, isProduction, isTestSupport, sourceFiles } from './import-graph.ts';
 
 let graph: ImportGraph;
@@ -33,6 +34,17 @@ describe('layering', () => {
     const offenders = importsOf((f) => f.startsWith('core/'))
       .filter(({ to }) => !to.startsWith('core/') && !to.startsWith('node:'))
       .map(({ file, to }) => `${file} -> ${to}`);
+    expect(offenders).toEqual([]);
+  });
+
+  it('controllers/ import only controllers/ and core/, and no I/O package (they are pure)', () => {
+    const offenders = importsOf((f) => f.startsWith('controllers/'))
+      .filter(({ to }) => !/^(controllers|core)\//.test(to) && !to.startsWith('node:'))
+      .map(({ file, to }) => `${file} -> ${to}`);
+    const io =
+      /from '(onoff|serialport|@serialport\/[\w-]+|mqtt|influx|aedes|ws|node:(net|http|https|dgram))'/;
+    for (const { file, text } of sourceFiles())
+      if (file.startsWith('controllers/') && io.test(text)) offenders.push(`${file}: ${io.exec(text)?.[1]}`);
     expect(offenders).toEqual([]);
   });
 
@@ -131,5 +143,18 @@ describe('one Result and one HeadState (core/ports)', () => {
       [...text.matchAll(/^\s*(?:export\s+)?type\s+HeadState\s*=/gm)].map(() => file),
     );
     expect(decls).toEqual(['core/ports/signal-head.ts']);
+  });
+});
+
+describe('one contract (core/contract)', () => {
+  it('InfluxDB measurement names are spelled only in core/contract/measurements.ts', () => {
+    // Names with an underscore: `spat` or `sensor` are also topic kinds and plain words.
+    const names = Object.values(MEASUREMENTS).filter((m) => m.includes('_'));
+    const offenders = sourceFiles()
+      .filter(({ file }) => isProduction(file) && file !== 'core/contract/measurements.ts')
+      .flatMap(({ file, text }) =>
+        names.filter((m) => new RegExp(`['"\`]${m}['"\`]`).test(text)).map((m) => `${file}: ${m}`),
+      );
+    expect(offenders).toEqual([]);
   });
 });

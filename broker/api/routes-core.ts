@@ -19,56 +19,58 @@ const command = z.strictObject({
   timeoutMs: z.number().int().min(100).max(60_000).default(5000),
 });
 
+/**
+ * POST /api/login: a per-address token bucket first (scrypt is deliberately slow, so cap the rate
+ * we pay it), then the account/source lockout before any hashing, then the password.
+ */
+function loginHandler(d: ApiDeps): Route['handle'] {
+  const buckets = new Map<string, TokenBucket>();
+  return async (ctx) => {
+    const address = ctx.req.socket.remoteAddress ?? '?';
+    const source = sourceKey(address);
+    if (buckets.size > 10_000) buckets.clear();
+    const bucket = buckets.get(source) ?? new TokenBucket(5, 20);
+    buckets.set(source, bucket);
+    if (bucket.take() > 0) {
+      d.counters.inc('api.login.refused.rate');
+      fail('API_RATE_LIMITED', 'too many login attempts; slow down');
+    }
+    const { username, password } = parse(login, await ctx.body());
+    const locked = d.logins.check(username, source);
+    if (locked) {
+      // A locked account's correct password is refused as well.
+      d.counters.inc(`api.login.refused.locked.${locked.scope}`);
+      fail('API_RATE_LIMITED', refusalMessage(locked), {
+        scope: locked.scope,
+        retryAfterS: Math.ceil(locked.retryAfterMs / 1000),
+      });
+    }
+    const user = await d.accounts.userHash(username);
+    const good = await verifyPassword(password, user?.hash ?? DUMMY_HASH);
+    if (!good || !user) {
+      await loginFailed(d, username, source, address);
+      return fail('API_UNAUTHENTICATED', 'wrong username or password');
+    }
+    d.logins.succeeded(username);
+    const { token, expiresAt } = await d.tokens.issue(username, user.role, user.tokenVersion);
+    return { status: 200, body: { token, username, role: user.role, expiresAt } };
+  };
+}
+
+/** Counted, audited, and tallied by the lockout; a lock it starts is audited too (admins see it). */
+async function loginFailed(d: ApiDeps, username: string, source: string, address: string): Promise<void> {
+  d.counters.inc('api.login.failed');
+  const lock = d.logins.failed(username, source);
+  const row = { actor: username, role: '-', target: address, detail: '', outcome: 'denied' };
+  await d.audit.record({ ...row, action: 'login.failed' });
+  if (!lock) return;
+  d.log.warn({ username, source, retryAfterMs: lock.retryAfterMs }, `api: ${refusalMessage(lock)}`);
+  await d.audit.record({ ...row, action: 'login.locked', detail: refusalMessage(lock), outcome: lock.scope });
+}
+
 export function coreRoutes(d: ApiDeps): Route[] {
-  // Login attempts per remote address: scrypt is deliberately slow, so cap the rate we pay it.
-  const loginBuckets = new Map<string, TokenBucket>();
   return [
-    {
-      method: 'POST',
-      path: /^\/api\/login$/,
-      role: null,
-      handle: async (ctx) => {
-        const ip = ctx.req.socket.remoteAddress ?? '?';
-        if (loginBuckets.size > 10_000) loginBuckets.clear();
-        const bucket = loginBuckets.get(ip) ?? new TokenBucket(5, 20);
-        loginBuckets.set(ip, bucket);
-        if (bucket.take() > 0) {
-          d.counters.inc('api.login.refused.rate');
-          fail('API_RATE_LIMITED', 'too many login attempts; slow down');
-        }
-        const { username, password } = parse(login, await ctx.body());
-        const source = sourceKey(ip);
-        const locked = d.logins.check(username, source);
-        if (locked) {
-          // Before hashing: a locked account's correct password is refused as well.
-          d.counters.inc(`api.login.refused.locked.${locked.scope}`);
-          fail('API_RATE_LIMITED', refusalMessage(locked), {
-            scope: locked.scope,
-            retryAfterS: Math.ceil(locked.retryAfterMs / 1000),
-          });
-        }
-        const user = await d.accounts.userHash(username);
-        const good = await verifyPassword(password, user?.hash ?? DUMMY_HASH);
-        if (!good || !user) {
-          d.counters.inc('api.login.failed');
-          const lock = d.logins.failed(username, source);
-          if (lock)
-            d.log.warn({ username, source, retryAfterMs: lock.retryAfterMs }, `api: ${refusalMessage(lock)}`);
-          await d.audit.record({
-            actor: username,
-            role: '-',
-            action: 'login.failed',
-            target: ip,
-            detail: '',
-            outcome: 'denied',
-          });
-          return fail('API_UNAUTHENTICATED', 'wrong username or password');
-        }
-        d.logins.succeeded(username);
-        const { token, expiresAt } = await d.tokens.issue(username, user.role, user.tokenVersion);
-        return { status: 200, body: { token, username, role: user.role, expiresAt } };
-      },
-    },
+    { method: 'POST', path: /^\/api\/login$/, role: null, handle: loginHandler(d) },
     {
       method: 'GET',
       path: /^\/api\/me$/,

@@ -4,10 +4,15 @@
  * there is no path for user text into the query string.
  */
 import { z } from 'zod';
+import { LOT_OCCUPANCY_FIELDS, MEASUREMENTS as M } from '../../core/contract/measurements.ts';
 import { idSchema, parkingEvent, signalAlarm } from '../../core/contract/payloads.ts';
 import { RP } from '../ingest/schema.ts';
 import type { ApiDeps } from './deps.ts';
 import { type Ctx, fail, parse, query, type Route } from './http.ts';
+
+const LOT_FIELDS = Object.values(LOT_OCCUPANCY_FIELDS)
+  .map((f) => `"${f}"`)
+  .join(', ');
 
 const MAX_RANGE_MS = 31 * 24 * 3600 * 1000;
 const int = z.coerce.number().int().min(0);
@@ -61,7 +66,7 @@ async function lots(d: ApiDeps, ctx: Ctx) {
   const rp = q.interval === 'raw' ? RP.raw : q.interval === '1m' ? RP.m1 : RP.m15;
   const w = where(q.from, q.to, { site: q.site, lot: q.lot });
   const res = await ingest.influx.query<Row>(
-    `SELECT "total", "available", "occupied", "unknown" FROM "${rp}"."lot_occupancy" WHERE ${w.clause} GROUP BY "site", "lot"`,
+    `SELECT ${LOT_FIELDS} FROM "${rp}"."${M.parkingLot}" WHERE ${w.clause} GROUP BY "site", "lot"`,
     { placeholders: w.placeholders },
   );
   const series = res.groups().map((g) => ({
@@ -83,7 +88,7 @@ async function signals(d: ApiDeps, ctx: Ctx) {
   const q = parse(range.and(signalScope), query(ctx));
   const w = where(q.from, q.to, { site: q.site, device: q.device, intersection: q.intersection });
   const res = await ingest.influx.query<Row>(
-    `SELECT "cycle", "lengthS", "greenS", "termination", "arrivalsOnGreen", "arrivalsOnRed", "splitFailure", "utilisation", "redLightViolations" FROM "${RP.raw}"."cycle_measures" WHERE ${w.clause} GROUP BY "site", "device", "intersection", "phase" ORDER BY time DESC LIMIT ${q.limit}`,
+    `SELECT "cycle", "lengthS", "greenS", "termination", "arrivalsOnGreen", "arrivalsOnRed", "splitFailure", "utilisation", "redLightViolations" FROM "${RP.raw}"."${M.cycle}" WHERE ${w.clause} GROUP BY "site", "device", "intersection", "phase" ORDER BY time DESC LIMIT ${q.limit}`,
     { placeholders: w.placeholders },
   );
   // DESC also reverses the series order: sort them back by device and phase number.
@@ -108,7 +113,7 @@ async function hires(d: ApiDeps, ctx: Ctx) {
   // `code` is a field, not a tag: a validated integer, so it goes in as a literal.
   const clause = q.code === undefined ? w.clause : `${w.clause} AND "code" = ${q.code}`;
   const res = await ingest.influx.query<Row>(
-    `SELECT "code", "param", "site", "device", "intersection" FROM "${RP.raw}"."hires_event" WHERE ${clause} ORDER BY time DESC LIMIT ${q.limit}`,
+    `SELECT "code", "param", "site", "device", "intersection" FROM "${RP.raw}"."${M.hiRes}" WHERE ${clause} ORDER BY time DESC LIMIT ${q.limit}`,
     { placeholders: w.placeholders },
   );
   return { status: 200, body: { events: (res as unknown as Row[]).map(strip) } };
@@ -149,9 +154,9 @@ async function events(d: ApiDeps, ctx: Ctx) {
     });
   };
   const all = [
-    ...(await run('parking_event', 'parking', 'lot')),
+    ...(await run(M.parkingEvent, 'parking', 'lot')),
     // Alarms carry no plate: a plate search is a parking search.
-    ...(q.plate ? [] : await run('signal_alarm', 'signals', 'device')),
+    ...(q.plate ? [] : await run(M.signalAlarm, 'signals', 'device')),
   ];
   all.sort((a, b) => Number(b.ts) - Number(a.ts));
   return { status: 200, body: { events: all.slice(0, q.limit) } };
@@ -163,7 +168,7 @@ async function lpr(d: ApiDeps, ctx: Ctx) {
   const w = where(q.from, q.to, { site: q.site, lot: q.device });
   const clause = w.clause + plateClause(q.plate, w.placeholders);
   const res = await ingest.influx.query<Row>(
-    `SELECT "plate", "confidence", "lane", "ms", "camera", "lot", "site" FROM "${RP.raw}"."lpr_read" WHERE ${clause} ORDER BY time DESC LIMIT ${q.limit}`,
+    `SELECT "plate", "confidence", "lane", "ms", "camera", "lot", "site" FROM "${RP.raw}"."${M.lprRead}" WHERE ${clause} ORDER BY time DESC LIMIT ${q.limit}`,
     { placeholders: w.placeholders },
   );
   const reads = (res as unknown as Row[]).map((row) => {

@@ -130,6 +130,13 @@ describe('HTTP login lockout per account', () => {
     });
     expect([raw.status, raw.headers.get('retry-after')]).toEqual([429, String(LOCK_S)]);
     expect(broker.counters.get('api.login.refused.locked.account')).toBe(2);
+    const admin = await broker.login('admin', 'admin-password-1');
+    const audit = await broker.api('/api/audit?actor=olga', { token: admin });
+    const rows = (audit.body as { entries: { action: string; target: string; outcome: string }[] }).entries;
+    expect(rows.filter((e) => e.action === 'login.failed')).toHaveLength(5);
+    expect(rows.filter((e) => e.action === 'login.locked')).toEqual([
+      expect.objectContaining({ target: EVIL, outcome: 'account' }),
+    ]);
     expect((await postJsonFrom(EVIL, login, { username: 'vic', password: 'vic-password' })).status).toBe(200);
     await sleep(LOCK_S * 1000 + 100);
     // Back-off: the next lock of the same account lasts twice as long.

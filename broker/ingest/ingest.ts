@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { InfluxDB } from 'influx';
 import type { Logger } from 'pino';
 import type { DecodedMessage } from '../../core/contract/index.ts';
+import { Backoff } from '../../core/retry.ts';
 import type { CityEdgeError, ErrorCode } from '../../core/errors.ts';
 import type { BrokerConfig } from '../config.ts';
 import type { Counters } from '../metrics.ts';
@@ -38,6 +39,8 @@ export class Ingest {
   private readonly spool: Spool;
   private schemaReady = false;
   private schemaTimer: NodeJS.Timeout | undefined;
+  /** A fixed 5 s between schema attempts: InfluxDB starting up, or down for a while. */
+  private readonly schemaBackoff = new Backoff({ initialMs: 5000, maxMs: 5000, factor: 1 });
   private readonly retentionMs: number;
   /** Present unless `durableAck: 'off'`: the broker acknowledges QoS 1 only once it is durable. */
   readonly wal: IngestWal | undefined;
@@ -142,7 +145,7 @@ export class Ingest {
       this.schemaReady = true;
     } catch (e) {
       this.log.warn({ err: (e as Error).message }, 'ingest: InfluxDB schema not ready; retrying in 5 s');
-      this.schemaTimer = setTimeout(() => void this.start(), 5000);
+      this.schemaTimer = setTimeout(() => void this.start(), this.schemaBackoff.next());
       this.schemaTimer.unref();
     }
   }

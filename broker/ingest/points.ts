@@ -8,7 +8,13 @@
  * messages of one series in the same millisecond collide only if their id hashes do (~1e-6).
  */
 import type { IPoint } from 'influx';
-import type { DecodedMessage, Payload, TopicKind } from '../../core/contract/index.ts';
+import {
+  type DecodedMessage,
+  LOT_OCCUPANCY_FIELDS as F,
+  MEASUREMENTS as M,
+  type Payload,
+  type TopicKind,
+} from '../../core/contract/index.ts';
 import { CityEdgeError } from '../../core/errors.ts';
 
 type FieldValue = number | string | boolean;
@@ -54,10 +60,10 @@ const one = (measurement: string, tags: Record<string, string>, fields: Fields) 
 ];
 
 const mappers: { [K in TopicKind]?: Mapper<K> } = {
-  status: (p, _, b) => one('availability', b, { online: p.data.state === 'online' ? 1 : 0 }),
+  status: (p, _, b) => one(M.status, b, { online: p.data.state === 'online' ? 1 : 0 }),
   health: (p, _, b) => {
     const { serial, cameras, ...numbers } = p.data;
-    return one('device_health', b, {
+    return one(M.health, b, {
       ...numbers,
       serialUp: serial ? serial.state === 'up' : undefined,
       serialBadFrames: serial?.badFrames,
@@ -66,7 +72,7 @@ const mappers: { [K in TopicKind]?: Mapper<K> } = {
   },
   sensorReading: (p, _, b) =>
     one(
-      'sensor',
+      M.sensorReading,
       { ...b, kind: p.data.kind },
       {
         sensor: p.data.sensor,
@@ -78,30 +84,21 @@ const mappers: { [K in TopicKind]?: Mapper<K> } = {
     ),
   parkingLot: (p, _, b) =>
     one(
-      'lot_occupancy',
+      M.parkingLot,
       { site: b.site, lot: b.device },
       {
-        total: p.data.totalSpotNumber,
-        available: p.data.availableSpotNumber,
-        occupied: p.data.occupiedSpotNumber,
-        unknown: p.data.unknownSpotNumber,
+        [F.totalSpotNumber]: p.data.totalSpotNumber,
+        [F.availableSpotNumber]: p.data.availableSpotNumber,
+        [F.occupiedSpotNumber]: p.data.occupiedSpotNumber,
+        [F.unknownSpotNumber]: p.data.unknownSpotNumber,
         full: p.data.full,
         drift: p.data.drift,
         disabledAvailable: p.data.disabled.available,
       },
     ),
-  parkingBay: (p, _, b) =>
-    one(
-      'bay_status',
-      { site: b.site, lot: b.device, bay: p.data.bay, kind: p.data.kind },
-      {
-        status: p.data.status,
-        occupied: p.data.status === 'occupied' ? 1 : 0,
-      },
-    ),
   parkingGate: (p, _, b) =>
     one(
-      'gate_state',
+      M.parkingGate,
       { site: b.site, lot: b.device, lane: p.data.lane, direction: p.data.direction },
       {
         state: p.data.state,
@@ -111,11 +108,11 @@ const mappers: { [K in TopicKind]?: Mapper<K> } = {
     ),
   parkingEvent: (p, _, b) => {
     const { kind, ...rest } = p.data;
-    return one('parking_event', { site: b.site, lot: b.device, kind }, { ...rest, msgId: p.id });
+    return one(M.parkingEvent, { site: b.site, lot: b.device, kind }, { ...rest, msgId: p.id });
   },
   lprRead: (p, _, b) =>
     one(
-      'lpr_read',
+      M.lprRead,
       { site: b.site, lot: b.device, camera: p.data.camera },
       {
         plate: p.data.plate ?? '',
@@ -127,10 +124,10 @@ const mappers: { [K in TopicKind]?: Mapper<K> } = {
       },
     ),
   signalHeads: (p, params, b) =>
-    one('signal_heads', { ...b, intersection: params.intersection!, mode: p.data.mode }, p.data.groups),
+    one(M.signalHeads, { ...b, intersection: params.intersection!, mode: p.data.mode }, p.data.groups),
   spat: (p, params, b) =>
     p.data.rings.map((r) => ({
-      measurement: 'spat',
+      measurement: M.spat,
       tags: { ...b, intersection: params.intersection!, ring: String(r.ring) },
       fields: clean({
         mode: p.data.mode,
@@ -141,7 +138,7 @@ const mappers: { [K in TopicKind]?: Mapper<K> } = {
     })),
   hiRes: (p, params, b) => ({
     points: p.data.events.map((e) => ({
-      measurement: 'hires_event',
+      measurement: M.hiRes,
       tags: { ...b, intersection: params.intersection! },
       fields: { code: e.code, param: e.param },
     })),
@@ -149,7 +146,7 @@ const mappers: { [K in TopicKind]?: Mapper<K> } = {
   }),
   cycle: (p, params, b) =>
     p.data.phases.map((ph) => ({
-      measurement: 'cycle_measures',
+      measurement: M.cycle,
       tags: { ...b, intersection: params.intersection!, phase: String(ph.phase) },
       fields: clean({
         cycle: p.data.cycle,
@@ -166,7 +163,7 @@ const mappers: { [K in TopicKind]?: Mapper<K> } = {
     })),
   counts: (p, params, b) =>
     p.data.counts.map((c) => ({
-      measurement: 'traffic_counts',
+      measurement: M.counts,
       tags: {
         ...b,
         intersection: params.intersection!,
@@ -183,13 +180,13 @@ const mappers: { [K in TopicKind]?: Mapper<K> } = {
     })),
   pedPresses: (p, params, b) =>
     one(
-      'ped_presses',
+      M.pedPresses,
       { ...b, crossing: params.crossing! },
       { presses: p.data.presses, calls: p.data.calls, periodS: p.data.periodS },
     ),
   signalAlarm: (p, params, b) =>
     one(
-      'signal_alarm',
+      M.signalAlarm,
       { ...b, intersection: params.intersection!, kind: p.data.kind },
       {
         detail: p.data.detail,
@@ -200,7 +197,7 @@ const mappers: { [K in TopicKind]?: Mapper<K> } = {
       },
     ),
   evPosition: (p, _, b) =>
-    one('ev_position', b, {
+    one(M.evPosition, b, {
       vehicleId: p.data.vehicleId,
       routeId: p.data.routeId,
       lat: p.data.lat,

@@ -4,15 +4,17 @@
  * occupancy, cycle measures and traffic counts.
  */
 import type { InfluxDB } from 'influx';
+import { LOT_OCCUPANCY_FIELDS, MEASUREMENTS } from '../../core/contract/index.ts';
 
 export const RP = { raw: 'raw', m1: 'rollup_1m', m15: 'rollup_15m' } as const;
 
+const meanOf = (fields: readonly string[]) => fields.map((f) => `mean("${f}") AS "${f}"`).join(', ');
+
 const rollups = {
-  lot_occupancy:
-    'mean("total") AS "total", mean("available") AS "available", mean("occupied") AS "occupied", mean("unknown") AS "unknown"',
-  cycle_measures:
+  [MEASUREMENTS.parkingLot]: meanOf(Object.values(LOT_OCCUPANCY_FIELDS)),
+  [MEASUREMENTS.cycle]:
     'mean("greenS") AS "greenS", mean("utilisation") AS "utilisation", sum("arrivalsOnGreen") AS "arrivalsOnGreen", sum("arrivalsOnRed") AS "arrivalsOnRed", count("cycle") AS "cycles"',
-  traffic_counts: 'sum("count") AS "count"',
+  [MEASUREMENTS.counts]: 'sum("count") AS "count"',
 } as const;
 
 export function continuousQueries(db: string): { name: string; query: string }[] {

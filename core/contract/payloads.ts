@@ -156,6 +156,25 @@ export const lprRead = z.strictObject({
   thumbnail: z.string().max(64_000).optional(),
 });
 
+/**
+ * A camera's last frame with the plate read on it: retained state, so a control room opened (or
+ * reloaded) between two reads still sees every camera's picture; `lprRead` is the event log.
+ */
+export const cameraFrame = z.strictObject({
+  camera: z.string().min(1).max(64),
+  lane: idSchema.optional(),
+  bay: idSchema.optional(),
+  plate: plateSchema.nullable(),
+  confidence,
+  /** Plate box `[x, y, w, h]` in full-frame pixels (see `frameSize`). */
+  box: boxSchema.nullable(),
+  /** Full frame `[width, height]` in pixels: the box's coordinate space (the thumbnail is smaller). */
+  frameSize: z.tuple([z.number().int().min(1), z.number().int().min(1)]),
+  frameRef: z.string().max(200).optional(),
+  /** Small JPEG thumbnail, base64 (the same as the read's). */
+  thumbnail: z.string().min(1).max(64_000),
+});
+
 // ---- signals -------------------------------------------------------------------------
 
 export const headState = z.enum([

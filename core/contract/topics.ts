@@ -92,6 +92,14 @@ export const topics = {
     qos: 1,
     description: 'One licence-plate read with candidates, box, confidence and a thumbnail.',
   }),
+  cameraFrame: spec({
+    pattern: `${dev}/camera/{camera}/frame`,
+    schema: p.envelope(p.cameraFrame),
+    // QoS 1 through the edge's queue: after an outage the newest frame is the one left retained.
+    retained: true,
+    qos: 1,
+    description: "A camera's last frame (thumbnail) with the plate box and read, retained per camera.",
+  }),
   signalHeads: spec({
     pattern: `${dev}/signals/{intersection}/heads`,
     schema: p.envelope(p.signalHeads),

@@ -1,42 +1,34 @@
 /**
- * The city plan: where each site sits, from configured coordinates (`/city.json`, written by the
- * installer or the demo next to the dashboard files). No tile server: the overview is a schematic
+ * The city plan: where each site sits, from configured coordinates (the broker's `cityPlan`
+ * file, served at `GET /api/plan`; the demo writes its own). No tile server: the overview is a schematic
  * drawn from these points. Devices missing from the plan are laid out on a grid so nothing hides.
  */
+import { type CityPlan, checkPlan, type PlanSite } from '../../core/contract/plan.ts';
+import { ApiError, api, type Session } from './api.ts';
 import type { CityState } from './state.ts';
 
-export interface PlanSite {
-  /** `site/device` for a car park, `site/device/intersection` for an intersection. */
-  key: string;
-  kind: 'lot' | 'intersection';
-  name: string;
-  lat: number;
-  lon: number;
-}
-export interface PlanRoute {
-  routeId: string;
-  name: string;
-  /** Keys of the intersections the route crosses, in driving order. */
-  via: string[];
-}
-export interface CityPlan {
-  name: string;
-  sites: PlanSite[];
-  routes: PlanRoute[];
-  /** Optional street lines for the schematic: polylines of [lat, lon]. */
-  streets?: Array<{ name: string; points: Array<[number, number]> }>;
-}
+export type { CityPlan, PlanRoute, PlanSite } from '../../core/contract/plan.ts';
 
 export const emptyPlan = (): CityPlan => ({ name: 'City', sites: [], routes: [] });
 
-export async function loadPlan(): Promise<CityPlan> {
+/** The plan, or an empty one with the reason when it is missing or refused by the contract. */
+export interface LoadedPlan {
+  plan: CityPlan;
+  /** Why the configured plan is not drawn (null when it is, or when none is configured). */
+  problem: string | null;
+}
+
+/** The broker's plan (`GET /api/plan`, checked against the contract again here). */
+export async function loadPlan(session: Session): Promise<LoadedPlan> {
   try {
-    const res = await fetch('/city.json', { cache: 'no-store' });
-    if (!res.ok) return emptyPlan();
-    const plan = (await res.json()) as Partial<CityPlan>;
-    return { ...emptyPlan(), ...plan, sites: plan.sites ?? [], routes: plan.routes ?? [] };
-  } catch {
-    return emptyPlan();
+    const { plan } = await api.get<{ plan: unknown }>(session, '/api/plan');
+    const checked = checkPlan(plan);
+    if (checked.ok) return { plan: checked.value, problem: null };
+    return { plan: emptyPlan(), problem: `city plan refused: ${checked.error.message}` };
+  } catch (e) {
+    // No plan configured: the devices are laid out on a grid, nothing to report.
+    if (e instanceof ApiError && e.status === 404) return { plan: emptyPlan(), problem: null };
+    return { plan: emptyPlan(), problem: `city plan: ${e instanceof Error ? e.message : String(e)}` };
   }
 }
 

@@ -106,8 +106,45 @@ describe('dashboard state', () => {
     s = apply(s, read(null, 2));
     const cam = s.devices['campus/gw-1']?.cameras['cam-entry'];
     expect(cam).toMatchObject({ ts: 2, plate: null, lane: 'entry-1' });
-    expect(cam?.thumbnail).toBeUndefined(); // the newest read had no frame: show none rather than a stale one
+    // The newest read had no frame: the earlier frame stays, with its own time and plate, so the
+    // view can show it as earlier rather than as this read's.
+    expect(cam?.frame).toMatchObject({ ts: 1, thumbnail: 'AAAA', plate: 'ABC123' });
     expect(s.feed).toHaveLength(2);
+  });
+
+  it('shows a camera from its retained last frame, opened after the read, box and frame size kept', () => {
+    const frame = (ts: number, plate: string) =>
+      buildMessage(
+        'cameraFrame',
+        { ...dev, camera: 'cam-entry' },
+        {
+          camera: 'cam-entry',
+          lane: 'entry-1',
+          plate,
+          confidence: 0.93,
+          box: [100, 200, 180, 60],
+          frameSize: [640, 480],
+          thumbnail: `T${ts}`,
+        },
+        { ts },
+      );
+    let s = apply(emptyCity(), frame(10, 'ABC123'));
+    expect(s.devices['campus/gw-1']?.cameras['cam-entry']).toMatchObject({
+      ts: 10,
+      plate: 'ABC123',
+      frame: { thumbnail: 'T10', box: [100, 200, 180, 60], frameSize: [640, 480] },
+    });
+    // History then seeds a newer read of the same camera (no frames in history): the frame stays.
+    s = seedHistory(
+      s,
+      [],
+      [{ ts: 20, site: 'campus', device: 'gw-1', camera: 'cam-entry', plate: 'XYZ987', confidence: 0.8 }],
+    );
+    const cam = s.devices['campus/gw-1']?.cameras['cam-entry'];
+    expect(cam).toMatchObject({ ts: 20, plate: 'XYZ987', frame: { ts: 10, plate: 'ABC123' } });
+    // An older retained frame arriving late does not replace the newer read's caption.
+    s = apply(s, frame(5, 'OLD111'));
+    expect(s.devices['campus/gw-1']?.cameras['cam-entry']).toMatchObject({ ts: 20, frame: { ts: 10 } });
   });
 
   it('seeds the feed and cameras from history without duplicating live messages', () => {
@@ -236,5 +273,26 @@ describe('dashboard state', () => {
     s = apply(s, buildMessage('status', fleet, { state: 'online', version: '1.2.3' }, { ts: 6 }));
     expect(s.devices['fleet/amb-1']?.ev?.['amb-1']).toMatchObject({ routeId: 'r1', ts: 5 });
     expect(s.devices['fleet/amb-1']?.version).toBe('1.2.3');
+  });
+});
+
+describe('emergency-vehicle priority', () => {
+  const cmd = (command: string, args: Record<string, unknown>) => ({
+    topic: topicFor('command', { site: 'corridor', device: 'cab-1', command }),
+    payload: JSON.stringify({ transaction: `t-${command}`, args }),
+  });
+
+  it('shows a priority request with its ETA until the EV unit cancels it', () => {
+    let s = apply(
+      emptyCity(),
+      cmd('priority.request', { intersection: 'main-3rd', vehicleId: 'amb-1', routeId: 'r1', etaTs: 99_000 }),
+    );
+    const x = () => s.devices['corridor/cab-1']?.intersections['main-3rd'];
+    expect(x()?.priority).toMatchObject({ vehicleId: 'amb-1', routeId: 'r1', etaTs: 99_000 });
+    // Another vehicle's cancel leaves it; its own cancel removes it.
+    s = apply(s, cmd('priority.cancel', { intersection: 'main-3rd', vehicleId: 'amb-2' }));
+    expect(x()?.priority?.vehicleId).toBe('amb-1');
+    s = apply(s, cmd('priority.cancel', { intersection: 'main-3rd', vehicleId: 'amb-1' }));
+    expect(x()?.priority).toBeUndefined();
   });
 });

@@ -22,13 +22,25 @@ export interface DeviceState {
   ev?: Record<string, Data<'evPosition'> & { ts: number }>;
 }
 
+/** The latest read of a camera, and the latest frame it came with (possibly of an earlier read). */
 export interface CameraView {
   camera: string;
   ts: number;
   lane?: string;
+  bay?: string;
   plate: string | null;
   confidence: number;
-  thumbnail?: string;
+  frame?: CameraFrame;
+}
+
+export interface CameraFrame {
+  ts: number;
+  /** Base64 JPEG thumbnail. */
+  thumbnail: string;
+  plate: string | null;
+  /** Plate box `[x, y, w, h]` in full-frame pixels; drawable when `frameSize` is known. */
+  box: [number, number, number, number] | null;
+  frameSize?: [number, number];
 }
 
 export interface IntersectionState {
@@ -168,16 +180,13 @@ export function applyDecoded(state: CityState, msg: DecodedMessage): CityState {
       break;
     case 'lprRead': {
       const read = (env as Envelope<'lprRead'>).data;
-      const view: CameraView = {
-        camera: read.camera,
-        ts: env.ts,
-        plate: read.plate,
-        confidence: read.confidence,
-      };
-      if (read.lane) view.lane = read.lane;
-      if (read.thumbnail) view.thumbnail = read.thumbnail;
-      put({ cameras: { ...dev.cameras, [read.camera]: view } });
+      put({ cameras: { ...dev.cameras, [read.camera]: cameraRead(dev.cameras[read.camera], env.ts, read) } });
       addFeed(city, { id: env.id, ts: env.ts, site, device, kind: msg.kind, data: read });
+      break;
+    }
+    case 'cameraFrame': {
+      const f = (env as Envelope<'cameraFrame'>).data;
+      put({ cameras: { ...dev.cameras, [f.camera]: cameraFrame(dev.cameras[f.camera], env.ts, f) } });
       break;
     }
     case 'parkingEvent':
@@ -194,6 +203,42 @@ export function applyDecoded(state: CityState, msg: DecodedMessage): CityState {
       break;
   }
   return city;
+}
+
+/**
+ * A read replaces the camera's read; its thumbnail, if any, becomes the frame. A read without one
+ * keeps the earlier frame, which the view shows dimmed with its own time (never as this read's).
+ */
+function cameraRead(was: CameraView | undefined, ts: number, read: Data<'lprRead'>): CameraView {
+  const view: CameraView = { camera: read.camera, ts, plate: read.plate, confidence: read.confidence };
+  if (read.lane) view.lane = read.lane;
+  if (read.thumbnail) {
+    const size = was?.frame?.frameSize; // same camera, same resolution: the box stays drawable
+    view.frame = {
+      ts,
+      thumbnail: read.thumbnail,
+      plate: read.plate,
+      box: read.box,
+      ...(size ? { frameSize: size } : {}),
+    };
+  } else if (was?.frame) view.frame = was.frame;
+  return view;
+}
+
+/** The retained last frame: sets the frame, and the read too when none newer is known. */
+function cameraFrame(was: CameraView | undefined, ts: number, f: Data<'cameraFrame'>): CameraView {
+  const frame: CameraFrame = {
+    ts,
+    thumbnail: f.thumbnail,
+    plate: f.plate,
+    box: f.box,
+    frameSize: f.frameSize,
+  };
+  if (was && was.ts > ts) return { ...was, frame: was.frame && was.frame.ts > ts ? was.frame : frame };
+  const view: CameraView = { camera: f.camera, ts, plate: f.plate, confidence: f.confidence, frame };
+  if (f.lane) view.lane = f.lane;
+  if (f.bay) view.bay = f.bay;
+  return view;
 }
 
 function applySignal(
@@ -236,6 +281,7 @@ function applySignal(
 
 /** Commands are seen only for what they tell the room: an EV's priority request carries its ETA. */
 function applyCommand(state: CityState, site: string, device: string, msg: DecodedMessage): CityState {
+  if (msg.params.command === 'priority.cancel') return cancelPriority(state, site, device, msg);
   if (msg.params.command !== 'priority.request') return state;
   const body = msg.payload as {
     args?: { intersection?: string; vehicleId?: string; routeId?: string; etaTs?: number };
@@ -257,6 +303,17 @@ function applyCommand(state: CityState, site: string, device: string, msg: Decod
     [key]: { ...dev, intersections: { ...dev.intersections, [a.intersection]: { ...x, priority } } },
   };
   return city;
+}
+
+/** The EV has passed or was called off: its request no longer shows on the intersection. */
+function cancelPriority(state: CityState, site: string, device: string, msg: DecodedMessage): CityState {
+  const a = (msg.payload as { args?: { intersection?: string; vehicleId?: string } }).args;
+  const dev = state.devices[deviceKey(site, device)];
+  const x = a?.intersection ? dev?.intersections[a.intersection] : undefined;
+  if (!dev || !x?.priority || x.priority.vehicleId !== a?.vehicleId) return state;
+  const { priority: _gone, ...rest } = x;
+  const intersections = { ...dev.intersections, [a.intersection!]: rest };
+  return { ...state, devices: { ...state.devices, [deviceKey(site, device)]: { ...dev, intersections } } };
 }
 
 function addFeed(city: CityState, item: FeedItem) {
@@ -356,6 +413,8 @@ export function seedHistory(state: CityState, events: HistoryEvent[], reads: His
     if (dev.cameras[r.camera] && dev.cameras[r.camera]!.ts >= r.ts) continue;
     const view: CameraView = { camera: r.camera, ts: r.ts, plate: r.plate, confidence: r.confidence };
     if (r.lane) view.lane = r.lane;
+    const frame = dev.cameras[r.camera]?.frame; // retained frames may have come first: keep them
+    if (frame) view.frame = frame;
     city.devices = {
       ...city.devices,
       [deviceKey(r.site, r.device)]: { ...dev, cameras: { ...dev.cameras, [r.camera]: view } },

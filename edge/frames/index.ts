@@ -37,8 +37,16 @@ export interface FrameStats {
   errors: number;
 }
 
+export interface SavedFrame {
+  frameRef: string;
+  thumbnail: string;
+  /** The full frame's size in pixels: plate boxes are given in it. */
+  width: number;
+  height: number;
+}
+
 export interface FrameStore {
-  save(jpeg: Buffer, meta: FrameMeta): Promise<Result<{ frameRef: string; thumbnail: string }>>;
+  save(jpeg: Buffer, meta: FrameMeta): Promise<Result<SavedFrame>>;
   enforceRetention(): Promise<{ removed: number }>;
   read(frameRef: string): Promise<Result<Buffer>>;
   stats(): FrameStats;
@@ -100,7 +108,7 @@ class DiskFrameStore implements FrameStore {
     this.bytes = entries.reduce((sum, e) => sum + e.bytes, 0);
   }
 
-  async save(jpeg: Buffer, meta: FrameMeta): Promise<Result<{ frameRef: string; thumbnail: string }>> {
+  async save(jpeg: Buffer, meta: FrameMeta): Promise<Result<SavedFrame>> {
     // Sampled before decoding: the name should be as close to capture time as we can know it.
     const now = this.o.nowEpochMs();
     const camera = safeCamera(typeof meta?.camera === 'string' ? meta.camera : '');
@@ -111,7 +119,7 @@ class DiskFrameStore implements FrameStore {
     if (!thumbnail.ok) return this.fail(thumbnail);
     const written = await this.exclusive(() => this.write(jpeg, now, camera.value));
     if (!written.ok) return this.fail(written);
-    return ok({ frameRef: written.value, thumbnail: thumbnail.value });
+    return ok({ frameRef: written.value, ...thumbnail.value });
   }
 
   enforceRetention(): Promise<{ removed: number }> {

@@ -41,12 +41,21 @@ async function encode(jpeg: Buffer, width: number, quality: number): Promise<Buf
  * so a corrupt frame is refused before anything is written. If it does not fit the contract limit
  * (wide thumbnails, tall frames), quality drops first, then the width halves.
  */
-export async function makeThumbnail(jpeg: Buffer, width: number): Promise<Result<string>> {
+export async function makeThumbnail(
+  jpeg: Buffer,
+  width: number,
+): Promise<Result<{ thumbnail: string; width: number; height: number }>> {
   try {
+    // The size as the plate reader sees the frame (EXIF-rotated, edge/lpr/image.ts): the read's
+    // box is in these pixels. EXIF orientations 5–8 turn the frame a quarter.
+    const meta = await sharp(jpeg, { limitInputPixels: MAX_FRAME_PIXELS }).metadata();
+    const turned = (meta.orientation ?? 1) >= 5;
+    const [w0, h0] = [meta.width ?? 0, meta.height ?? 0];
+    const size = turned ? { width: h0, height: w0 } : { width: w0, height: h0 };
     for (let w = width; w >= MIN_WIDTH; w = Math.floor(w / 2)) {
       for (const quality of QUALITIES) {
         const b64 = (await encode(jpeg, w, quality)).toString('base64');
-        if (b64.length <= MAX_THUMBNAIL_CHARS) return ok(b64);
+        if (b64.length <= MAX_THUMBNAIL_CHARS) return ok({ thumbnail: b64, ...size });
       }
     }
   } catch (e) {

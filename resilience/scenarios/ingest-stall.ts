@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { InfluxDB, type IPoint } from 'influx';
 import type { MqttClient } from 'mqtt';
-import { decodeMessage } from '../../core/contract/index.ts';
+import { decodeMessage, MEASUREMENTS } from '../../core/contract/index.ts';
 import { eventMessage, lotMessage } from '../../broker/fixtures.ts';
 import { Spool } from '../../broker/ingest/spool.ts';
 import { toPoints } from '../../broker/ingest/points.ts';
@@ -106,7 +106,7 @@ export const scenario: Scenario = {
       const spooledStored =
         (
           await influx.query<{ count: number }>(
-            `SELECT count("occupied") FROM "raw"."lot_occupancy" WHERE "lot" = 'spooled'`,
+            `SELECT count("occupied") FROM "raw"."${MEASUREMENTS.parkingLot}" WHERE "lot" = 'spooled'`,
           )
         )[0]?.count ?? 0;
       const rejected = broker.counters.get('ingest.points.rejected');

@@ -83,6 +83,8 @@ function options(p: TimeChartProps, width: number, root: HTMLElement): uPlot.Opt
           root.dataset.xTicks = ticks.join('|');
           return ticks;
         },
+        // Room for "10:55 PM" under every tick: denser ticks overlap on a laptop-width chart.
+        space: 80,
         stroke: 'currentColor',
         grid: { stroke: 'rgba(128,128,128,0.2)' },
       },

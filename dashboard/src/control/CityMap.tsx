@@ -136,15 +136,16 @@ function EvRuns(props: { plan: CityPlan; city: CityState; placed: Placed[]; proj
         const route = plan.routes.find((r) => r.routeId === e.routeId);
         const via = (route?.via ?? []).map((k) => at.get(k)).filter((p): p is Placed => !!p);
         const here = e.lat !== undefined && e.lon !== undefined ? project(e.lat, e.lon) : null;
+        const line = here ? withUnit(via, here) : via;
         return (
           <g data-testid={`ev-${e.vehicleId}`}>
-            {via.length > 1 && (
-              <polyline class="evroute" points={via.map((p) => `${p.x},${p.y}`).join(' ')} />
+            {line.length > 1 && (
+              <polyline class="evroute" points={line.map((p) => `${p.x},${p.y}`).join(' ')} />
             )}
             {here && (
               <g class="evunit">
                 <circle cx={here.x} cy={here.y} r={11} />
-                <text x={here.x} y={here.y - 18}>
+                <text x={here.x} y={here.y - 56}>
                   {`${e.vehicleId} · ${route?.name ?? e.routeId} · ${Math.round(e.speedMps * 3.6)} km/h`}
                 </text>
               </g>
@@ -154,4 +155,18 @@ function EvRuns(props: { plan: CityPlan; city: CityState; placed: Placed[]; proj
       })}
     </g>
   );
+}
+
+type Pt = { x: number; y: number };
+const dist = (a: Pt, b: Pt) => Math.hypot(a.x - b.x, a.y - b.y);
+
+/** The route's line, extended to the unit when it is still before the first or past the last junction. */
+function withUnit(via: Pt[], here: Pt): Pt[] {
+  if (via.length === 0) return [];
+  const first = via[0]!;
+  const last = via[via.length - 1]!;
+  const span = dist(first, last);
+  if (dist(here, last) > span && dist(here, first) < dist(here, last)) return [here, ...via];
+  if (dist(here, first) > span) return [...via, here];
+  return via;
 }

@@ -88,17 +88,28 @@ function HealthRow({ d, now }: { d: DeviceState; now: number }) {
       <td>{h ? age(h.uptimeS * 1000) : '–'}</td>
       <td class={h?.serial?.state === 'down' ? 'warnval' : ''}>
         {h?.serial
-          ? `${h.serial.state} (${h.serial.reconnects} reconnects, ${h.serial.badFrames} bad frames)`
+          ? `${h.serial.state} · ${h.serial.reconnects} reconnects · ${h.serial.badFrames} bad frames`
           : '–'}
       </td>
-      <td>
-        {h && Object.keys(h.cameras).length > 0
-          ? Object.entries(h.cameras)
-              .map(([c, s]) => `${c}: ${s}`)
-              .join(', ')
-          : '–'}
+      <td
+        title={
+          h
+            ? Object.entries(h.cameras)
+                .map(([c, s]) => `${c}: ${s}`)
+                .join('\n')
+            : ''
+        }
+      >
+        {h ? cameraSummary(h.cameras) : '–'}
       </td>
       <td>{d.version ?? '–'}</td>
     </tr>
   );
+}
+
+/** "2 ok, 1 error": a row stays one line however many cameras a site has (names in the tooltip). */
+function cameraSummary(cameras: Record<string, string>): string {
+  const counts = new Map<string, number>();
+  for (const s of Object.values(cameras)) counts.set(s, (counts.get(s) ?? 0) + 1);
+  return counts.size === 0 ? '–' : [...counts].map(([s, n]) => `${n} ${s}`).join(', ');
 }

@@ -1,6 +1,7 @@
 /** Hooks the control-room views share: a ticking clock (ages, staleness) and the city plan. */
 import { useEffect, useState } from 'preact/hooks';
-import { type CityPlan, emptyPlan, loadPlan } from '../plan.ts';
+import type { Session } from '../api.ts';
+import { emptyPlan, type LoadedPlan, loadPlan } from '../plan.ts';
 
 /** Re-renders every `everyMs` so "12 s ago" and stale greying move without new messages. */
 export function useNow(everyMs = 1000): number {
@@ -12,15 +13,15 @@ export function useNow(everyMs = 1000): number {
   return now;
 }
 
-export function usePlan(): CityPlan {
-  const [plan, setPlan] = useState<CityPlan>(emptyPlan());
+export function usePlan(session: Session): LoadedPlan {
+  const [plan, setPlan] = useState<LoadedPlan>({ plan: emptyPlan(), problem: null });
   useEffect(() => {
     let live = true;
-    void loadPlan().then((p) => live && setPlan(p));
+    void loadPlan(session).then((p) => live && setPlan(p));
     return () => {
       live = false;
     };
-  }, []);
+  }, [session]);
   return plan;
 }
 

@@ -22,7 +22,6 @@ export function IntersectionView(props: {
   id: string;
 }) {
   const { city, session, site, device, id } = props;
-  const now = useNow();
   const x = city.devices[`${site}/${device}`]?.intersections[id];
   if (!x) return <p class="muted">Unknown intersection {id}.</p>;
   const target = { session, site, device };
@@ -37,12 +36,12 @@ export function IntersectionView(props: {
         </small>
         <small class="muted">{since}</small>
       </h2>
-      <PreemptBanner banner={preemptBanner(x, now)} />
+      <Ticking render={(now) => <PreemptBanner banner={preemptBanner(x, now)} />} />
       <div class="signals-top">
         {x.heads ? <Approaches heads={x.heads} /> : <p class="muted">No signal heads reported yet.</p>}
         <div class="signals-side">
           <h3>Ring and barrier</h3>
-          <RingDiagram timings={ringTimings(x, now)} calls={calls} />
+          <Ticking render={(now) => <RingDiagram timings={ringTimings(x, now)} calls={calls} />} />
           <h3>Detector calls</h3>
           <DetectorCalls calls={calls} />
           <p class="commands">
@@ -50,8 +49,9 @@ export function IntersectionView(props: {
               {...target}
               command="signals.flash"
               label="flash"
-              confirm="Put the intersection in flash?"
-              args={{ intersection: id, reason: 'operator' }}
+              confirm={`Put intersection ${id} in flash?`}
+              reason
+              args={{ intersection: id }}
             />
             <CommandButton
               {...target}
@@ -76,6 +76,11 @@ export function IntersectionView(props: {
       <Alarms x={x} />
     </section>
   );
+}
+
+/** Only the parts that count time re-render every 250 ms, not the charts and the log. */
+function Ticking({ render }: { render: (now: number) => preact.JSX.Element }) {
+  return render(useNow());
 }
 
 function LastCycle({ x }: { x: IntersectionState }) {

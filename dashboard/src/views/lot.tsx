@@ -1,10 +1,30 @@
+/**
+ * One car park as its operator watches it: counts, the bay grid (disabled bays marked, standing
+ * violations flashing), barriers per lane, the camera wall with plate boxes, the review queue,
+ * the in/out log searchable by plate and occupancy over time. Pieces live in views/parking/.
+ */
+import { useState } from 'preact/hooks';
 import type { Data } from '../../../core/contract/index.ts';
 import type { Session } from '../api.ts';
-import type { CameraView, CityState, FeedItem } from '../state.ts';
-import { CommandButton, time } from './parts.tsx';
+import { DEFAULT_RANGE } from '../charts/data.ts';
+import { RangePicker } from '../charts/RangePicker.tsx';
+import type { CityState, FeedItem } from '../state.ts';
+import { OccupancyChart } from './occupancy.tsx';
+import { BayGrid } from './parking/BayGrid.tsx';
+import { Cameras } from './parking/Cameras.tsx';
+import { Gates } from './parking/Gates.tsx';
+import { InOutLog } from './parking/InOutLog.tsx';
+import { standingViolations } from './parking/model.ts';
+import { time } from './parts.tsx';
+
+// The review queue is shared with the events view.
+export { Reviews } from './parking/Reviews.tsx';
+
+import { Reviews } from './parking/Reviews.tsx';
 
 export function LotView(props: { city: CityState; session: Session; site: string; device: string }) {
   const { city, session, site, device } = props;
+  const [range, setRange] = useState(DEFAULT_RANGE);
   const d = city.devices[`${site}/${device}`];
   if (!d)
     return (
@@ -12,127 +32,32 @@ export function LotView(props: { city: CityState; session: Session; site: string
         Unknown car park {site}/{device}.
       </p>
     );
-  const bays = Object.values(d.bays).sort((a, b) => a.bay.localeCompare(b.bay, undefined, { numeric: true }));
-  const events = city.feed.filter((f) => f.site === site && f.device === device).slice(0, 30);
+  const bays = Object.values(d.bays);
+  const lot = d.lot;
   return (
-    <section>
+    <section class="lot" data-testid={`lotview-${site}-${device}`}>
       <h2>
         Car park {site} / {device}
+        {lot?.full && <span class="tag bad">FULL</span>}
       </h2>
-      {d.lot && (
+      {lot && (
         <p class="big">
-          {d.lot.availableSpotNumber} free · {d.lot.occupiedSpotNumber} occupied · {d.lot.unknownSpotNumber}{' '}
-          unknown
-          {d.lot.full && <span class="tag bad">FULL</span>}
+          <strong>{lot.availableSpotNumber}</strong> free of {lot.totalSpotNumber} · {lot.occupiedSpotNumber}{' '}
+          occupied · {lot.unknownSpotNumber} unknown · ♿ {lot.disabled.available}/{lot.disabled.total} free
+          {lot.drift !== 0 && <small class="muted"> · gate/sensor drift {lot.drift}</small>}
         </p>
       )}
-      <div class="bays" data-testid="bays">
-        {bays.map((b) => (
-          <span class={`bay ${b.status} ${b.kind}`} title={`${b.bay} ${b.kind}: ${b.status}`}>
-            {b.kind === 'disabled' ? '♿' : ''}
-            {b.bay}
-          </span>
-        ))}
+      <BayGrid bays={bays} violations={standingViolations(bays, city.feed, site, device)} />
+      <div class="lot-columns">
+        <Gates gates={Object.values(d.gates)} session={session} site={site} device={device} />
+        <Cameras cameras={Object.values(d.cameras)} />
       </div>
-      <h3>Gates</h3>
-      <table>
-        <tbody>
-          {Object.values(d.gates).map((g) => (
-            <tr>
-              <td>{g.lane}</td>
-              <td>{g.direction}</td>
-              <td data-testid={`gate-${g.lane}`}>{g.state}</td>
-              <td>barrier {g.barrier}</td>
-              <td>{g.fault && <span class="tag bad">{g.fault}</span>}</td>
-              <td>
-                <CommandButton
-                  {...{ session, site, device }}
-                  command="gate.open"
-                  label="open"
-                  args={{ lane: g.lane, reason: 'operator' }}
-                />
-                <CommandButton
-                  {...{ session, site, device }}
-                  command="gate.close"
-                  label="close"
-                  args={{ lane: g.lane, reason: 'operator' }}
-                />
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-      <Cameras cameras={Object.values(d.cameras)} />
       <Reviews city={city} session={session} site={site} device={device} />
-      <h3>Recent events</h3>
-      <EventTable items={events} />
+      <InOutLog city={city} session={session} site={site} device={device} />
+      <h3>Occupancy</h3>
+      <RangePicker value={range} onChange={setRange} testid="occupancy-range" />
+      <OccupancyChart session={session} site={site} lot={device} range={range} />
     </section>
-  );
-}
-
-/** Latest frame per camera, as the agent sends them with each plate read. */
-function Cameras({ cameras }: { cameras: CameraView[] }) {
-  if (cameras.length === 0) return null;
-  return (
-    <>
-      <h3>Cameras</h3>
-      <div class="cameras" data-testid="cameras">
-        {cameras.map((c) => (
-          <figure>
-            {c.thumbnail ? (
-              <img src={`data:image/jpeg;base64,${c.thumbnail}`} alt={`${c.camera} latest frame`} />
-            ) : (
-              <div class="noframe">no frame</div>
-            )}
-            <figcaption>
-              {c.camera} · {time(c.ts)} · {c.plate ?? 'no plate'}
-              {c.plate && ` ${Math.round(c.confidence * 100)}%`}
-            </figcaption>
-          </figure>
-        ))}
-      </div>
-    </>
-  );
-}
-
-export function Reviews(props: { city: CityState; session: Session; site?: string; device?: string }) {
-  const items = Object.values(props.city.pendingReviews).filter(
-    (r) => (!props.site || r.site === props.site) && (!props.device || r.device === props.device),
-  );
-  if (items.length === 0) return null;
-  return (
-    <>
-      <h3>Waiting for an operator</h3>
-      <table data-testid="reviews">
-        <tbody>
-          {items.map((r) => {
-            const target = { session: props.session, site: r.site, device: r.device };
-            return (
-              <tr>
-                <td>{time(r.since)}</td>
-                <td>{r.lane}</td>
-                <td>{r.plate ?? 'unreadable'}</td>
-                <td>{r.reason}</td>
-                <td>
-                  <CommandButton
-                    {...target}
-                    command="review.decide"
-                    label="approve"
-                    args={{ reviewId: r.reviewId, decision: 'approve' }}
-                  />
-                  <CommandButton
-                    {...target}
-                    command="review.decide"
-                    label="deny"
-                    args={{ reviewId: r.reviewId, decision: 'deny' }}
-                  />
-                </td>
-              </tr>
-            );
-          })}
-        </tbody>
-      </table>
-    </>
   );
 }
 

@@ -1,4 +1,5 @@
 /** Occupancy over time of one car park, from InfluxDB through `/api/history/lots`. */
+import { useMemo } from 'preact/hooks';
 import type { LotSeries, Session } from '../api.ts';
 import { align, type TimeRange } from '../charts/data.ts';
 import { TimeChart } from '../charts/TimeChart.tsx';
@@ -13,13 +14,16 @@ export function OccupancyChart(props: { session: Session; site: string; lot: str
       `/api/history/lots?${new URLSearchParams({ site, lot, from: String(from), to: String(to), interval: range.interval })}`,
     `${site}/${lot}/${range.interval}`,
   );
-  const pts = h.data?.series.find((s) => s.lot === lot)?.points ?? [];
-  const ts = pts.map((p) => p.ts);
-  const data = align([
-    { ts, values: pts.map((p) => p.occupied) },
-    { ts, values: pts.map((p) => p.available) },
-    { ts, values: pts.map((p) => p.total) },
-  ]);
+  // Shaped once per fetch: a new data array would make the chart redraw on each live render.
+  const data = useMemo(() => {
+    const pts = h.data?.series.find((s) => s.lot === lot)?.points ?? [];
+    const ts = pts.map((p) => p.ts);
+    return align([
+      { ts, values: pts.map((p) => p.occupied) },
+      { ts, values: pts.map((p) => p.available) },
+      { ts, values: pts.map((p) => p.total) },
+    ]);
+  }, [h.data, lot]);
   return (
     <>
       {h.error && <p class="error">{h.error}</p>}
@@ -34,6 +38,7 @@ export function OccupancyChart(props: { session: Session; site: string; lot: str
         ]}
         yLabel="bays"
         unit="bays"
+        yTick={(v) => (Number.isInteger(v) ? String(v) : '')}
         from={h.from}
         to={h.to}
       />

@@ -12,7 +12,7 @@ import type { CityPlan } from '../plan.ts';
 import { type CityState, overview } from '../state.ts';
 
 export function OverviewView({ city, session }: { city: CityState; session: Session }) {
-  const plan = usePlan();
+  const { plan, problem } = usePlan(session);
   const now = useNow();
   return (
     <section class="overview">
@@ -20,6 +20,11 @@ export function OverviewView({ city, session }: { city: CityState; session: Sess
       <div class="ov-grid">
         <div class="ov-map">
           <h2>{plan.name}</h2>
+          {problem && (
+            <p class="error" data-testid="plan-problem">
+              {problem}; reporting devices are drawn below.
+            </p>
+          )}
           <CityMap plan={plan} city={city} now={now} />
           <Legend />
         </div>

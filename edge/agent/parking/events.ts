@@ -4,8 +4,11 @@
  */
 import { isPlausiblePlate } from '../../../core/plate.ts';
 import type {
+  BayStatus,
+  BayView,
   GateStateName,
   LotConfig,
+  LotCounts,
   ParkingController,
   ParkingEvent,
 } from '../../../controllers/parking/index.ts';
@@ -52,25 +55,71 @@ const ALARM_KIND = {
   'power-loss': 'fault',
 } as const;
 
-export function publishLotState(ctx: FeatureContext, lot: LotConfig, ctl: ParkingController): void {
-  const snap = ctl.snapshot();
-  const disabled = snap.bays.filter((b) => b.kind === 'disabled');
-  ctx.publisher.publish(
-    'parkingLot',
-    {},
-    {
-      totalSpotNumber: snap.counts.totalSpotNumber,
-      availableSpotNumber: snap.counts.availableSpotNumber,
-      occupiedSpotNumber: snap.counts.occupiedSpotNumber,
-      unknownSpotNumber: snap.counts.bayUnknown,
-      full: snap.full,
-      drift: snap.counts.drift ?? 0,
-      disabled: { total: disabled.length, available: disabled.filter((b) => b.status === 'free').length },
-    },
-  );
-  for (const g of snap.gates) {
-    publishGate(ctx, lot, g.laneId, g.state, g.faultReason);
+/**
+ * Retained `parking/lot`, built from what the events carry (the occupancy event's counts, the bay
+ * events' statuses) instead of a controller snapshot per bay change, and published only when the
+ * payload changed: the lot follows the occupancy, drift and full events of one change, and each
+ * used to send the same counts again (with every gate re-sent beside them).
+ */
+export class LotState {
+  private counts: LotCounts;
+  private full: boolean;
+  /** Disabled bay id → status: the lot reports their total and free count. */
+  private readonly disabled = new Map<string, BayStatus>();
+  private last = '';
+
+  constructor(
+    private readonly ctx: FeatureContext,
+    ctl: ParkingController,
+  ) {
+    const snap = ctl.snapshot();
+    this.counts = snap.counts;
+    this.full = snap.full;
+    for (const b of snap.bays) if (b.kind === 'disabled') this.disabled.set(b.id, b.status);
   }
+
+  bay(view: BayView): void {
+    if (view.kind === 'disabled') this.disabled.set(view.id, view.status);
+  }
+
+  occupancy(counts: LotCounts): void {
+    this.counts = counts;
+    this.publish();
+  }
+
+  lotFull(on: boolean): void {
+    this.full = on;
+    this.publish();
+  }
+
+  publish(): void {
+    const c = this.counts;
+    const statuses = [...this.disabled.values()];
+    const data = {
+      totalSpotNumber: c.totalSpotNumber,
+      availableSpotNumber: c.availableSpotNumber,
+      occupiedSpotNumber: c.occupiedSpotNumber,
+      unknownSpotNumber: c.bayUnknown,
+      full: this.full,
+      drift: c.drift ?? 0,
+      disabled: { total: statuses.length, available: statuses.filter((s) => s === 'free').length },
+    };
+    const key = JSON.stringify(data);
+    if (key === this.last) return;
+    this.last = key;
+    this.ctx.publisher.publish('parkingLot', {}, data);
+  }
+}
+
+/** At start: the lot and every gate, so retained state replaces what a previous run left. */
+export function publishLotState(
+  ctx: FeatureContext,
+  lot: LotConfig,
+  ctl: ParkingController,
+  state: LotState,
+): void {
+  state.publish();
+  for (const g of ctl.snapshot().gates) publishGate(ctx, lot, g.laneId, g.state, g.faultReason);
 }
 
 function publishGate(
@@ -92,6 +141,7 @@ export function mapParkingEvent(
   ctx: FeatureContext,
   lot: LotConfig,
   ctl: ParkingController,
+  lotState: LotState,
   e: ParkingEvent,
 ): void {
   const p = ctx.publisher;
@@ -197,6 +247,7 @@ export function mapParkingEvent(
       );
       return;
     case 'bay.status':
+      lotState.bay(e.bay);
       p.publish(
         'parkingBay',
         { bay: id(e.bay.id) },
@@ -206,11 +257,11 @@ export function mapParkingEvent(
       return;
     case 'occupancy':
     case 'occupancy.drift':
-      publishLotState(ctx, lot, ctl);
+      lotState.occupancy(e.counts);
       return;
     case 'lot.full':
       p.publish('parkingEvent', {}, { kind: 'full', reason: e.on ? 'full' : 'spaces available' }, e.at);
-      publishLotState(ctx, lot, ctl);
+      lotState.lotFull(e.on);
       return;
     case 'input.rejected':
       ctx.count(`PARKING_${e.error.code}`, e.error.message);

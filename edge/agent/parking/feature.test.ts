@@ -10,6 +10,7 @@ import { join, resolve } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { waitFor } from '../../../testing/servers.ts';
 import sharp from 'sharp';
+import { topics } from '../../../core/contract/index.ts';
 import type { PlateReader, PlateReadResult } from '../../lpr/index.ts';
 import { type ParkingFeature, startParking } from './feature.ts';
 import { sensorAddresses, sensorHandler } from './sensors.ts';
@@ -106,6 +107,36 @@ describe('bay sensors', () => {
   });
 });
 
+describe('retained lot', () => {
+  it('a bay change sends the lot once, from the event counts, and no gate', () => {
+    const frame = sensorHandler(t.ctx, parking.controller, sensorAddresses(t.ctx, parking.lot));
+    const lots = t.of('parkingLot').length;
+    const gates = t.of('parkingGate').length;
+    const before = t.of('parkingLot').at(-1)!;
+    frame({ type: 'occupancy', sensorId: 11, occupied: true, raw: 800 }); // A01
+    frame({ type: 'occupancy', sensorId: 2, occupied: true, raw: 800 }); // S-D02, a disabled bay
+    t.clock.advance(2_000); // lot debounce
+    const sent = t.of('parkingLot').slice(lots);
+    expect(sent).toHaveLength(2); // one per bay change, not one per event of the change
+    expect(t.of('parkingGate')).toHaveLength(gates);
+    const last = sent.at(-1)!;
+    const snap = parking.controller.snapshot();
+    expect(last).toMatchObject({
+      occupiedSpotNumber: snap.counts.occupiedSpotNumber,
+      unknownSpotNumber: snap.counts.bayUnknown,
+      disabled: { total: before.disabled.total },
+    });
+    expect(last.unknownSpotNumber).toBe(before.unknownSpotNumber - 2);
+    expect(last.disabled.available).toBe(
+      snap.bays.filter((b) => b.kind === 'disabled' && b.status === 'free').length,
+    );
+    // A heartbeat changes no bay: nothing is re-sent.
+    frame({ type: 'heartbeat', sensorId: 11, seq: 1, uptimeS: 5 });
+    t.clock.advance(2_000);
+    expect(t.of('parkingLot').slice(lots)).toHaveLength(2);
+  });
+});
+
 describe('disabled-bay cameras', () => {
   it('a non-permit car in a camera-watched disabled bay: LPR, violation event, warning light', async () => {
     next = { plate: 'ZZZZ999', confidence: 0.95 };
@@ -126,6 +157,18 @@ describe('disabled-bay cameras', () => {
     // The frame stays on the edge (beside the outbox) and a thumbnail goes up with the read.
     expect(existsSync(join(dir, 'frames', read?.frameRef ?? 'missing'))).toBe(true);
     expect(Buffer.from(read?.thumbnail ?? '', 'base64').subarray(0, 2)).toEqual(Buffer.from([0xff, 0xd8]));
+    // …and the same picture as the camera's retained last frame, with the box's coordinate space,
+    // so a control room opened after the read still shows it (the read is an unretained event).
+    const last = t.of('cameraFrame').at(-1);
+    expect(last).toMatchObject({
+      camera: 'cam-bay-D01',
+      bay: 'd01',
+      plate: 'ZZZZ999',
+      frameSize: [320, 240],
+      frameRef: read?.frameRef,
+      thumbnail: read?.thumbnail,
+    });
+    expect(topics.cameraFrame.retained).toBe(true);
     await waitFor(() => t.gpio.level(BAY_LIGHT) === 1, 10_000, 'bay warning light on');
 
     frame({ type: 'occupancy', sensorId: 1, occupied: false, raw: 0 });

@@ -21,7 +21,7 @@ import type { EdgeConfig } from '../../config/schema.ts';
 import type { FeatureCommands, FeatureContext, FeatureInstance } from '../feature.ts';
 import { wireBayCameras } from './bays.ts';
 import { type Lpr, readCamera } from './plate-reads.ts';
-import { mapParkingEvent, publishLotState, publishReviews } from './events.ts';
+import { LotState, mapParkingEvent, publishLotState, publishReviews } from './events.ts';
 import { wireBaySensors } from './sensors.ts';
 
 export interface ParkingFeature extends FeatureInstance {
@@ -94,17 +94,18 @@ export async function startParking(
       : null);
   const lpr: Lpr = { reader, frames: reader ? await openFrames(ctx) : null };
   const bayCameras = await wireBayCameras(ctx, lot, controller, lpr);
+  const lotState = new LotState(ctx, controller);
 
   cleanups.push(
     controller.onOutput((o) => void applyOutput(ctx, o, outputs, cameras, controller, lpr)),
-    controller.onEvent((e) => mapParkingEvent(ctx, lot, controller, e)),
+    controller.onEvent((e) => mapParkingEvent(ctx, lot, controller, lotState, e)),
     bayCameras.stop,
   );
   const sensors = await wireBaySensors(ctx, lot, controller);
   if (!sensors.ok) return sensors;
   registerCommands(ctx.commands, controller);
   controller.start();
-  publishLotState(ctx, lot, controller);
+  publishLotState(ctx, lot, controller, lotState);
   // Retained: an empty list at start replaces a stale one left by the previous run.
   publishReviews(ctx, controller);
 

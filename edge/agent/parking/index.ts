@@ -16,6 +16,7 @@ export const parking: Feature<z.output<typeof parkingSchema>> = {
     'parkingEvent',
     'parkingReviews',
     'lprRead',
+    'cameraFrame',
     'sensorReading',
   ],
   commands: ['gate.open', 'gate.close', 'review.decide', 'registry.upsert', 'registry.remove'],

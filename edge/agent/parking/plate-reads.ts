@@ -5,7 +5,7 @@
  */
 import { isPlausiblePlate } from '../../../core/plate.ts';
 import type { MonitoredCamera } from '../../bindings/index.ts';
-import type { FrameStore } from '../../frames/index.ts';
+import type { FrameStore, SavedFrame } from '../../frames/index.ts';
 import type { PlateReader, PlateReadResult } from '../../lpr/index.ts';
 import type { FeatureContext } from '../feature.ts';
 
@@ -57,7 +57,44 @@ export async function readCamera(
       ...(kept ? { thumbnail: kept.thumbnail } : {}),
     },
   );
+  if (kept) publishFrame(ctx, camera.name, where, { plate, read, kept });
   return { plate, read, frameRef };
+}
+
+/** Topic levels allow fewer characters than camera names (core/contract topicFor). */
+const TOPIC_SAFE = /^[A-Za-z0-9._-]{1,64}$/;
+
+/**
+ * The camera's last frame as retained state beside the read event: a control room that opens
+ * after the read still gets the picture (the read itself is an event, not retained, and the
+ * history API keeps no frames).
+ */
+function publishFrame(
+  ctx: FeatureContext,
+  camera: string,
+  where: { lane?: string; bay?: string },
+  got: { plate: string | null; read: PlateReadResult; kept: SavedFrame },
+): void {
+  if (!TOPIC_SAFE.test(camera)) {
+    ctx.count('CAMERA_NAME_NOT_TOPIC_SAFE', `${camera}: no retained frame (name unusable as a topic level)`);
+    return;
+  }
+  const { kept, read } = got;
+  ctx.publisher.publish(
+    'cameraFrame',
+    { camera },
+    {
+      camera,
+      ...(where.lane ? { lane: where.lane.toLowerCase() } : {}),
+      ...(where.bay ? { bay: where.bay.toLowerCase() } : {}),
+      plate: got.plate,
+      confidence: read.confidence,
+      box: read.box,
+      frameSize: [Math.max(1, kept.width), Math.max(1, kept.height)],
+      frameRef: kept.frameRef,
+      thumbnail: kept.thumbnail,
+    },
+  );
 }
 
 async function keepFrame(
@@ -66,7 +103,7 @@ async function keepFrame(
   frame: Buffer,
   camera: string,
   where: { lane?: string; bay?: string },
-): Promise<{ frameRef: string; thumbnail: string } | null> {
+): Promise<SavedFrame | null> {
   if (!frames) return null;
   const saved = await frames.save(frame, { camera, ...where });
   if (saved.ok) return saved.value;

@@ -74,7 +74,8 @@ describe('configs derived from geometry with one set of defaults', () => {
 
   it('puts advance loops 55 m upstream, on the lane feeding a pocket section shorter than that', () => {
     const minor = docs.get('minor');
-    const det = (id: string) => (minor?.sumo.detectors as Record<string, { lane: string }[]>)[id]?.[0];
+    const det = (id: string) =>
+      ((minor?.sumo.detectors ?? {}) as Record<string, { lane: string }[]>)[id]?.[0];
     // The minor road's pocket section is 25 m long: its through loop sits on the single-lane link.
     expect(det('nb-adv-1')?.lane).toBe('S_in_0');
     const adv = minor?.detectors?.find((d) => d.id === 'nb-adv-1');

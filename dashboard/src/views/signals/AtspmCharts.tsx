@@ -1,7 +1,7 @@
 /** ATSPM charts of one intersection from InfluxDB (`/api/history/signals`), on the picked window. */
-import { useState } from 'preact/hooks';
+import { useMemo, useState } from 'preact/hooks';
 import type { Session } from '../../api.ts';
-import { DEFAULT_RANGE } from '../../charts/data.ts';
+import { DEFAULT_RANGE, type TimeRange } from '../../charts/data.ts';
 import { RangePicker } from '../../charts/RangePicker.tsx';
 import { TimeChart } from '../../charts/TimeChart.tsx';
 import { useHistory } from '../../charts/useHistory.ts';
@@ -14,9 +14,17 @@ import {
   TERMINATIONS,
 } from './atspm.ts';
 
-export function AtspmCharts(props: { session: Session; site: string; device: string; id: string }) {
+export function AtspmCharts(props: {
+  session: Session;
+  site: string;
+  device: string;
+  id: string;
+  /** The window picked above a group of charts; without it the section has its own picker. */
+  range?: TimeRange;
+}) {
   const { session, site, device, id } = props;
-  const [range, setRange] = useState(DEFAULT_RANGE);
+  const [own, setOwn] = useState(DEFAULT_RANGE);
+  const range = props.range ?? own;
   const h = useHistory<{ series: PhaseSeries[] }>(
     session,
     range.ms,
@@ -24,15 +32,16 @@ export function AtspmCharts(props: { session: Session; site: string; device: str
       `/api/history/signals?${new URLSearchParams({ site, device, intersection: id, from: String(from), to: String(to), limit: '2000' })}`,
     `${site}/${device}/${id}/${range.label}`,
   );
-  const series = h.data?.series ?? [];
-  const term = phaseTermination(series);
-  const split = splitMonitor(series);
-  const aog = arrivalsOnGreen(series);
+  // Shaped once per fetch: a new data array would make every chart redraw on each live render.
+  const { term, split, aog } = useMemo(() => {
+    const series = h.data?.series ?? [];
+    return { term: phaseTermination(series), split: splitMonitor(series), aog: arrivalsOnGreen(series) };
+  }, [h.data]);
   const window = { from: h.from, to: h.to };
   return (
     <section class="atspm" data-testid="atspm">
-      <h3>Performance measures (ATSPM)</h3>
-      <RangePicker value={range} onChange={setRange} testid="atspm-range" />
+      <h3>Performance measures (ATSPM){props.range && ` · ${id}`}</h3>
+      {!props.range && <RangePicker value={range} onChange={setOwn} testid="atspm-range" />}
       {h.error && <p class="error">{h.error}</p>}
       <div class="charts-grid">
         <TimeChart

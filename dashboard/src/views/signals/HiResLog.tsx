@@ -3,7 +3,7 @@
  * (`/api/history/hires`) merged with the live batches, newest first, Indiana codes decoded and
  * filterable by section.
  */
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useMemo, useState } from 'preact/hooks';
 import type { Data } from '../../../../core/contract/index.ts';
 import { api, type Session } from '../../api.ts';
 import { decodeEvent, type EventGroup, GROUP_LABEL } from './indiana.ts';
@@ -50,10 +50,15 @@ export function HiResLog(props: {
 }) {
   const history = useHiResHistory(props.session, props.site, props.device, props.id);
   const [group, setGroup] = useState<EventGroup | 'all'>('all');
-  const rows = mergeHiRes(props.live ?? [], history.rows)
-    .map((e) => ({ ...e, d: decodeEvent(e.code, e.param) }))
-    .filter((e) => group === 'all' || e.d.group === group)
-    .slice(0, SHOWN);
+  // Recomputed when this intersection's log or the filter changes, not on every city update.
+  const rows = useMemo(
+    () =>
+      mergeHiRes(props.live ?? [], history.rows)
+        .map((e) => ({ ...e, d: decodeEvent(e.code, e.param) }))
+        .filter((e) => group === 'all' || e.d.group === group)
+        .slice(0, SHOWN),
+    [props.live, history.rows, group],
+  );
   return (
     <section class="hires">
       <h3>

@@ -35,7 +35,8 @@ export function DetectorCalls({ calls }: { calls: Calls }) {
 
 export function CountsTable({ counts }: { counts: Data<'counts'> | undefined }) {
   const rows = countRows(counts);
-  if (!counts || rows.length === 0) return <p class="muted">No counts reported yet (every 15 min).</p>;
+  if (!counts || rows.length === 0)
+    return <p class="muted">Counts: the first 15-minute period has not ended.</p>;
   const period = `${new Date(counts.periodStart).toLocaleTimeString()} + ${Math.round(counts.periodS / 60)} min`;
   return (
     <table class="counts" data-testid="counts">

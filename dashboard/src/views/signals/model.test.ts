@@ -135,7 +135,7 @@ describe('preemption banner and counts', () => {
       etaS: 30,
       active: false,
     });
-    expect(preemptBanner(x, 50_000 + 121_000)).toBeNull();
+    expect(preemptBanner(x, 50_000 + 61_000)).toBeNull();
     const pre: IntersectionState = { alarms: [], heads: { mode: 'preemption', groups: {} } };
     expect(preemptBanner(pre, 0)).toMatchObject({ active: true, vehicleId: null, etaS: null });
   });

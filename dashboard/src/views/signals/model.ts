@@ -170,8 +170,11 @@ export interface PreemptBanner {
   active: boolean;
 }
 
-/** How long after its ETA a priority request still shows (the EV may be late or held up). */
-const PRIORITY_STALE_MS = 120_000;
+/**
+ * How long after its ETA a priority request still shows when no cancel came (the EV may be late
+ * or held up; the EV unit normally cancels once it has checked out).
+ */
+const PRIORITY_STALE_MS = 60_000;
 
 /** The banner when the controller is in preemption or an EV has asked for priority recently. */
 export function preemptBanner(x: IntersectionState, now: number): PreemptBanner | null {
