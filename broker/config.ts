@@ -134,6 +134,8 @@ export const brokerConfigSchema = z.strictObject({
     })
     .default({ maxPayloadBytes: 256 * 1024, maxConnections: 20_000, ratePerS: 200, burst: 1000 }),
   dashboardDir: z.string().optional(),
+  /** The city plan (JSON, core/contract/plan.ts) the control room draws; served at GET /api/plan. */
+  cityPlan: z.string().optional(),
   nodeId: z.string().optional(),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'silent']).default('info'),
 });

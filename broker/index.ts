@@ -32,6 +32,8 @@ import { BrokerHooks, purgeRetainedCommands } from './mqtt/hooks.ts';
 import { startListeners } from './mqtt/listeners.ts';
 import { forbidRetainedCommands } from './mqtt/retain-guard.ts';
 import { startBridge } from './external/bridge.ts';
+import { type CityPlan, checkPlan } from '../core/contract/plan.ts';
+import { CityEdgeError } from '../core/errors.ts';
 
 export type { BrokerConfigInput } from './config.ts';
 
@@ -50,6 +52,19 @@ export interface RunningBroker {
   /** Waits until every accepted point is written to InfluxDB or spooled. */
   flushIngest(): Promise<void>;
   close(): Promise<void>;
+}
+
+/** The configured plan, refused at start with the reasons (a typo must not draw half a city). */
+function readCityPlan(file: string): CityPlan {
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (e) {
+    throw new CityEdgeError('CONFIG_CITY_PLAN', `cityPlan ${file}: ${(e as Error).message}`);
+  }
+  const checked = checkPlan(json);
+  if (!checked.ok) throw new CityEdgeError('CONFIG_CITY_PLAN', `cityPlan ${file}: ${checked.error.message}`);
+  return checked.value;
 }
 
 /** A stable per-data-dir secret when none is configured (set `jwtSecret` for several nodes). */
@@ -82,6 +97,7 @@ export async function startBroker(options: BrokerConfigInput = {}, logger?: Logg
   const parsed = parseConfig(options);
   if (!parsed.ok) throw parsed.error;
   const config = parsed.value;
+  const plan = config.cityPlan ? readCityPlan(config.cityPlan) : null; // before anything is opened
   const log = logger ?? pino({ name: 'broker', level: config.logLevel });
   const nodeId = config.nodeId ?? `broker-${randomUUID().slice(0, 8)}`;
   mkdirSync(config.dataDir, { recursive: true });
@@ -182,6 +198,7 @@ export async function startBroker(options: BrokerConfigInput = {}, logger?: Logg
     log,
     nodeId,
     startedAt: Date.now(),
+    plan,
   };
   const api = createApiHandler(
     [...coreRoutes(deps), ...historyRoutes(deps), ...adminRoutes(deps), ...controlRoomRoutes(deps)],

@@ -1,7 +1,7 @@
 /**
  * The demo city's plan: where every site sits (WGS84 coordinates an installer would survey) and
- * the emergency routes through the corridor. Written as `city.json` next to the dashboard files,
- * which draws the overview from it (no tile server). A real installation writes its own.
+ * the emergency routes through the corridor. Written as `city.json` and given to the broker
+ * (`cityPlan`), which serves it to the dashboard (no tile server). A real installation writes its own.
  */
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -116,8 +116,11 @@ export function cityPlan(): CityPlan {
   };
 }
 
-export async function writeCityPlan(dashboardDir: string): Promise<void> {
-  await writeFile(join(dashboardDir, 'city.json'), `${JSON.stringify(cityPlan(), null, 2)}\n`);
+/** Writes `city.json` into `dir` and returns its path (the broker's `cityPlan` option). */
+export async function writeCityPlan(dir: string): Promise<string> {
+  const file = join(dir, 'city.json');
+  await writeFile(file, `${JSON.stringify(cityPlan(), null, 2)}\n`);
+  return file;
 }
 
 const M_PER_DEG_LAT = 111_320;

@@ -54,7 +54,9 @@ async function startAll(opts: DemoOptions, stoppers: Stopper[], stopAll: Stopper
   await mkdir(join(opts.dir, 'influxdb'), { recursive: true });
   const dashboardDir = await buildDashboard(join(opts.dir, 'dashboard'));
   const influxUrl = await startInflux(opts, stoppers);
+  const cityPlan = await writeCityPlan(opts.dir);
   const broker = await startBroker({
+    cityPlan,
     mqttPort: opts.mqttPort,
     httpPort: opts.httpPort,
     host: '127.0.0.1',
@@ -78,7 +80,6 @@ async function startAll(opts: DemoOptions, stoppers: Stopper[], stopAll: Stopper
     // Dashboard users connect over MQTT with their token as the password (docs/api.md).
     operator: { username: 'operator', password: operatorToken },
   };
-  await writeCityPlan(dashboardDir);
   const parks: Array<{ summary(): string; stop(): Promise<void> }> = [];
   for (const [i, lot] of LOTS.entries()) {
     const park = await startDemoParking(env, opts, { ...lot, ocr: i === 0, seed: 2026 + i });

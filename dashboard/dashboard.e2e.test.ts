@@ -4,6 +4,7 @@
  * (cli/demo-city.ts) and two simulated devices speaking the contract over MQTT: a signal cabinet
  * (downtown/cab-1, Main St & 3rd Ave) that obeys flash/resetFlash, and a car park (campus/gw-1).
  */
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
@@ -46,6 +47,7 @@ const health = {
 };
 
 let rig: DashboardRig;
+let planDir: string;
 let gw: SimDevice;
 let cab: SimDevice;
 let browser: Browser;
@@ -92,8 +94,8 @@ const heads = (mode: 'normal' | 'flash') =>
   );
 
 beforeAll(async () => {
-  rig = await startDashboardRig();
-  await writeCityPlan(rig.dashboardDir);
+  planDir = await mkdtemp(join(tmpdir(), 'cityedge-plan-'));
+  rig = await startDashboardRig({ cityPlan: await writeCityPlan(planDir) });
   await rig.addUser('olga', 'operator-pass', 'operator');
   await rig.addUser('vic', 'viewer-pass', 'viewer');
   gw = await rig.device(site, device, 'parking');
@@ -111,6 +113,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   await rig?.close();
+  await rm(planDir, { recursive: true, force: true });
 });
 
 describe('control-room dashboard in chromium', () => {

@@ -1,4 +1,5 @@
 import type { Aedes } from 'aedes';
+import type { CityPlan } from '../../core/contract/plan.ts';
 import type { Logger } from 'pino';
 import type { LoginGuard } from '../auth/lockout.ts';
 import type { TokenIssuer } from '../auth/tokens.ts';
@@ -29,4 +30,6 @@ export interface ApiDeps {
   log: Logger;
   nodeId: string;
   startedAt: number;
+  /** The configured city plan, checked at start; null when none is configured. */
+  plan: CityPlan | null;
 }

@@ -1,5 +1,9 @@
 /** The control room's operations log and alarm acknowledgements against a real broker. */
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cityPlan, writeCityPlan } from '../../cli/demo-city.ts';
 import { ADMIN, startTestBroker, type TestBroker } from '../testing.ts';
 
 let broker: TestBroker;
@@ -39,5 +43,38 @@ describe('control-room routes', () => {
     const actions = (r.body as { entries: Array<{ action: string }> }).entries.map((e) => e.action);
     expect(actions).toContain('alarm.ack');
     expect(actions).not.toContain('user.create');
+  });
+});
+
+describe('city plan', () => {
+  it('answers 404 with a code when no plan is configured', async () => {
+    const r = await broker.api('/api/plan', { token: tokens.viewer });
+    expect(r.status).toBe(404);
+    expect(r.body).toMatchObject({ error: { code: 'API_NOT_FOUND' } });
+  });
+
+  it('serves the configured plan to viewers, and refuses to start on a broken one', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'cityedge-plan-'));
+    try {
+      await writeCityPlan(dir);
+      const withPlan = await startTestBroker({ cityPlan: join(dir, 'city.json') });
+      try {
+        const viewer = await withPlan.login('vic', await withPlan.addUser('vic', 'viewer'));
+        expect((await withPlan.api('/api/plan', {})).status).toBe(401);
+        const r = await withPlan.api('/api/plan', { token: viewer });
+        expect(r.status).toBe(200);
+        expect(r.body).toEqual({ plan: cityPlan() });
+      } finally {
+        await withPlan.close();
+      }
+      const broken = { ...cityPlan(), routes: [{ routeId: 'r', name: 'R', via: ['no/such/junction'] }] };
+      await writeFile(join(dir, 'broken.json'), JSON.stringify(broken));
+      await expect(startTestBroker({ cityPlan: join(dir, 'broken.json') })).rejects.toMatchObject({
+        code: 'CONFIG_CITY_PLAN',
+        message: expect.stringMatching(/routes\.0\.via\.0: no\/such\/junction is not an intersection/),
+      });
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

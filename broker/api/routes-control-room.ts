@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import type { ApiDeps } from './deps.ts';
-import { parse, query, type Route } from './http.ts';
+import { fail, parse, query, type Route } from './http.ts';
 
 const OPERATIONS = new Set(['command', 'alarm.ack', 'registry.upsert', 'registry.remove']);
 const ack = z.strictObject({ alarm: z.string().min(1).max(200), note: z.string().max(200).default('') });
@@ -22,6 +22,16 @@ export function controlRoomRoutes(d: ApiDeps): Route[] {
       .filter((e) => OPERATIONS.has(e.action))
       .slice(0, limit);
   return [
+    {
+      // The city plan the overview draws (broker config `cityPlan`, checked at start).
+      method: 'GET',
+      path: /^\/api\/plan$/,
+      role: 'viewer',
+      handle: () =>
+        d.plan
+          ? { status: 200, body: { plan: d.plan } }
+          : fail('API_NOT_FOUND', 'no city plan configured (cityPlan)'),
+    },
     {
       method: 'GET',
       path: /^\/api\/operations$/,

@@ -1,9 +1,10 @@
 /**
- * The city plan: where each site sits, from configured coordinates (`/city.json`, written by the
- * installer or the demo next to the dashboard files). No tile server: the overview is a schematic
+ * The city plan: where each site sits, from configured coordinates (the broker's `cityPlan`
+ * file, served at `GET /api/plan`; the demo writes its own). No tile server: the overview is a schematic
  * drawn from these points. Devices missing from the plan are laid out on a grid so nothing hides.
  */
 import { type CityPlan, checkPlan, type PlanSite } from '../../core/contract/plan.ts';
+import { ApiError, api, type Session } from './api.ts';
 import type { CityState } from './state.ts';
 
 export type { CityPlan, PlanRoute, PlanSite } from '../../core/contract/plan.ts';
@@ -17,19 +18,17 @@ export interface LoadedPlan {
   problem: string | null;
 }
 
-export async function loadPlan(): Promise<LoadedPlan> {
+/** The broker's plan (`GET /api/plan`, checked against the contract again here). */
+export async function loadPlan(session: Session): Promise<LoadedPlan> {
   try {
-    const res = await fetch('/city.json', { cache: 'no-store' });
-    if (res.status === 404) return { plan: emptyPlan(), problem: null }; // no plan: devices on a grid
-    if (!res.ok) return { plan: emptyPlan(), problem: `city.json: HTTP ${res.status}` };
-    // The broker answers unknown paths with the app's index.html (client routing): no plan.
-    if (!(res.headers.get('content-type') ?? '').includes('json'))
-      return { plan: emptyPlan(), problem: null };
-    const checked = checkPlan(await res.json());
+    const { plan } = await api.get<{ plan: unknown }>(session, '/api/plan');
+    const checked = checkPlan(plan);
     if (checked.ok) return { plan: checked.value, problem: null };
-    return { plan: emptyPlan(), problem: `city.json refused: ${checked.error.message}` };
+    return { plan: emptyPlan(), problem: `city plan refused: ${checked.error.message}` };
   } catch (e) {
-    return { plan: emptyPlan(), problem: `city.json: ${e instanceof Error ? e.message : String(e)}` };
+    // No plan configured: the devices are laid out on a grid, nothing to report.
+    if (e instanceof ApiError && e.status === 404) return { plan: emptyPlan(), problem: null };
+    return { plan: emptyPlan(), problem: `city plan: ${e instanceof Error ? e.message : String(e)}` };
   }
 }
 

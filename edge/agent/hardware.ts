@@ -25,7 +25,8 @@ export interface Hardware {
   readonly gpio: GpioBackend;
   /** Present in the simulated profile: simulators drive inputs and watch outputs here. */
   readonly simulated: SimulatedGpio | null;
-  input(name: string, line: number): Promise<Result<DigitalInput>>;
+  /** A debounced input; `activeLow` when the contact pulls the line low (typical with a pull-up). */
+  input(name: string, line: number, opts?: { activeLow?: boolean }): Promise<Result<DigitalInput>>;
   output(name: string, line: number): Promise<Result<DigitalOutput>>;
   /** A camera by id, from the config override or the domain config's source. */
   camera(id: string, source: { url?: string; folder?: string }): Promise<Result<MonitoredCamera>>;
@@ -60,8 +61,8 @@ export async function openHardware(
   return ok({
     gpio,
     simulated,
-    input: async (name, line) =>
-      track(await openDigitalInput(gpio, { name, line, debounceMs: cfg.debounceMs }, clock)),
+    input: async (name, line, opts) =>
+      track(await openDigitalInput(gpio, { name, line, debounceMs: cfg.debounceMs, ...opts }, clock)),
     output: async (name, line) => track(await openDigitalOutput(gpio, { name, line, initial: 0 })),
     async camera(id, source) {
       const existing = cams.get(id);

@@ -129,6 +129,8 @@ export const pedButtonSchema = z.strictObject({
   crossing: idSchema,
   /** GPIO input line of the button (debounced by hardware.debounceMs). */
   input: line,
+  /** True when a press pulls the line low (button to ground with a pull-up, the usual wiring). */
+  activeLow: z.boolean().default(false),
   /** A press this long after the previous call is a new call. Default 2 s. */
   lockoutMs: z.number().int().min(0).max(600_000).default(2_000),
   /** Counting period, aligned to the wall clock. Default 15 min (as traffic counts). */

@@ -1,5 +1,6 @@
 /** Hooks the control-room views share: a ticking clock (ages, staleness) and the city plan. */
 import { useEffect, useState } from 'preact/hooks';
+import type { Session } from '../api.ts';
 import { emptyPlan, type LoadedPlan, loadPlan } from '../plan.ts';
 
 /** Re-renders every `everyMs` so "12 s ago" and stale greying move without new messages. */
@@ -12,15 +13,15 @@ export function useNow(everyMs = 1000): number {
   return now;
 }
 
-export function usePlan(): LoadedPlan {
+export function usePlan(session: Session): LoadedPlan {
   const [plan, setPlan] = useState<LoadedPlan>({ plan: emptyPlan(), problem: null });
   useEffect(() => {
     let live = true;
-    void loadPlan().then((p) => live && setPlan(p));
+    void loadPlan(session).then((p) => live && setPlan(p));
     return () => {
       live = false;
     };
-  }, []);
+  }, [session]);
   return plan;
 }
 

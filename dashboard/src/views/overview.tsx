@@ -12,7 +12,7 @@ import type { CityPlan } from '../plan.ts';
 import { type CityState, overview } from '../state.ts';
 
 export function OverviewView({ city, session }: { city: CityState; session: Session }) {
-  const { plan, problem } = usePlan();
+  const { plan, problem } = usePlan(session);
   const now = useNow();
   return (
     <section class="overview">

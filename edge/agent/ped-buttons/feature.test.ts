@@ -94,6 +94,21 @@ describe('ped-buttons feature', () => {
     expect(!outOfRange.ok && outOfRange.error.code).toBe('GPIO_LINE_OUT_OF_RANGE');
   });
 
+  it('counts presses of a button wired active-low (the line idles high)', async () => {
+    await start(`[{ crossing: main-st, input: ${MAIN_ST}, activeLow: true, periodS: 60 }]`);
+    const t0 = t.clock.nowEpochMs();
+    t.gpio.drive(MAIN_ST, 1); // pull-up: released
+    t.clock.advance(1_000);
+    for (let i = 0; i < 3; i++) {
+      t.gpio.drive(MAIN_ST, 0); // pressed
+      t.clock.advance(200);
+      t.gpio.drive(MAIN_ST, 1);
+      t.clock.advance(3_000);
+    }
+    t.clock.advance(t0 + 60_000 - t.clock.nowEpochMs());
+    expect(t.of('pedPresses')).toEqual([{ periodStart: t0, periodS: 60, presses: 3, calls: 3 }]);
+  });
+
   it('stops cleanly: no period timer or lockout left behind', async () => {
     await start(`[{ crossing: main-st, input: ${MAIN_ST} }]`);
     press(MAIN_ST);

@@ -47,7 +47,7 @@ export async function startPedButtons(ctx: FeatureContext): Promise<Result<Featu
 }
 
 async function startCrossing(ctx: FeatureContext, c: Crossing): Promise<Result<() => void>> {
-  const input = await ctx.hardware.input(`ped.${c.crossing}`, c.input);
+  const input = await ctx.hardware.input(`ped.${c.crossing}`, c.input, { activeLow: c.activeLow });
   if (!input.ok) return input;
   const counter = createPedButtonCounter({ lockoutMs: c.lockoutMs }, { clock: ctx.clock });
   const unsubscribe = input.value.onEdge((edge) => {
