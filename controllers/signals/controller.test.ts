@@ -2,7 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { HiRes, toAtspmCsv } from './outputs/hires.ts';
 import { routeToRequests } from './priority/plan.ts';
 import { parseIntersectionConfig } from './config.ts';
-import { exampleObject, rig } from './test-helpers.ts';
+import { SimulatedClock } from 'xstate';
+import { createIntersectionController } from './controller.ts';
+import { example, exampleObject, rig } from './test-helpers.ts';
 import type { CountEvent, CycleMeasures, HiResEvent, SafetyAlarm } from './types.ts';
 
 function collect(r: ReturnType<typeof rig>) {
@@ -491,5 +493,53 @@ describe('advance-loop gap decisions', () => {
     expect(r.error.message).toContain(
       `${at('eb-checkout')}: an advance loop with a setback must extend a phase`,
     );
+  });
+});
+
+describe('left-turn mode per cycle (through the controller)', () => {
+  /** T-junction (WB-left protected-permissive against EB-through) with a fixed per-cycle mode. */
+  function run(mode: 'protected' | 'permissive') {
+    const config = example('t-junction');
+    const clock = new SimulatedClock();
+    const ctl = createIntersectionController(config, { clock, leftTurnPolicy: () => ({ 1: mode }) });
+    const events: HiResEvent[] = [];
+    ctl.onEvent((e) => events.push(e));
+    ctl.start();
+    const step = (ms: number) => {
+      for (let t = 0; t < ms; t += 100) clock.increment(100);
+    };
+    step(20_000);
+    // A cycle through the side street closes the cycle (the mode is chosen there); the mode takes
+    // effect at the next stage without the left or its opposing through: the next side-street stage.
+    for (let k = 0; k < 2; k++) {
+      ctl.detector('nb-stop', true);
+      step(300);
+      ctl.detector('nb-stop', false);
+      step(40_000);
+    }
+    const heads = ctl.heads();
+    const before = events.length;
+    ctl.detector('wb-left-stop', true); // a left waits in the pocket
+    step(300);
+    ctl.detector('nb-stop', true);
+    step(300);
+    ctl.detector('nb-stop', false);
+    step(60_000);
+    const arrow = events.slice(before).some((e) => e.code === HiRes.BEGIN_GREEN && e.param === 1);
+    return { heads, arrow };
+  }
+
+  it('protected: no flashing yellow arrow while the opposing through is green; the arrow serves the left', () => {
+    const r = run('protected');
+    expect(r.heads['EB-through']).toBe('green');
+    expect(r.heads['WB-left']).toBe('red');
+    expect(r.arrow).toBe(true);
+  });
+
+  it('permissive: the left turns on its FYA, its arrow phase is skipped', () => {
+    const r = run('permissive');
+    expect(r.heads['EB-through']).toBe('green');
+    expect(r.heads['WB-left']).toBe('flashingYellowArrow');
+    expect(r.arrow).toBe(false);
   });
 });

@@ -6,7 +6,8 @@
 import { type Actor, createActor, SimulatedClock } from 'xstate';
 import { validateTimingPlan } from './apply-timing.ts';
 import { CatchUpClock } from './clock.ts';
-import type { IntersectionConfig } from './config.ts';
+import type { IntersectionConfig, LeftTurnMode } from './config.ts';
+import { chooseLeftModes } from './timing/left-mode.ts';
 import { fail, ok, type Result, type SignalErrorCode } from './errors.ts';
 import { DetectorInputs } from './inputs.ts';
 import { FlashParam, HiRes, diffFrames, toDecisecond } from './outputs/hires.ts';
@@ -39,6 +40,8 @@ export interface ControllerOptions {
   machine?: SequencerMachine;
   /** Conflict-monitor timing tolerance, ms (MMU tolerance; 0 = exact). */
   monitorToleranceMs?: number;
+  /** Left-turn mode per cycle for protected-permissive lefts (default `chooseLeftModes`). */
+  leftTurnPolicy?: (m: CycleMeasures) => Record<number, LeftTurnMode>;
 }
 
 type Listener<T> = (x: T) => void;
@@ -359,7 +362,10 @@ class Controller implements IntersectionController {
 
   /** Phases whose call has stood at least their max wait go to the sequencer (only on a change). */
   private watchWaits(now: number): void {
+    // A left running permissive is served by its FYA, not by its (skipped) arrow phase.
+    const modes = this.actor.getSnapshot().context.leftModes;
     const starved = [...this.callSince]
+      .filter(([p]) => modes[p] !== 'permissive')
       .filter(([p, since]) => now - since >= (this.maxWaitMs.get(p) ?? Number.POSITIVE_INFINITY))
       .map(([p]) => p)
       .sort((a, b) => a - b);
@@ -400,6 +406,9 @@ class Controller implements IntersectionController {
     }
     this.cycleStartMs = now;
     const m = this.meter.close(now);
+    const policy = this.opts.leftTurnPolicy ?? ((x: CycleMeasures) => chooseLeftModes(this.config, x));
+    const modes = policy(m);
+    if (Object.keys(modes).length) this.actor.send({ type: 'left.modes', modes });
     for (const l of this.listeners.cycle) l(m);
   }
 

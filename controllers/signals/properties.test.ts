@@ -6,7 +6,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { SimulatedClock } from 'xstate';
-import { type IntersectionConfig, parseIntersectionConfig } from './config.ts';
+import { type IntersectionConfig, type LeftTurnMode, parseIntersectionConfig } from './config.ts';
 import { createIntersectionController } from './controller.ts';
 import { EXAMPLES, type Example, exampleObject } from './test-helpers.ts';
 import type { HeadState, IntersectionController, SafetyAlarm } from './types.ts';
@@ -25,10 +25,31 @@ function layout(name: Example): IntersectionConfig {
   if (!r.ok) throw new Error(r.error.message);
   return r.value;
 }
-const LAYOUTS = Object.fromEntries(EXAMPLES.map((n) => [n, layout(n)])) as Record<
-  Example,
-  IntersectionConfig
->;
+/** The four-leg layout with every left protected-permissive (FYA against its opposing through). */
+function fyaLayout(): IntersectionConfig {
+  const o = exampleObject('four-leg-protected');
+  o.detectorFaults = { stuckOnS: 20, silentS: 90, chatterPerMinute: 30 };
+  o.maxWaitS = MAX_WAIT_S;
+  const opposing: Record<number, number> = { 1: 2, 5: 6, 3: 4, 7: 8 };
+  for (const p of o.phases as Record<string, unknown>[])
+    if (p.movement === 'left')
+      Object.assign(p, {
+        leftTurnMode: 'protected-permissive',
+        opposingThroughPhase: opposing[p.id as number],
+      });
+  const r = parseIntersectionConfig(o);
+  if (!r.ok) throw new Error(r.error.message);
+  return r.value;
+}
+type Layout = Example | 'four-leg-fya';
+const LAYOUT_NAMES: readonly Layout[] = [...EXAMPLES, 'four-leg-fya'];
+const LAYOUTS = Object.fromEntries([
+  ...EXAMPLES.map((n) => [n, layout(n)]),
+  ['four-leg-fya', fyaLayout()],
+]) as Record<Layout, IntersectionConfig>;
+const MODES: readonly LeftTurnMode[] = ['protected', 'permissive', 'protected-permissive'];
+/** Left-turn modes the controller is told to run, one draw per cycle (cycled through). */
+const modeDraws = fc.array(fc.nat(MODES.length - 1), { minLength: 1, maxLength: 12 });
 const STEP = 100;
 const STARTUP_MS = 9000;
 
@@ -149,6 +170,9 @@ class Checker {
       const opp = this.plans.get(g.phase)?.opposingThroughPhase;
       if (g.display === 'fya' && opp !== undefined && h[g.name] === 'yellow' && now.get(opp) === 'G')
         this.violations.push(`t=${t} yellow trap: ${g.name} steady yellow while phase ${opp} is green`);
+      // A flashing yellow arrow ends in steady yellow (or its own green arrow), never straight in red.
+      if (g.display === 'fya' && this.lastHead.get(g.name) === 'flashingYellowArrow' && h[g.name] === 'red')
+        this.violations.push(`t=${t} ${g.name} flashing yellow arrow → red without steady yellow`);
     }
     for (const g of this.groups) if (g.fya) this.lastHead.set(g.name, h[g.name] ?? 'dark');
   }
@@ -164,9 +188,19 @@ interface Run {
   act(f: () => unknown): void;
 }
 
-function startRun(config: IntersectionConfig): Run {
+/** A policy that hands every protected-permissive left the next drawn mode at each cycle end. */
+function drawnPolicy(config: IntersectionConfig, draws: readonly number[]) {
+  const lefts = config.phases.filter((p) => p.leftTurnMode === 'protected-permissive').map((p) => p.id);
+  let k = 0;
+  return () => Object.fromEntries(lefts.map((id) => [id, MODES[draws[k++ % draws.length] ?? 2]!]));
+}
+
+function startRun(config: IntersectionConfig, draws?: readonly number[]): Run {
   const clock = new SimulatedClock();
-  const ctl = createIntersectionController(config, { clock });
+  const ctl = createIntersectionController(config, {
+    clock,
+    ...(draws ? { leftTurnPolicy: drawnPolicy(config, draws) } : {}),
+  });
   const checker = new Checker(config);
   const latched: SafetyAlarm[] = [];
   ctl.onAlarm((a) => a.latched && latched.push(a));
@@ -283,13 +317,14 @@ function maxWaitBoundMs(c: IntersectionConfig): number {
 
 const RUNS = { safety: 1400, liveness: 1000, ev: 1000, maxWait: 400 }; // per layout: 3 × 3400 = 10,200 sequences
 
-describe.each(EXAMPLES)('%s', (name) => {
+describe.each(LAYOUT_NAMES)('%s', (name) => {
   const config = LAYOUTS[name];
 
   it('never shows conflicting movements, never shortens green/yellow/red clearance, never trips the monitor', () => {
     fc.assert(
-      fc.property(anything, (cmds) => {
-        const run = startRun(config);
+      fc.property(anything, modeDraws, (cmds, draws) => {
+        // Left-turn modes drawn per cycle: every mode sequence must be as safe (no yellow trap).
+        const run = startRun(config, draws);
         for (const c of cmds) apply(run, config, c);
         run.step(2000);
         expect(run.checker.violations).toEqual([]);

@@ -15,6 +15,8 @@ export interface Frame {
   flashing: boolean;
   phases: Record<number, PhaseInterval>;
   peds: Record<number, PedInterval>;
+  /** Protected-permissive lefts running this cycle protected only (no FYA). */
+  protectedOnly?: readonly number[];
 }
 
 export function modeOf(s: SequencerSnapshot): ControllerMode {
@@ -53,7 +55,10 @@ export function frameOf(config: IntersectionConfig, s: SequencerSnapshot): Frame
           : 'red';
     if (p.pedWalkMs !== undefined) peds[p.id] = ctx.pedServing.includes(p.id) ? pedState : 'dontWalk';
   }
-  return { mode, flashing, phases, peds };
+  const protectedOnly = Object.entries(ctx.leftModes)
+    .filter(([, m]) => m === 'protected')
+    .map(([id]) => Number(id));
+  return { mode, flashing, phases, peds, ...(protectedOnly.length ? { protectedOnly } : {}) };
 }
 
 /** Head per signal group, for the edge to drive load switches. */
@@ -91,7 +96,8 @@ function vehicleHead(p: PhasePlan, frame: Frame): HeadState {
   if (own === 'yellow') return 'yellow';
   // FYA (NCHRP 493): permissive left flashes yellow while the opposing through is green and turns steady
   // yellow with it, so the left never sees red while opposing traffic still has yellow (no yellow trap).
-  if (p.leftTurnMode === 'permissive' || p.leftTurnMode === 'protected-permissive') {
+  const fya = p.leftTurnMode === 'permissive' || p.leftTurnMode === 'protected-permissive';
+  if (fya && !frame.protectedOnly?.includes(p.id)) {
     const opp =
       p.opposingThroughPhase === undefined ? 'red' : (frame.phases[p.opposingThroughPhase] ?? 'red');
     if (own === 'red' && opp === 'green') return 'flashingYellowArrow';
@@ -103,6 +109,7 @@ function vehicleHead(p: PhasePlan, frame: Frame): HeadState {
 /** True when nothing displayed differs (used to skip logging and monitoring on context-only changes). */
 export function sameFrame(a: Frame, b: Frame): boolean {
   if (a.mode !== b.mode || a.flashing !== b.flashing) return false;
+  if ((a.protectedOnly ?? []).join() !== (b.protectedOnly ?? []).join()) return false;
   for (const k in b.phases) if (a.phases[k] !== b.phases[k]) return false;
   for (const k in b.peds) if (a.peds[k] !== b.peds[k]) return false;
   return true;

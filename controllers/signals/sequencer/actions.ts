@@ -2,6 +2,7 @@
  * Context updates of the sequencer as pure functions (context, event) → partial context. The machine
  * wraps each in a named `assign` so tests can swap them with `.provide()`.
  */
+import type { LeftTurnMode } from '../config.ts';
 import type { ActivePreempt, SequencerContext, SequencerEvent, TerminationReason } from './context.ts';
 import { holdStage, minus, nextFor, restStage, union } from './stages.ts';
 
@@ -111,6 +112,7 @@ function startGreen(ctx: SequencerContext, green: number[]): Update {
     pedServing,
     preempts: ctx.preempts.filter((p) => !p.cleared),
     starved: minus(ctx.starved, green),
+    ...applyLeftModes(ctx, green),
   };
 }
 
@@ -163,6 +165,33 @@ export const forceOffForHold = (ctx: SequencerContext): Update =>
 export const forceOffForFlash = (ctx: SequencerContext): Update => terminate(ctx, [], 'forceOff');
 export const forceOffForMaxWait = (ctx: SequencerContext): Update =>
   terminate(ctx, nextFor(ctx) ?? ctx.green, 'forceOff');
+
+/** Modes for the protected-permissive lefts (others ignored); they take effect at a stage start. */
+export function setLeftModes(ctx: SequencerContext, e: SequencerEvent): Update {
+  if (e.type !== 'left.modes') return {};
+  const pending = { ...ctx.pendingLeftModes };
+  for (const [id, mode] of Object.entries(e.modes))
+    if (Number(id) in ctx.leftModes) pending[Number(id)] = mode;
+  return { pendingLeftModes: pending };
+}
+
+/**
+ * A pending mode takes effect when the new stage has neither the left nor its opposing through green,
+ * so no FYA is cut short and no arrow disappears mid-green (the heads change only through red).
+ */
+function applyLeftModes(ctx: SequencerContext, green: number[]): Partial<SequencerContext> {
+  const ids = Object.keys(ctx.pendingLeftModes).map(Number);
+  if (ids.length === 0) return {};
+  const leftModes = { ...ctx.leftModes };
+  const pendingLeftModes = { ...ctx.pendingLeftModes };
+  for (const id of ids) {
+    const opp = ctx.config.phases.find((p) => p.id === id)?.opposingThroughPhase;
+    if (green.includes(id) || (opp !== undefined && green.includes(opp))) continue;
+    leftModes[id] = pendingLeftModes[id] as LeftTurnMode;
+    delete pendingLeftModes[id];
+  }
+  return { leftModes, pendingLeftModes };
+}
 
 /** The controller's latest list of phases whose call has waited past its max wait. */
 export function setStarved(ctx: SequencerContext, e: SequencerEvent): Update {

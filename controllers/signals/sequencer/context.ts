@@ -1,5 +1,5 @@
 /** Sequencer context and events. The machine holds only facts; timing lives in named delays. */
-import type { IntersectionConfig } from '../config.ts';
+import type { IntersectionConfig, LeftTurnMode } from '../config.ts';
 
 export type TerminationReason = 'gapOut' | 'maxOut' | 'forceOff';
 
@@ -61,6 +61,13 @@ export interface SequencerContext {
   flashRequested: boolean;
   /** Phases whose call has stood past its max wait (from the controller's clock): served next. */
   starved: number[];
+  /**
+   * How each protected-permissive left runs this cycle: both (arrow, then FYA), `protected` (no FYA)
+   * or `permissive` (FYA only, its arrow phase skipped). Chosen per cycle by the controller.
+   */
+  leftModes: Record<number, LeftTurnMode>;
+  /** Modes chosen but not yet in force: a left changes only while neither it nor its opposing through is green. */
+  pendingLeftModes: Record<number, LeftTurnMode>;
 }
 
 export type SequencerEvent =
@@ -77,7 +84,8 @@ export type SequencerEvent =
   | { type: 'fault'; reason: string }
   | { type: 'fault.reset' }
   | { type: 'timing.apply'; maxGreenMs: Record<number, number> }
-  | { type: 'call.starved'; phases: number[] };
+  | { type: 'call.starved'; phases: number[] }
+  | { type: 'left.modes'; modes: Record<number, LeftTurnMode> };
 
 export function initialContext(config: IntersectionConfig): SequencerContext {
   const maxGreenMs: Record<number, number> = {};
@@ -102,5 +110,11 @@ export function initialContext(config: IntersectionConfig): SequencerContext {
     hold: null,
     flashRequested: false,
     starved: [],
+    leftModes: Object.fromEntries(
+      config.phases
+        .filter((p) => p.timed && p.leftTurnMode === 'protected-permissive')
+        .map((p) => [p.id, 'protected-permissive' as const]),
+    ),
+    pendingLeftModes: {},
   };
 }

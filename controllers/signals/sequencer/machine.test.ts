@@ -55,6 +55,7 @@ function inputs(name: Example): SequencerEvent[] {
     { type: 'timing.apply', maxGreenMs: { 2: 20_000 } },
     { type: 'call.starved', phases: [side] },
     { type: 'call.starved', phases: [] },
+    { type: 'left.modes', modes: { 1: 'permissive' } },
   ];
 }
 

@@ -79,6 +79,7 @@ export const sequencerSetup = setup({
     forceOffForFlash: upd(A.forceOffForFlash),
     forceOffForMaxWait: upd(A.forceOffForMaxWait),
     setStarved: upd(A.setStarved),
+    setLeftModes: upd(A.setLeftModes),
     terminateForExit: upd(A.terminateForExit),
     finishClearance: upd(() => ({ clearing: [] })),
     applyTiming: upd(A.applyTiming),
@@ -220,6 +221,7 @@ function buildMachine(config: IntersectionConfig) {
       'operator.flash': { actions: 'requestFlash' },
       'timing.apply': { actions: 'applyTiming' },
       'call.starved': { actions: 'setStarved' },
+      'left.modes': { actions: 'setLeftModes' },
       fault: { target: '#flash.fault' },
     },
     states: {

@@ -50,7 +50,14 @@ export function demand(ctx: SequencerContext): number[] {
   const l = lookup(ctx.config);
   const occupiedCalls: number[] = [];
   for (const o of Object.values(ctx.occupied)) occupiedCalls.push(...o.calls);
-  const all = uniq([...ctx.calls, ...ctx.pedCalls, ...occupiedCalls, ...ctx.faultRecall, ...l.recalls]);
+  // A left running permissive this cycle is served by its FYA: its arrow phase is not called.
+  const all = uniq([
+    ...ctx.calls,
+    ...ctx.pedCalls,
+    ...occupiedCalls,
+    ...ctx.faultRecall,
+    ...l.recalls,
+  ]).filter((id) => ctx.leftModes[id] !== 'permissive');
   // Soft recall (NEMA): call the main-road phases only when no other phase wants service.
   const out = all.some((id) => !ctx.green.includes(id)) ? all : union(all, l.soft);
   demandMemo.set(ctx, out);
