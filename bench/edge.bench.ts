@@ -24,7 +24,7 @@ import mqtt from 'mqtt';
 import { createParkingController, parseLotYaml, parseRegistryYaml } from '../controllers/parking/index.ts';
 import { buildMessage, type OutgoingMessage } from '../core/contract/index.ts';
 import { waitFor } from '../testing/servers.ts';
-import { SimulatedGpio } from '../edge/bindings/index.ts';
+import { SimulatedGpio } from '../core/ports/gpio-simulated.ts';
 import { type Agent, startAgent } from '../edge/agent/agent.ts';
 import { silentLog } from '../edge/agent/log.ts';
 import type { ParkingFeature } from '../edge/agent/parking/feature.ts';

@@ -104,6 +104,11 @@ describe('intersection view in chromium', () => {
     await page.goto(`${rig.base}/#/intersection/corridor/sig-1/main-5th`);
     const eb = page.locator('[data-group="EB-through"]');
     await expect(eb.getAttribute('data-state')).resolves.toBe('green');
+    // Time in phase counts up on its own between messages.
+    const elapsed = page.locator('[data-phase="2"] .phase-time');
+    const first = await elapsed.textContent();
+    await page.waitForTimeout(600);
+    expect(await elapsed.textContent()).not.toBe(first);
     // The left head is drawn in its approach, labelled, and distinct from the through.
     const west = page.getByTestId('approach-eastbound');
     await expect(west.locator('figcaption').allTextContents()).resolves.toEqual(['left', 'thru']);

@@ -6,7 +6,8 @@
 import { readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { CityEdgeError, err, ok, type Result } from '../../core/errors.ts';
-import { type GpioBackend, startWatchdog, type Watchdog } from '../bindings/index.ts';
+import type { GpioBackend } from '../../core/ports/gpio.ts';
+import { startWatchdog, type Watchdog } from '../bindings/index.ts';
 import { type ResolvedConfig, readTlsFiles } from '../config/load.ts';
 import { collectHealth, toHealthPayload } from '../health/index.ts';
 import { type DurableQueue, openQueue } from '../queue/durable-queue.ts';

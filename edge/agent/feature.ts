@@ -7,7 +7,8 @@
 import type { z } from 'zod';
 import type { CommandName, TopicKind } from '../../core/contract/index.ts';
 import type { Result } from '../../core/errors.ts';
-import type { CameraHealth, LinkStatus } from '../bindings/index.ts';
+import type { LinkStatus } from '../../core/ports/serial.ts';
+import type { CameraHealth } from '../bindings/index.ts';
 import type { EdgeConfig } from '../config/schema.ts';
 import type { CommandRouter } from '../uplink/commands.ts';
 import type { Hardware } from './hardware.ts';

@@ -3,19 +3,17 @@
  * SimulatedGpio that simulators drive (in-process, or over the small HTTP endpoint in sim-port.ts).
  * Serial and cameras are the same code in both profiles; only their paths/URLs differ.
  */
+import type { Camera } from '../../core/ports/camera.ts';
+import type { DigitalInput, DigitalOutput, GpioBackend } from '../../core/ports/gpio.ts';
+import { SimulatedGpio } from '../../core/ports/gpio-simulated.ts';
 import {
-  type Camera,
   createOnoffBackend,
-  type DigitalInput,
-  type DigitalOutput,
   FolderCamera,
-  type GpioBackend,
   HttpCamera,
   type MonitoredCamera,
   monitorCamera,
   openDigitalInput,
   openDigitalOutput,
-  SimulatedGpio,
 } from '../bindings/index.ts';
 import { CityEdgeError, err, ok, type Result } from '../../core/errors.ts';
 import type { EdgeConfig } from '../config/schema.ts';

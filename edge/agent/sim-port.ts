@@ -6,7 +6,7 @@
  *   PUT /gpio/17  body 1 → drives line 17 high (as a loop detector would)
  */
 import { createServer, type Server } from 'node:http';
-import type { SimulatedGpio } from '../bindings/index.ts';
+import type { SimulatedGpio } from '../../core/ports/gpio-simulated.ts';
 
 const LINES = 54;
 

@@ -4,7 +4,7 @@
  * (buildMessage throws on a payload the contract refuses) and records it.
  */
 import { buildMessage, type Data, type TopicKind, topicFor } from '../../core/contract/index.ts';
-import { SimulatedGpio } from '../bindings/index.ts';
+import { SimulatedGpio } from '../../core/ports/gpio-simulated.ts';
 import { parseEdgeConfig } from '../config/load.ts';
 import { type CommandRouter, createCommandRouter } from '../uplink/commands.ts';
 import type { FeatureContext } from './feature.ts';

@@ -1,13 +1,10 @@
-/** Public API of the edge hardware bindings. Controllers never import this; the agent wires it. */
+/**
+ * Public API of the edge hardware bindings: the implementations of the ports in core/ports (GPIO
+ * on onoff/sysfs, serial on serialport, HTTP and folder cameras). The port types and the shared
+ * fakes are imported from core/ports itself. Controllers never import this; the agent wires it.
+ */
 export * from './camera/memory.ts';
-export * from '../../core/ports/camera.ts';
-export * from '../../core/ports/binding-error.ts';
 export * from './gpio/digital.ts';
-export * from '../../core/ports/gpio-simulated.ts';
-export * from '../../core/ports/gpio.ts';
-export * from '../../core/ports/crc16.ts';
-export * from '../../core/ports/serial-frames.ts';
-export * from '../../core/ports/serial.ts';
 export * from './serial/bus.ts';
 export * from './serial/link.ts';
 export * from './serial/mock-gateway.ts';
@@ -18,6 +15,5 @@ export * from './camera/folder.ts';
 export * from './camera/http.ts';
 export * from './camera/status.ts';
 export * from './camera/trigger.ts';
-export * from '../../core/ports/serial-fake-sensor.ts';
 export * from './gpio/pins.ts';
 export * from './listeners.ts';

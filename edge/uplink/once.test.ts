@@ -12,7 +12,7 @@ import { Aedes } from 'aedes';
 import mqtt from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort, waitFor } from '../../testing/servers.ts';
-import { SimulatedGpio } from '../bindings/index.ts';
+import { SimulatedGpio } from '../../core/ports/gpio-simulated.ts';
 import { parseEdgeConfig } from '../config/load.ts';
 import { type Agent, startAgent } from '../agent/agent.ts';
 import { silentLog } from '../agent/log.ts';

@@ -1,18 +1,6 @@
-/** Small shared pieces: signal lamps, times, command buttons with their outcome. */
+/** Small shared pieces: times, percentages, command buttons behind a confirmation. */
 import type { Session } from '../api.ts';
 import { ConfirmCommand } from '../control/ConfirmCommand.tsx';
-
-export function Heads({ groups }: { groups: Record<string, string> }) {
-  return (
-    <div class="heads">
-      {Object.entries(groups).map(([g, s]) => (
-        <span class={`lamp ${s}`} title={`${g}: ${s}`} data-group={g} data-state={s}>
-          {g}
-        </span>
-      ))}
-    </div>
-  );
-}
 
 export const time = (ts: number) => new Date(ts).toLocaleTimeString();
 export const pct = (x: number) => `${Math.round(x * 100)}%`;

@@ -14,7 +14,8 @@ import {
   parseRegistryYaml,
 } from '../../../controllers/parking/index.ts';
 import { CityEdgeError, err, ok, type Result } from '../../../core/errors.ts';
-import type { DigitalOutput, MonitoredCamera } from '../../bindings/index.ts';
+import type { DigitalOutput } from '../../../core/ports/gpio.ts';
+import type { MonitoredCamera } from '../../bindings/index.ts';
 import { type FrameStore, openFrameStore } from '../../frames/index.ts';
 import type { PlateReader } from '../../lpr/index.ts';
 import type { EdgeConfig } from '../../config/schema.ts';

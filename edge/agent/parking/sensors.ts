@@ -4,7 +4,8 @@
  */
 import type { LotConfig, ParkingController } from '../../../controllers/parking/index.ts';
 import { ok, type Result } from '../../../core/errors.ts';
-import { openSerialSensorBus, type SensorMessage } from '../../bindings/index.ts';
+import type { SensorMessage } from '../../../core/ports/serial-frames.ts';
+import { openSerialSensorBus } from '../../bindings/index.ts';
 import type { FeatureContext, FeatureHealth } from '../feature.ts';
 
 export interface BaySensors {

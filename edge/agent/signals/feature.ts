@@ -13,7 +13,7 @@ import {
 } from '../../../controllers/signals/index.ts';
 import { CityEdgeError, err, ok, type Result } from '../../../core/errors.ts';
 import type { Clock } from '../../../core/ports/clock.ts';
-import type { DigitalOutput } from '../../bindings/index.ts';
+import type { DigitalOutput } from '../../../core/ports/gpio.ts';
 import type { EdgeConfig } from '../../config/schema.ts';
 import type { FeatureCommands, FeatureContext, FeatureInstance } from '../feature.ts';
 import { startCountStations } from './counts.ts';

@@ -35,11 +35,21 @@ function useStoredLog(session: Session, site: string, device: string, q: string)
   return state;
 }
 
+/** The value once it has stopped changing for `ms`: one history query per search, not per key. */
+function useSettled<T>(value: T, ms: number): T {
+  const [settled, setSettled] = useState(value);
+  useEffect(() => {
+    const t = setTimeout(() => setSettled(value), ms);
+    return () => clearTimeout(t);
+  }, [value, ms]);
+  return settled;
+}
+
 export function InOutLog(props: { city: CityState; session: Session; site: string; device: string }) {
   const { city, session, site, device } = props;
   const [text, setText] = useState('');
   const q = plateQuery(text);
-  const stored = useStoredLog(session, site, device, q);
+  const stored = useStoredLog(session, site, device, useSettled(q, 250));
   const rows = mergeLog(liveLog(city.feed, site, device, q), stored.q === q ? stored.rows : []).slice(
     0,
     SHOWN,
