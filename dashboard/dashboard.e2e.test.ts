@@ -215,9 +215,11 @@ describe('control-room dashboard in chromium', () => {
     await page.locator(`[data-testid=map-ix-${IX}][data-mode=flash]`).waitFor({ timeout: 5000 });
     const flashAlarm = page.getByTestId('alarms').locator('li', { hasText: `${IX} in flash` });
     await flashAlarm.waitFor({ timeout: 5000 });
-    // Acknowledged: kept on the list, marked with who, and sorted after what is still open.
+    // The header tells every page; acknowledged, the alarm stays listed with who, sorted after open ones.
+    await page.getByTestId('alarm-badge').filter({ hasText: '1 major' }).waitFor({ timeout: 5000 });
     await flashAlarm.getByRole('button', { name: 'acknowledge' }).click();
     await flashAlarm.locator('.ackby', { hasText: 'ack olga' }).waitFor({ timeout: 5000 });
+    await page.getByTestId('alarm-badge').filter({ hasText: 'no open alarms' }).waitFor({ timeout: 5000 });
     expect(await flashAlarm.getAttribute('class')).toMatch(/acked/);
     await page.screenshot({ path: join(tmpdir(), 'cityedge-overview-flash.png') });
 

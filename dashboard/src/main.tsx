@@ -5,6 +5,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { api, can, loadSession, type Session, saveSession } from './api.ts';
 import { connectLive } from './live.ts';
 import { type CityState, emptyCity, type HistoryEvent, type HistoryRead, seedHistory } from './state.ts';
+import { AlarmBadge } from './control/AlarmBadge.tsx';
 import { AuditView } from './control/AuditView.tsx';
 import { DeviceHealthView } from './control/DeviceHealth.tsx';
 import { EventsView } from './views/events.tsx';
@@ -83,6 +84,7 @@ function Shell({ session, onLogout }: { session: Session; onLogout: () => void }
           <a href="#/health">Health</a>
           {can(session, 'operator') && <a href="#/audit">Audit</a>}
         </nav>
+        <AlarmBadge city={city} session={session} />
         <span class={connected ? 'live on' : 'live off'} data-testid="live">
           {connected ? 'live' : 'offline'}
         </span>

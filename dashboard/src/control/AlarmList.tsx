@@ -3,44 +3,11 @@
  * acknowledgement is an audited statement (`POST /api/alarms/ack`); the set is read back from
  * the broker so every screen in the room (and a reload) agrees on it.
  */
-import { useCallback, useEffect, useState } from 'preact/hooks';
-import { type Ack, type Alarm, deriveAlarms, sortAlarms } from '../alarms.ts';
-import { can, request, type Session } from '../api.ts';
+import { deriveAlarms, sortAlarms } from '../alarms.ts';
+import { can, type Session } from '../api.ts';
+import { useAcks } from './acks.ts';
 import type { CityState } from '../state.ts';
 import { age } from './hooks.ts';
-
-const ACK_REFRESH_MS = 10_000;
-
-function useAcks(session: Session) {
-  const [acks, setAcks] = useState<Map<string, Ack>>(new Map());
-  const [error, setError] = useState<string | null>(null);
-  const refresh = useCallback(async () => {
-    try {
-      const r = await request<{ acks: Ack[] }>('GET', '/api/alarms/acks', session);
-      setAcks(new Map(r.acks.map((a) => [a.alarm, a])));
-      setError(null);
-    } catch (e) {
-      setError(e instanceof Error ? e.message : String(e));
-    }
-  }, [session]);
-  useEffect(() => {
-    void refresh();
-    const t = setInterval(() => void refresh(), ACK_REFRESH_MS);
-    return () => clearInterval(t);
-  }, [refresh]);
-  const ack = async (alarm: Alarm) => {
-    try {
-      const a = await request<Ack>('POST', '/api/alarms/ack', session, {
-        alarm: alarm.id,
-        note: alarm.title,
-      });
-      setAcks((m) => new Map(m).set(a.alarm, a));
-    } catch (e) {
-      setError(e instanceof Error ? e.message : String(e));
-    }
-  };
-  return { acks, ack, error };
-}
 
 export function AlarmList({ city, session, now }: { city: CityState; session: Session; now: number }) {
   const { acks, ack, error } = useAcks(session);
