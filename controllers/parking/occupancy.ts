@@ -38,10 +38,11 @@ export interface LotCounts {
   availableSpotNumber: number;
   /** Vehicles inside according to the gates. */
   gateCount: number;
-  /** Bays whose sensors say occupied / unknown / closed. */
+  /** Bays whose sensors say occupied / closed. */
   bayOccupied: number;
-  bayUnknown: number;
   bayClosed: number;
+  /** Bays without a trusted reading (silent, faulted, never heard); the contract's name too. */
+  unknownSpotNumber: number;
   /** gateCount − bayOccupied; null while bays are unknown. */
   drift: number | null;
 }
@@ -175,11 +176,11 @@ export class Occupancy {
 
   counts(): LotCounts {
     let bayOccupied = 0;
-    let bayUnknown = 0;
+    let unknownSpotNumber = 0;
     let bayClosed = 0;
     for (const b of this.bays.values()) {
       if (b.status === 'occupied') bayOccupied++;
-      else if (b.status === 'unknown') bayUnknown++;
+      else if (b.status === 'unknown') unknownSpotNumber++;
       else if (b.status === 'closed') bayClosed++;
     }
     const total = this.lot.capacity;
@@ -190,9 +191,9 @@ export class Occupancy {
       availableSpotNumber: Math.max(0, total - occupied - bayClosed),
       gateCount: this.gateCount,
       bayOccupied,
-      bayUnknown,
+      unknownSpotNumber,
       bayClosed,
-      drift: bayUnknown === 0 ? this.gateCount - bayOccupied : null,
+      drift: unknownSpotNumber === 0 ? this.gateCount - bayOccupied : null,
     };
   }
 

@@ -24,7 +24,7 @@ describe('parking simulator, in-process controller', () => {
     expect(r.controller.exits).toBe(r.truth.exited);
     expect(r.controller.counts.gateCount).toBe(r.truth.inside);
     expect(r.controller.counts.bayOccupied).toBe(r.truth.parked);
-    expect(r.controller.counts.bayUnknown).toBe(0);
+    expect(r.controller.counts.unknownSpotNumber).toBe(0);
     expect(r.controller.counts.drift).toBe(r.truth.inside - r.truth.parked); // cars still driving to a bay
     expect(r.controller.alarms.tailgate ?? 0).toBe(r.truth.tailgaters);
     expect(r.controller.alarms['disabled-bay-violation'] ?? 0).toBeLessThanOrEqual(r.truth.disabledMisuse);

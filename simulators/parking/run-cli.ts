@@ -71,7 +71,7 @@ export async function runParkingCli(o: ParkingSimCliOptions): Promise<number> {
       [
         `simulated ${(r.simulatedMs / 3_600_000).toFixed(2)} h in ${(r.wallMs / 1000).toFixed(1)} s (×${r.speedAchieved})`,
         `truth: ${r.truth.arrivals} arrivals, ${r.truth.entered} entered, ${r.truth.exited} exited, ${r.truth.refused} refused, ${r.truth.inside} inside, ${r.truth.parked} parked`,
-        `controller: ${c.entries} entries, ${c.exits} exits, occupied ${c.counts.occupiedSpotNumber}/${c.counts.totalSpotNumber}, bays occupied ${c.counts.bayOccupied}, unknown ${c.counts.bayUnknown}`,
+        `controller: ${c.entries} entries, ${c.exits} exits, occupied ${c.counts.occupiedSpotNumber}/${c.counts.totalSpotNumber}, bays occupied ${c.counts.bayOccupied}, unknown ${c.counts.unknownSpotNumber}`,
         `alarms: ${JSON.stringify(c.alarms)}; reviews ${c.reviews}; exits matched fuzzily ${c.fuzzyExitMatches}, ambiguous ${c.ambiguousExits}, unmatched ${c.unmatchedExits}; mean stay ${c.meanStayMin ?? '–'} min`,
         platesLine(r.plates),
         `serial: ${r.serial.frames} frames, ${r.serial.badCrc} bad CRC; cameras: ${r.cameras.snapshots} snapshots, ${r.cameras.hung} hung`,

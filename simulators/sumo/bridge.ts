@@ -42,6 +42,8 @@ export interface BridgeResult {
   readonly rejected: Readonly<Record<string, number>>;
   /** EV ids seen, for the report. */
   readonly emergencyVehicles: readonly string[];
+  /** EV time loss at each junction check-out (up to and across the stop line), s. */
+  readonly evLossAtCheckOutS: readonly number[];
   /** Safety-monitor alarms (conflict, min green, short yellow/red, permissive without opposing) — must be 0. */
   readonly monitorFaults: number;
   /** Every alarm by kind, detector faults included. */
@@ -117,6 +119,7 @@ export async function runBridge(o: BridgeOptions): Promise<BridgeResult> {
     checkOuts: router.checkOuts,
     rejected,
     emergencyVehicles: router.seen,
+    evLossAtCheckOutS: router.lossAtCheckOutS,
   };
 }
 

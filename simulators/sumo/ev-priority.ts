@@ -41,12 +41,17 @@ interface TrackedEv {
 }
 
 type Counter = (r: { ok: boolean; error?: { code: string } }) => void;
-const EV_VARS = [VAR.ROAD_ID, VAR.LANEPOSITION, VAR.SPEED, VAR.ROUTE_INDEX];
+const EV_VARS = [VAR.ROAD_ID, VAR.LANEPOSITION, VAR.SPEED, VAR.ROUTE_INDEX, VAR.TIMELOSS];
 
 export class EvPriorityRouter {
   requests = 0;
   checkOuts = 0;
   readonly seen: string[] = [];
+  /**
+   * Each EV's time loss (SUMO timeLoss) when it checks out of a junction, i.e. up to and across the
+   * stop line: the part of its delay a signal can act on (the rest is lost following traffic downstream).
+   */
+  readonly lossAtCheckOutS: number[] = [];
   private readonly tracker: EvTracker;
   private readonly evClasses: ReadonlySet<string>;
   private readonly evs = new Map<string, TrackedEv>();
@@ -117,6 +122,8 @@ export class EvPriorityRouter {
         this.count(ctl.requestPriority({ vehicleId, routeId, approach, etaMs }));
       } else {
         this.onMessage?.({ type: 'checkOut', atS: timeS, vehicleId: a.vehicleId, intersection: a.junction });
+        const loss = res.number('vehicle', a.vehicleId, VAR.TIMELOSS);
+        if (loss !== undefined) this.lossAtCheckOutS.push(loss);
         if (!this.enabled || !ctl) continue;
         this.checkOuts++;
         this.count(ctl.checkOut(a.vehicleId));

@@ -99,7 +99,7 @@ export class LotState {
       totalSpotNumber: c.totalSpotNumber,
       availableSpotNumber: c.availableSpotNumber,
       occupiedSpotNumber: c.occupiedSpotNumber,
-      unknownSpotNumber: c.bayUnknown,
+      unknownSpotNumber: c.unknownSpotNumber,
       full: this.full,
       drift: c.drift ?? 0,
       disabled: { total: statuses.length, available: statuses.filter((s) => s === 'free').length },

@@ -123,7 +123,7 @@ describe('retained lot', () => {
     const snap = parking.controller.snapshot();
     expect(last).toMatchObject({
       occupiedSpotNumber: snap.counts.occupiedSpotNumber,
-      unknownSpotNumber: snap.counts.bayUnknown,
+      unknownSpotNumber: snap.counts.unknownSpotNumber,
       disabled: { total: before.disabled.total },
     });
     expect(last.unknownSpotNumber).toBe(before.unknownSpotNumber - 2);

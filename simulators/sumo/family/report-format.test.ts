@@ -52,4 +52,19 @@ describe('family report targets', () => {
     expect(siteTargets(rows).at(-1)).toMatchObject({ met: false, value: 1 });
     expect(formatSiteTables(rows)).toContain('| peak | cityedge | 100 | **20.0** |');
   });
+
+  it('reports the EV delay up to the stop line beside the trip delay, as information', () => {
+    const ev = (kind: SiteRow['kind'], trip: number, stop: number) =>
+      row(kind, 20, {}, { demand: 'emergency', summary: summary(20, trip), evStopLineDelayS: stop });
+    const t = siteTargets([
+      row('sumo-actuated', 30, {}, { demand: 'emergency' }),
+      ev('cityedge', 7, 2.5),
+      ev('cityedge-no-priority', 25, 18),
+    ]);
+    expect(t.find((x) => x.name.startsWith('EV delay ≤'))).toMatchObject({ met: false, value: 7 });
+    expect(t.find((x) => x.name.startsWith('EV delay up to'))).toMatchObject({
+      met: undefined,
+      measured: '2.5 s (no priority 18.0 s)',
+    });
+  });
 });

@@ -76,6 +76,14 @@ export function siteTargets(rows: readonly SiteRow[]): SiteTarget[] {
           value: ours.summary.evMeanDelayS,
           target: EV_DELAY_TARGET_S,
         });
+      if (demand === 'emergency' && ours.evStopLineDelayS !== undefined)
+        add({
+          name: 'EV delay up to and across the stop line (what the signal acts on; the rest is lost behind traffic downstream)',
+          measured: `${f1(ours.evStopLineDelayS)} s (no priority ${f1(of('cityedge-no-priority')?.evStopLineDelayS)} s)`,
+          met: undefined,
+          value: ours.evStopLineDelayS,
+          target: EV_DELAY_TARGET_S,
+        });
       const ce = rows.filter(
         (r) =>
           r.site === site &&

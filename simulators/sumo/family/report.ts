@@ -12,6 +12,7 @@ import { runSumoPlain } from '../launch.ts';
 import {
   type Trip,
   type TripSummary,
+  mean,
   meanDelayByEdge,
   readCollisions,
   readTeleports,
@@ -46,6 +47,8 @@ export interface SiteRow {
   /** Controller safety-monitor faults (only for CityEdge runs; SUMO's programs have no monitor). */
   readonly monitorFaults: number | undefined;
   readonly wallS: number;
+  /** CityEdge runs: mean EV time loss when it checked out of the junction (to and across the stop line). */
+  readonly evStopLineDelayS?: number;
 }
 
 export interface SiteReportOptions {
@@ -68,6 +71,7 @@ interface One {
   teleports: number;
   collisions: number;
   faults: number;
+  evLoss: number[];
 }
 
 async function runOne(
@@ -84,6 +88,7 @@ async function runOne(
   const label = `${site.name}.${demandName}.${demand.seed}.${kind}`;
   const sc = await prepareRun({ netPath, detectorsPath, demand, dir, label });
   let faults = 0;
+  let evLoss: readonly number[] = [];
   if (SUMO_KINDS.includes(kind)) await runSumoPlain(['-c', sc.sumocfg]);
   else {
     const r = await runControlled({
@@ -93,12 +98,14 @@ async function runOne(
       priority: kind !== 'cityedge-no-priority',
     });
     faults = r.monitorFaults;
+    evLoss = r.evLossAtCheckOutS;
   }
   return {
     trips: await readTripinfo(sc.tripinfoPath),
     teleports: await readTeleports(sc.statisticsPath),
     collisions: await readCollisions(sc.statisticsPath),
     faults,
+    evLoss: [...evLoss],
   };
 }
 
@@ -116,13 +123,14 @@ export async function runSiteReport(o: SiteReportOptions): Promise<SiteRow[]> {
         if (demand === 'emergency') kinds.push('cityedge-no-priority');
         for (const kind of kinds) {
           const started = Date.now();
-          const acc: One = { trips: [], teleports: 0, collisions: 0, faults: 0 };
+          const acc: One = { trips: [], teleports: 0, collisions: 0, faults: 0, evLoss: [] };
           for (let k = 0; k < o.seeds; k++) {
             const r = await runOne(site, demand, k * 1000, kind, dir, o);
             acc.trips.push(...r.trips);
             acc.teleports += r.teleports;
             acc.collisions += r.collisions;
             acc.faults += r.faults;
+            acc.evLoss.push(...r.evLoss);
           }
           const byEdge = meanDelayByEdge(acc.trips);
           const row: SiteRow = {
@@ -138,6 +146,7 @@ export async function runSiteReport(o: SiteReportOptions): Promise<SiteRow[]> {
             collisions: acc.collisions,
             monitorFaults: SUMO_KINDS.includes(kind) ? undefined : acc.faults,
             wallS: (Date.now() - started) / 1000,
+            ...(acc.evLoss.length ? { evStopLineDelayS: mean(acc.evLoss) } : {}),
           };
           o.log?.(
             `  ${site.name}-${demand} ${kind}: ${row.summary.vehicles} veh, ${row.summary.meanDelayS.toFixed(1)} s, ${row.wallS.toFixed(0)} s wall`,

@@ -19,6 +19,11 @@ describe('signal heads by approach', () => {
       approach: 'southbound',
       movement: 'through',
     });
+    expect(placeHead('NB-stem', 'green')).toMatchObject({
+      approach: 'northbound',
+      movement: 'other',
+      label: 'stem',
+    });
     // A name that says nothing still gets a head, labelled with its own name.
     expect(placeHead('aux-7', 'dark')).toMatchObject({ approach: null, movement: 'other', label: 'aux-7' });
   });

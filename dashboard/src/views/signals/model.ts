@@ -54,7 +54,10 @@ export function placeHead(group: string, state: HeadState): PlacedHead {
   let movement: Movement = said.at(-1) ?? 'other';
   if (PED_STATES.has(state)) movement = 'ped';
   else if (movement === 'other' && ARROW_STATES.has(state)) movement = 'left';
-  const label = movement === 'through' ? 'thru' : movement === 'other' ? group : movement;
+  // An unknown movement word (a T-junction's `NB-stem`) is the label itself, without the direction.
+  const rest = words.filter((w) => !DIRECTION.some(([re]) => re.test(w))).join(' ');
+  const other = approach && rest ? rest : group;
+  const label = movement === 'through' ? 'thru' : movement === 'other' ? other : movement;
   return { group, state, approach, movement, label };
 }
 
