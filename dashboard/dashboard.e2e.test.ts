@@ -209,6 +209,7 @@ describe('control-room dashboard in chromium', () => {
     const page = await newPage(browser);
     await signIn(page, rig.base, 'olga', 'operator-pass');
     const row = page.getByTestId(`ix-${IX}`);
+    expect(await row.getByRole('button', { name: 'back to normal' }).isDisabled()).toBe(true);
     await row.getByRole('button', { name: 'flash' }).click();
     const dialog = page.getByRole('dialog');
     await dialog.getByText('signals.flash').waitFor();
@@ -220,6 +221,7 @@ describe('control-room dashboard in chromium', () => {
     const flash = cab.commands.find((c) => c.params.command === 'signals.flash');
     expect(flash?.payload).toMatchObject({ args: { intersection: IX, reason: 'lamp test', by: 'olga' } });
     await page.locator(`[data-testid=map-ix-${IX}][data-mode=flash]`).waitFor({ timeout: 5000 });
+    expect(await row.getByRole('button', { name: 'flash', exact: true }).isDisabled()).toBe(true);
     const flashAlarm = page.getByTestId('alarms').locator('li', { hasText: `${IX} in flash` });
     await flashAlarm.waitFor({ timeout: 5000 });
     // The header tells every page; acknowledged, the alarm stays listed with who, sorted after open ones.
