@@ -26,7 +26,8 @@ export async function liveState(
     }
     const key = `${m.params.site}/${m.params.device}`;
     const entry = devices.get(key) ?? { site: m.params.site, device: m.params.device, state: {} };
-    const extra = m.params.bay ?? m.params.lane ?? m.params.intersection;
+    // One entry per bay, lane, intersection or camera: a device has several of each.
+    const extra = m.params.bay ?? m.params.lane ?? m.params.intersection ?? m.params.camera;
     entry.state[extra ? `${m.kind}/${extra}` : m.kind] = body;
     devices.set(key, entry);
   }

@@ -150,6 +150,13 @@ describe('control-room dashboard in chromium', () => {
       .locator('li', { hasText: `${IX}: detectorFault` })
       .waitFor({ timeout: 1000 });
     console.log(`alarm published → in the DOM: ${Date.now() - sentAt} ms`);
+    await gw.send('parkingEvent', {}, { kind: 'entry', lane: 'entry-1', plate: 'ABC123', decision: 'open' });
+    await page.getByRole('link', { name: 'Events', exact: false }).first().click();
+    await page.locator('table.events tr.parkingEvent', { hasText: 'ABC123' }).waitFor({ timeout: 5000 });
+    await page.getByLabel('kind').selectOption('signalAlarm');
+    await page.locator('table.events tr.signalAlarm', { hasText: 'loop D7 open circuit' }).waitFor();
+    expect(await page.locator('table.events tr:not(.signalAlarm)').count()).toBe(0);
+    await page.getByRole('link', { name: 'Overview', exact: true }).click();
 
     // An emergency run is drawn along its route while the unit reports it active.
     const ev = { vehicleId: 'amb-1', routeId: 'main-eastbound', routeOffsetM: 200, speedMps: 14 };

@@ -5,6 +5,7 @@
 import type { MqttClient } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningServer, startInfluxd, waitFor } from '../../testing/servers.ts';
+import { buildMessage } from '../../core/contract/index.ts';
 import { continuousQueries, ensureSchema } from '../ingest/schema.ts';
 import { cycleMessage, eventMessage, lotMessage, lprMessage } from '../fixtures.ts';
 import { ADMIN, collect, connectMqtt, startTestBroker, type TestBroker } from '../testing.ts';
@@ -255,5 +256,29 @@ describe('live state', () => {
     ).devices;
     expect(devices.map((d) => d.device)).toEqual(['north']);
     expect(devices[0]!.state.parkingLot?.data.occupiedSpotNumber).toBe(42);
+  });
+
+  it("keeps each camera's retained last frame apart", async () => {
+    for (const camera of ['cam-entry', 'cam-exit']) {
+      const m = buildMessage(
+        'cameraFrame',
+        { site: 'campus', device: 'north', camera },
+        {
+          camera,
+          plate: 'AB12CD',
+          confidence: 0.9,
+          box: [1, 2, 3, 4],
+          frameSize: [640, 480],
+          thumbnail: `/9j/${camera}`,
+        },
+        { ts: Date.now() },
+      );
+      await dev.publishAsync(m.topic, m.payload, { qos: 1, retain: true });
+    }
+    const r = await get('/api/live?site=campus&device=north');
+    const state = (r.body as { devices: { state: Record<string, { data: { thumbnail: string } }> }[] })
+      .devices[0]!.state;
+    expect(state['cameraFrame/cam-entry']?.data.thumbnail).toBe('/9j/cam-entry');
+    expect(state['cameraFrame/cam-exit']?.data.thumbnail).toBe('/9j/cam-exit');
   });
 });

@@ -92,13 +92,18 @@ describe('edge config', () => {
 
   it('loads the shipped examples', () => {
     const env = { CITYEDGE_MQTT_PASSWORD: 'x' };
-    for (const name of ['campus-parking.yaml', 'intersection.yaml', 'combined.yaml']) {
+    for (const name of ['campus-parking.yaml', 'intersection.yaml', 'combined.yaml', 'ped-counter.yaml']) {
       const r = loadEdgeConfig(join(examples, name), env);
       if (!r.ok) throw new Error(`${name}: ${r.error.message}`);
     }
     const combined = loadEdgeConfig(join(examples, 'combined.yaml'), env);
     expect(combined.ok && combined.value.config.hardware.profile).toBe('simulated');
     expect(combined.ok && combined.value.config.signals).toHaveLength(1);
+    const ped = loadEdgeConfig(join(examples, 'ped-counter.yaml'), env);
+    expect(ped.ok && ped.value.config.pedButtons.map((b) => [b.crossing, b.lockoutMs, b.periodS])).toEqual([
+      ['elm-school-n', 2000, 900],
+      ['elm-school-s', 5000, 900],
+    ]);
   });
 
   it('reports an unreadable file', () => {

@@ -1,6 +1,6 @@
 import { useState } from 'preact/hooks';
 import { api, type Session } from '../api.ts';
-import type { CityState, HistoryRead } from '../state.ts';
+import { type CityState, FEED_LIMIT, type FeedItem, type HistoryRead } from '../state.ts';
 import { EventTable, Reviews } from './lot.tsx';
 import { time } from './parts.tsx';
 
@@ -47,8 +47,60 @@ export function EventsView({ city, session }: { city: CityState; session: Sessio
           </tbody>
         </table>
       )}
-      <h2>Live events</h2>
-      <EventTable items={city.feed} />
+      <LiveEvents city={city} />
     </section>
+  );
+}
+
+const KINDS: Array<{ kind: FeedItem['kind'] | 'all'; label: string }> = [
+  { kind: 'all', label: 'everything' },
+  { kind: 'parkingEvent', label: 'parking' },
+  { kind: 'lprRead', label: 'plate reads' },
+  { kind: 'signalAlarm', label: 'signal alarms' },
+];
+
+/** The live log (seeded from the last hour of history), narrowed by kind and by site. */
+function LiveEvents({ city }: { city: CityState }) {
+  const [kind, setKind] = useState<FeedItem['kind'] | 'all'>('all');
+  const [site, setSite] = useState('');
+  const sites = [...new Set(city.feed.map((f) => f.site))].sort();
+  const items = city.feed.filter((f) => (kind === 'all' || f.kind === kind) && (!site || f.site === site));
+  return (
+    <>
+      <h2>Live events</h2>
+      <div class="filters">
+        <select
+          aria-label="kind"
+          value={kind}
+          onChange={(e) => setKind((e.target as HTMLSelectElement).value as typeof kind)}
+        >
+          {KINDS.map((k) => (
+            <option value={k.kind}>{k.label}</option>
+          ))}
+        </select>
+        <select
+          aria-label="site"
+          value={site}
+          onChange={(e) => setSite((e.target as HTMLSelectElement).value)}
+        >
+          <option value="">all sites</option>
+          {sites.map((s) => (
+            <option value={s}>{s}</option>
+          ))}
+        </select>
+        <span class="muted" data-testid="event-count">
+          {items.length} of {city.feed.length} kept (newest first, at most {FEED_LIMIT})
+        </span>
+      </div>
+      {items.length === 0 ? (
+        <p class="muted">
+          {city.feed.length === 0
+            ? 'No event yet: entries, exits, plate reads and signal alarms appear here as they happen.'
+            : 'No event matches the filter.'}
+        </p>
+      ) : (
+        <EventTable items={items} />
+      )}
+    </>
   );
 }
