@@ -543,3 +543,39 @@ describe('left-turn mode per cycle (through the controller)', () => {
     expect(r.arrow).toBe(false);
   });
 });
+
+describe('max wait with a left running permissive', () => {
+  it("restarts the left's wait while its FYA serves it: back on its arrow, nothing is forced off at once", () => {
+    const o = exampleObject('t-junction');
+    o.maxWaitS = 25;
+    const parsed = parseIntersectionConfig(o);
+    if (!parsed.ok) throw new Error(parsed.error.message);
+    let mode: 'permissive' | 'protected-permissive' = 'permissive';
+    const clock = new SimulatedClock();
+    const ctl = createIntersectionController(parsed.value, { clock, leftTurnPolicy: () => ({ 1: mode }) });
+    const events: HiResEvent[] = [];
+    ctl.onEvent((e) => events.push(e));
+    ctl.start();
+    const step = (ms: number) => {
+      for (let t = 0; t < ms; t += 100) clock.increment(100);
+    };
+    const sideCycle = () => {
+      ctl.detector('nb-stop', true);
+      step(300);
+      ctl.detector('nb-stop', false);
+      step(40_000);
+    };
+    step(20_000);
+    sideCycle();
+    sideCycle(); // permissive in force
+    ctl.detector('wb-left-stop', true); // a left waits on its FYA far longer than the max wait
+    step(60_000);
+    mode = 'protected-permissive';
+    sideCycle();
+    sideCycle();
+    const forced = events.filter((e) => e.code === HiRes.FORCE_OFF && e.param === 2);
+    expect(forced).toEqual([]);
+    // The left's arrow comes back and serves it.
+    expect(events.some((e) => e.code === HiRes.BEGIN_GREEN && e.param === 1)).toBe(true);
+  });
+});

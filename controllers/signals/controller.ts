@@ -362,10 +362,11 @@ class Controller implements IntersectionController {
 
   /** Phases whose call has stood at least their max wait go to the sequencer (only on a change). */
   private watchWaits(now: number): void {
-    // A left running permissive is served by its FYA, not by its (skipped) arrow phase.
+    // A left running permissive is served by its FYA, not by its (skipped) arrow phase: its wait
+    // starts over when it needs the arrow again (an old start would force everything off at once).
     const modes = this.actor.getSnapshot().context.leftModes;
+    for (const p of this.callSince.keys()) if (modes[p] === 'permissive') this.callSince.set(p, now);
     const starved = [...this.callSince]
-      .filter(([p]) => modes[p] !== 'permissive')
       .filter(([p, since]) => now - since >= (this.maxWaitMs.get(p) ?? Number.POSITIVE_INFINITY))
       .map(([p]) => p)
       .sort((a, b) => a - b);
