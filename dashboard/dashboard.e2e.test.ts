@@ -296,6 +296,12 @@ describe('control-room dashboard in chromium', () => {
     await expect.poll(() => gw.client.connected && cab.client.connected, { timeout: 10_000 }).toBe(true);
     const modeAfter = await page.getByTestId(`map-ix-${IX}`).getAttribute('data-mode');
     console.log(`${IX} after the restart, before the cabinet re-announces: ${modeAfter}`);
+    // Real agents re-announce on every reconnect (birth and retained state, which the restarted
+    // broker no longer holds); the simulated cabinet does the same, and its commands subscription is
+    // restored before the page can see the re-announced heads (same connection, in order).
+    await cab.send('status', {}, { state: 'online', version: '2.0.1' });
+    await heads('normal');
+    await page.locator(`[data-testid=map-ix-${IX}][data-mode=normal]`).waitFor({ timeout: 5000 });
     // Live data flows again without a reload, and the session's token is still honoured.
     await gw.send('parkingLot', {}, { ...lot, availableSpotNumber: 5, occupiedSpotNumber: 1 });
     await marker.getByTestId('available').filter({ hasText: '5' }).waitFor({ timeout: 5000 });
