@@ -209,6 +209,7 @@ describe('control-room dashboard in chromium', () => {
     const page = await newPage(browser);
     await signIn(page, rig.base, 'olga', 'operator-pass');
     const row = page.getByTestId(`ix-${IX}`);
+    expect(await row.getByRole('button', { name: 'back to normal' }).isDisabled()).toBe(true);
     await row.getByRole('button', { name: 'flash' }).click();
     const dialog = page.getByRole('dialog');
     await dialog.getByText('signals.flash').waitFor();
@@ -220,6 +221,7 @@ describe('control-room dashboard in chromium', () => {
     const flash = cab.commands.find((c) => c.params.command === 'signals.flash');
     expect(flash?.payload).toMatchObject({ args: { intersection: IX, reason: 'lamp test', by: 'olga' } });
     await page.locator(`[data-testid=map-ix-${IX}][data-mode=flash]`).waitFor({ timeout: 5000 });
+    expect(await row.getByRole('button', { name: 'flash', exact: true }).isDisabled()).toBe(true);
     const flashAlarm = page.getByTestId('alarms').locator('li', { hasText: `${IX} in flash` });
     await flashAlarm.waitFor({ timeout: 5000 });
     // The header tells every page; acknowledged, the alarm stays listed with who, sorted after open ones.
@@ -294,6 +296,12 @@ describe('control-room dashboard in chromium', () => {
     await expect.poll(() => gw.client.connected && cab.client.connected, { timeout: 10_000 }).toBe(true);
     const modeAfter = await page.getByTestId(`map-ix-${IX}`).getAttribute('data-mode');
     console.log(`${IX} after the restart, before the cabinet re-announces: ${modeAfter}`);
+    // Real agents re-announce on every reconnect (birth and retained state, which the restarted
+    // broker no longer holds); the simulated cabinet does the same, and its commands subscription is
+    // restored before the page can see the re-announced heads (same connection, in order).
+    await cab.send('status', {}, { state: 'online', version: '2.0.1' });
+    await heads('normal');
+    await page.locator(`[data-testid=map-ix-${IX}][data-mode=normal]`).waitFor({ timeout: 5000 });
     // Live data flows again without a reload, and the session's token is still honoured.
     await gw.send('parkingLot', {}, { ...lot, availableSpotNumber: 5, occupiedSpotNumber: 1 });
     await marker.getByTestId('available').filter({ hasText: '5' }).waitFor({ timeout: 5000 });

@@ -19,6 +19,8 @@ export interface ConfirmCommandProps {
   /** Ask for a reason and send it as `args.reason`. */
   reason?: boolean;
   danger?: boolean;
+  /** Disables the button only: a dialog already open stays, for what the operator was asked. */
+  disabled?: boolean;
 }
 
 type Outcome = { ok: boolean; text: string };
@@ -47,7 +49,7 @@ export function ConfirmCommand(props: ConfirmCommandProps) {
       <button
         type="button"
         class={props.danger ? 'danger' : ''}
-        disabled={busy}
+        disabled={busy || props.disabled === true}
         onClick={() => {
           setOutcome(null);
           setOpen(true);

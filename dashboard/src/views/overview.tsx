@@ -119,25 +119,25 @@ function Sites(props: { city: CityState; plan: CityPlan; session: Session; now: 
                 <td>{x.modeSince ? age(now - x.modeSince) : '–'}</td>
                 <td>{x.alarms[0] ? `${x.alarms[0].kind}${x.alarms[0].latched ? ' (latched)' : ''}` : '–'}</td>
                 <td>
-                  {mode !== 'flash' ? (
-                    <ConfirmCommand
-                      {...target}
-                      command="signals.flash"
-                      args={{ intersection: id }}
-                      label="flash"
-                      question={`Put ${label} into flash?`}
-                      reason
-                      danger
-                    />
-                  ) : (
-                    <ConfirmCommand
-                      {...target}
-                      command="signals.resetFlash"
-                      args={{ intersection: id }}
-                      label="back to normal"
-                      question={`Take ${label} out of flash (start-up sequence)?`}
-                    />
-                  )}
+                  {/* Both stay mounted: a mode change must not close (or retarget) an open dialog. */}
+                  <ConfirmCommand
+                    {...target}
+                    command="signals.flash"
+                    args={{ intersection: id }}
+                    label="flash"
+                    question={`Put ${label} into flash?`}
+                    reason
+                    danger
+                    disabled={mode === 'flash'}
+                  />
+                  <ConfirmCommand
+                    {...target}
+                    command="signals.resetFlash"
+                    args={{ intersection: id }}
+                    label="back to normal"
+                    question={`Take ${label} out of flash (start-up sequence)?`}
+                    disabled={mode !== 'flash'}
+                  />
                 </td>
               </tr>
             );
