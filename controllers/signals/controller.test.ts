@@ -579,3 +579,36 @@ describe('max wait with a left running permissive', () => {
     expect(events.some((e) => e.code === HiRes.BEGIN_GREEN && e.param === 1)).toBe(true);
   });
 });
+
+describe('a left running permissive with no opposing traffic', () => {
+  it('gets its arrow: nothing else would show its flashing yellow arrow', () => {
+    // Four-leg layout, NB-left (7) protected-permissive against SB-through (8), which nobody calls.
+    const o = exampleObject('four-leg-protected');
+    for (const p of o.phases as Record<string, unknown>[])
+      if (p.id === 7) Object.assign(p, { leftTurnMode: 'protected-permissive', opposingThroughPhase: 8 });
+    const parsed = parseIntersectionConfig(o);
+    if (!parsed.ok) throw new Error(parsed.error.message);
+    const clock = new SimulatedClock();
+    const ctl = createIntersectionController(parsed.value, {
+      clock,
+      leftTurnPolicy: () => ({ 7: 'permissive' }),
+    });
+    const events: HiResEvent[] = [];
+    ctl.onEvent((e) => events.push(e));
+    ctl.start();
+    const step = (ms: number) => {
+      for (let t = 0; t < ms; t += 100) clock.increment(100);
+    };
+    step(20_000);
+    for (let k = 0; k < 2; k++) {
+      ctl.detector('nb-adv', true); // NB through cycles (not 8): the permissive mode comes into force
+      step(300);
+      ctl.detector('nb-adv', false);
+      step(40_000);
+    }
+    const before = events.length;
+    ctl.detector('nb-left-stop', true); // the left waits; SB-through has no traffic
+    step(60_000);
+    expect(events.slice(before).some((e) => e.code === HiRes.BEGIN_GREEN && e.param === 7)).toBe(true);
+  });
+});

@@ -50,14 +50,16 @@ export function demand(ctx: SequencerContext): number[] {
   const l = lookup(ctx.config);
   const occupiedCalls: number[] = [];
   for (const o of Object.values(ctx.occupied)) occupiedCalls.push(...o.calls);
-  // A left running permissive this cycle is served by its FYA: its arrow phase is not called.
-  const all = uniq([
-    ...ctx.calls,
-    ...ctx.pedCalls,
-    ...occupiedCalls,
-    ...ctx.faultRecall,
-    ...l.recalls,
-  ]).filter((id) => ctx.leftModes[id] !== 'permissive');
+  const raw = uniq([...ctx.calls, ...ctx.pedCalls, ...occupiedCalls, ...ctx.faultRecall, ...l.recalls]);
+  // A left running permissive is served by its FYA, so its arrow phase is not called — unless its
+  // opposing through is neither green, called nor on soft recall: nothing would show the FYA, the left
+  // would wait forever.
+  const shown = (id: number) => {
+    const opp = phase(ctx.config, id)?.opposingThroughPhase;
+    // Soft-recall phases come back whenever nothing else wants service: they show it too.
+    return opp !== undefined && (ctx.green.includes(opp) || raw.includes(opp) || l.soft.includes(opp));
+  };
+  const all = raw.filter((id) => ctx.leftModes[id] !== 'permissive' || !shown(id));
   // Soft recall (NEMA): call the main-road phases only when no other phase wants service.
   const out = all.some((id) => !ctx.green.includes(id)) ? all : union(all, l.soft);
   demandMemo.set(ctx, out);
