@@ -11,7 +11,7 @@ import type { MqttClient } from 'mqtt';
 import { ADMIN, collect, connectMqtt, startTestBroker } from '../../broker/testing.ts';
 import { mulberry32 } from '../../core/random.ts';
 import { waitFor } from '../../testing/servers.ts';
-import { countFlow, startValidFlow } from '../lib/valid-flow.ts';
+import { countFlow, flowStalls, startValidFlow } from '../lib/valid-flow.ts';
 import type { Scenario } from '../scenario.ts';
 
 const SITE = 'res';
@@ -119,7 +119,7 @@ export const scenario: Scenario = {
         duplicated: c.duplicated,
         refused,
         breached: breached + (serving ? 0 : 1),
-        stalls: c.storedAfter > 0 ? [] : ['no valid traffic stored after the attacks'],
+        stalls: flowStalls(c),
         notes: [
           `${refused + breached} requests in ${rounds} rounds; answers: ${Object.entries(statuses)
             .map(([k, n]) => `${k}×${n}`)

@@ -10,6 +10,8 @@ import type { MqttClient } from 'mqtt';
 import { lotMessage } from '../../broker/fixtures.ts';
 import { collect, connackCode, connectMqtt, startTestBroker, type TestBroker } from '../../broker/testing.ts';
 import { waitFor } from '../../testing/servers.ts';
+import { sleep } from '../lib/storage.ts';
+import { counterSummary, countFlow, flowStalls, startValidFlow } from '../lib/valid-flow.ts';
 import type { Scenario } from '../scenario.ts';
 
 const SITE = 'res';
@@ -79,8 +81,6 @@ function attacks(b: TestBroker, tcp: string, ws: string, other: { username: stri
   };
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
 export const scenario: Scenario = {
   name: 'unauthorised-clients',
   what: 'anonymous and wrong-credential connects, forged telemetry and commands under another device, foreign subscriptions and a viewer command, while a device publishes valid traffic',
@@ -108,18 +108,8 @@ export const scenario: Scenario = {
       const commands = collect(victim);
       await victim.subscribeAsync(`${VICTIM_ROOT}/cmd/+`, { qos: 1 });
 
-      // Valid traffic: one lot message every 20 ms for as long as the attacks run.
-      const sentIds: string[] = [];
-      const acked = new Set<string>();
-      let flowing = true;
-      const flow = (async () => {
-        for (let i = 0; flowing; i++) {
-          const m = lotMessage(SITE, VICTIM, Date.now(), i % 200);
-          sentIds.push(m.id);
-          void victim.publishAsync(m.topic, m.payload, { qos: 1 }).then(() => acked.add(m.id));
-          await sleep(20);
-        }
-      })();
+      // Valid traffic: one lot message every 20 ms for as long as the attacks run, and a little after.
+      const flow = startValidFlow(victim, SITE, VICTIM, 20);
 
       const tally: Tally = { attempts: 0, refused: 0, breached: 0, kinds: {} };
       const marks: string[] = [];
@@ -137,16 +127,17 @@ export const scenario: Scenario = {
           }
         }
       }
-      flowing = false;
-      await flow;
       ctx.log(`attacks done: ${tally.attempts} attempts`);
+      flow.markAfter();
+      await sleep(500);
+      await flow.stop();
 
       const victimTopic = `${VICTIM_ROOT}/parking/lot`;
-      const validIds = new Set(sentIds);
-      const storedOf = () => seen.filter((m) => m.topic === victimTopic && validIds.has(idOf(m.payload)));
-      await waitFor(() => storedOf().length >= sentIds.length, 10_000, 'valid traffic delivered').catch(
-        () => {},
-      );
+      await waitFor(
+        () => countFlow(flow, seen, victimTopic).stored >= flow.acked.size,
+        10_000,
+        'valid traffic',
+      ).catch(() => {});
       // A forged message is breached if a subscriber saw it or the victim was handed the command.
       const leaked = marks.filter(
         (mark) =>
@@ -154,22 +145,23 @@ export const scenario: Scenario = {
       );
       tally.refused += marks.length - leaked.length;
       tally.breached += leaked.length;
-      const counts = new Map<string, number>();
-      for (const m of storedOf()) counts.set(idOf(m.payload), (counts.get(idOf(m.payload)) ?? 0) + 1);
-      const duplicated = [...counts.values()].reduce((s, n) => s + n - 1, 0);
+      const c = countFlow(flow, seen, victimTopic);
       return {
-        sent: sentIds.length,
-        acknowledged: acked.size,
-        stored: counts.size,
-        lost: [...acked].filter((id) => !counts.has(id)).length,
-        duplicated,
+        sent: c.sent,
+        acknowledged: c.acknowledged,
+        stored: c.stored,
+        lost: c.lost,
+        duplicated: c.duplicated,
         refused: tally.refused,
         breached: tally.breached,
-        stalls: victim.connected ? [] : ['the valid device was disconnected by the attacks'],
+        stalls: [
+          ...flowStalls(c),
+          ...(victim.connected ? [] : ['the valid device was disconnected by the attacks']),
+        ],
         notes: [
           `${tally.attempts} attempts in ${rounds} rounds of ${Object.keys(a).join(', ')}`,
-          `refused ${tally.refused}, breached ${tally.breached}${leaked.length ? ` (forged messages delivered: ${leaked.length})` : ''}`,
-          `valid stored ${counts.size}/${sentIds.length}; broker counters: ${summary(broker)}`,
+          `refused ${tally.refused}, breached ${tally.breached}${leaked.length ? ` (forged messages delivered: ${leaked.length})` : ''}${Object.keys(tally.kinds).length ? ` (attacks that got in: ${Object.keys(tally.kinds).join(', ')})` : ''}`,
+          `valid stored ${c.stored}/${c.sent} (after the attacks ${c.storedAfter}/${c.sentAfter}); broker counters: ${counterSummary(broker, /^(auth|acl|mqtt)\./)}`,
         ],
       };
     } finally {
@@ -178,20 +170,3 @@ export const scenario: Scenario = {
     }
   },
 };
-
-/** The refusal counters the broker kept (what an operator's metrics would show). */
-function summary(b: TestBroker): string {
-  const want = /^(auth|acl|mqtt)\./;
-  const parts: string[] = [];
-  for (const [k, v] of Object.entries(b.counters.snapshot()))
-    if (want.test(k) && v > 0) parts.push(`${k} ${v}`);
-  return parts.join(', ') || 'none';
-}
-
-function idOf(payload: string): string {
-  try {
-    return String((JSON.parse(payload) as { id?: unknown }).id ?? '');
-  } catch {
-    return '';
-  }
-}
