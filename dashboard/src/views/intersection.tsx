@@ -12,7 +12,7 @@ import { HiResLog } from './signals/HiResLog.tsx';
 import { callsFrom, preemptBanner, ringTimings } from './signals/model.ts';
 import { RingDiagram } from './signals/RingDiagram.tsx';
 import { CountsTable, DetectorCalls, PreemptBanner } from './signals/Status.tsx';
-import { useNow } from './signals/useNow.ts';
+import { useNow } from '../control/hooks.ts';
 
 export function IntersectionView(props: {
   city: CityState;
@@ -80,7 +80,7 @@ export function IntersectionView(props: {
 
 /** Only the parts that count time re-render every 250 ms, not the charts and the log. */
 function Ticking({ render }: { render: (now: number) => preact.JSX.Element }) {
-  return render(useNow());
+  return render(useNow(250));
 }
 
 function LastCycle({ x }: { x: IntersectionState }) {
