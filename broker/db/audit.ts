@@ -1,16 +1,8 @@
 /** Append-only audit log of every operator command and every registry/user/device change. */
 import type { Db } from './sqlite.ts';
+import type { AuditEntry } from '../../core/contract/audit.ts';
 
-export interface AuditEntry {
-  id: number;
-  ts: number;
-  actor: string;
-  role: string;
-  action: string;
-  target: string;
-  detail: string;
-  outcome: string;
-}
+export type { AuditEntry };
 
 export class AuditLog {
   constructor(private readonly db: Db) {}

@@ -7,17 +7,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { can, request, type Session } from '../api.ts';
 import { time } from '../views/parts.tsx';
-
-export interface AuditEntry {
-  id: number;
-  ts: number;
-  actor: string;
-  role: string;
-  action: string;
-  target: string;
-  detail: string;
-  outcome: string;
-}
+import type { AuditEntry } from '../../../core/contract/audit.ts';
 
 const REFRESH_MS = 5000;
 const WINDOWS = [
