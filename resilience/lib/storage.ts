@@ -10,6 +10,8 @@ export interface StorageCount {
   keys: Set<string>;
   /** Rows beyond the first for a key (the same reading stored twice under different times). */
   duplicated: number;
+  /** Rows per key, for scenarios that judge only some keys (valid frames, not phantoms). */
+  rowsOf: Map<string, number>;
   rows: number;
 }
 
@@ -29,13 +31,15 @@ export async function storedSensorKeys(
     `SELECT "raw", "device" FROM "raw"."sensor" WHERE "site" = '${site}'${kind}`,
   );
   const keys = new Set<string>();
+  const rowsOf = new Map<string, number>();
   let duplicated = 0;
   for (const r of rows) {
     const key = `${r.device}/${r.raw}`;
     if (keys.has(key)) duplicated++;
     else keys.add(key);
+    rowsOf.set(key, (rowsOf.get(key) ?? 0) + 1);
   }
-  return { keys, duplicated, rows: rows.length };
+  return { keys, duplicated, rowsOf, rows: rows.length };
 }
 
 /** Sleeps `ms` (a loaded machine may oversleep; callers measure elapsed time themselves). */

@@ -125,10 +125,15 @@ export const scenario: Scenario = {
       const all = await storedSensorKeys(s.influxPort, SITE);
       const stored = new Set<number>();
       let phantoms = all.rows - hb.rows; // only heartbeats are sent: any other kind is a phantom
-      for (const key of hb.keys) {
+      // Duplicates are judged on valid frames only: two phantoms decoded from copies of the same
+      // garbage template share its number and are two phantoms, not a valid frame stored twice.
+      let duplicated = 0;
+      for (const [key, n] of hb.rowsOf) {
         const raw = Number(key.slice(DEVICE.length + 1));
-        if (valid(raw)) stored.add(raw);
-        else phantoms++;
+        if (valid(raw)) {
+          stored.add(raw);
+          duplicated += n - 1;
+        } else phantoms += n;
       }
       const missing: number[] = [];
       for (let x = 0; x < f.sent; x++) if (!stored.has(x)) missing.push(x);
@@ -154,7 +159,7 @@ export const scenario: Scenario = {
         acknowledged: accepted.size,
         stored: stored.size,
         lost: missing.length,
-        duplicated: hb.duplicated,
+        duplicated,
         refused: agentBad ?? 0,
         stalls,
         notes,
