@@ -207,7 +207,14 @@ export interface Gateway {
 
 export async function openGateway(path: string): Promise<Gateway> {
   const port = new SerialPort({ path, baudRate: BAUD, autoOpen: false });
-  await new Promise<void>((res, rej) => port.open((e) => (e ? rej(e) : res())));
+  // Right after socat (re)starts, opening its pty can fail with EIO for a moment (seen under load
+  // in CI). Nothing is sent before the gateway is open, so retrying changes no count.
+  for (let attempt = 1; ; attempt++) {
+    const err = await new Promise<Error | null>((res) => port.open((e) => res(e ?? null)));
+    if (!err) break;
+    if (attempt >= 40) throw err;
+    await new Promise((r) => setTimeout(r, 50));
+  }
   port.on('error', () => {}); // the pty vanishes with socat on unplug; writes report it
   port.on('data', () => {}); // the agent sends nothing we need; keep the stream flowing
   return {
