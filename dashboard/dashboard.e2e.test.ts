@@ -17,20 +17,13 @@ import {
   type SimDevice,
   signIn,
   startDashboardRig,
+  SAMPLE_LOT,
 } from './testing/e2e.ts';
 
 const site = 'campus';
 const device = 'gw-1';
 const IX = 'main-and-3rd';
-const lot = {
-  totalSpotNumber: 6,
-  availableSpotNumber: 2,
-  occupiedSpotNumber: 4,
-  unknownSpotNumber: 0,
-  full: false,
-  drift: 0,
-  disabled: { total: 1, available: 1 },
-};
+const lot = SAMPLE_LOT;
 
 const health = {
   uptimeS: 7200,

@@ -12,6 +12,7 @@ import {
   openBrowser,
   signIn,
   startDashboardRig,
+  SAMPLE_LOT,
 } from '../../dashboard/testing/e2e.ts';
 import { makeTestCertificates } from '../../testing/servers.ts';
 
@@ -25,19 +26,7 @@ beforeAll(async () => {
     tls: { port: 0, httpsPort: 0, certFile: certs.certFile, keyFile: certs.keyFile },
   });
   const gw = await rig.device('campus', 'gw-1', 'parking');
-  await gw.send(
-    'parkingLot',
-    {},
-    {
-      totalSpotNumber: 6,
-      availableSpotNumber: 2,
-      occupiedSpotNumber: 4,
-      unknownSpotNumber: 0,
-      full: false,
-      drift: 0,
-      disabled: { total: 1, available: 1 },
-    },
-  );
+  await gw.send('parkingLot', {}, SAMPLE_LOT);
   browser = await openBrowser();
 }, 180_000);
 

@@ -12,18 +12,7 @@ import { waitFor } from '../../testing/servers.ts';
 import { lotMessage } from '../fixtures.ts';
 import { collect, connectMqtt, startTestBroker, type TestBroker } from '../testing.ts';
 import { PacketSizeScanner } from './packet-guard.ts';
-
-/** MQTT remaining-length encoding [MQTT-2.2.3]. */
-function remainingLength(n: number): Buffer {
-  const out: number[] = [];
-  do {
-    let b = n % 128;
-    n = Math.floor(n / 128);
-    if (n > 0) b |= 0x80;
-    out.push(b);
-  } while (n > 0);
-  return Buffer.from(out);
-}
+import { remainingLength } from '../../testing/mqtt-bytes.ts';
 
 /** A QoS 0 PUBLISH to `topic` with `payload`. */
 function publishPacket(topic: string, payload: Buffer): Buffer {

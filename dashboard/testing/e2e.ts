@@ -24,6 +24,17 @@ import { buildDashboard } from '../build.ts';
 
 export const ADMIN = { username: 'admin', password: 'admin-pass-1' };
 
+/** A small car park's counts (6 bays, one disabled) the browser tests publish as `parkingLot`. */
+export const SAMPLE_LOT = {
+  totalSpotNumber: 6,
+  availableSpotNumber: 2,
+  occupiedSpotNumber: 4,
+  unknownSpotNumber: 0,
+  full: false,
+  drift: 0,
+  disabled: { total: 1, available: 1 },
+};
+
 export interface DashboardRig {
   dir: string;
   /** The built app the broker serves (read per request: files written here show at once). */

@@ -20,6 +20,7 @@ import { connectMqtt } from '../../broker/testing.ts';
 import { freePort, type RunningServer, startInfluxd, waitFor } from '../../testing/servers.ts';
 import { sleep } from '../lib/storage.ts';
 import type { Scenario } from '../scenario.ts';
+import { remainingLength } from '../../testing/mqtt-bytes.ts';
 
 const SITE = 'res';
 const ADMIN = { username: 'admin', password: 'admin-password-1' };
@@ -43,18 +44,6 @@ interface Outcome extends Attack {
   refused: boolean;
   /** Body bytes written before the broker closed or answered. */
   written: number;
-}
-
-/** MQTT remaining length, 1–4 bytes [MQTT-2.2.3]. */
-function remainingLength(n: number): Buffer {
-  const out: number[] = [];
-  do {
-    let b = n % 128;
-    n = Math.floor(n / 128);
-    if (n > 0) b |= 0x80;
-    out.push(b);
-  } while (n > 0);
-  return Buffer.from(out);
 }
 
 /** A QoS 0 PUBLISH fixed header + topic announcing `bytes` of remaining length. */
